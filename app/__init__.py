@@ -1,0 +1,1 @@
+"""Certroute application: command line, local CA service and the Qt GUI."""

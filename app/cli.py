@@ -1,0 +1,286 @@
+"""The `certroute` command line (argparse); imports the GUI lazily, only for gui/screenshot."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from models import display
+from models.cost import INPUT_KEYS, SCALE_PRESETS, CostInputs, MigrationShareSource, Scale
+from models.evaluation import Evaluation, evaluate
+from models.project import Project
+from models.project_file import (
+    ProjectFileError,
+    describe_validation_error,
+    load_example,
+    load_project,
+)
+
+# Modules that add their own sub-commands with `register(subparsers)`; each stays cheap to import.
+PLUGIN_MODULES: tuple[str, ...] = ("app.ca.cli", "app.transfer_cli")
+
+
+class CliError(Exception):
+    """A bad argument or input: printed as one line, exit status 2."""
+
+
+def open_project(path: str | None) -> Project:
+    """The project at `path`, or the built-in example when no path is given."""
+    if path is None:
+        return load_example()
+    try:
+        return load_project(path)
+    except ProjectFileError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+# --- route ---------------------------------------------------------------------------------
+
+def route_rows(project: Project, evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The documented `route --json` objects, one per type in inventory order."""
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "purpose": t.purpose.value,
+            "ca": t.ca.value,
+            "validity": t.validity.value,
+            "identity": t.identity.value,
+            "blast_radius": t.blast_radius.value,
+            "workflow": d.workflow.value,
+            "reason": d.reason.value,
+            "label": d.label,
+            "rule": d.rule,
+            "overridden": d.overridden,
+            "rationale": d.rationale,
+            "note": d.note,
+            "controls": list(d.controls),
+            "exceptions": list(d.exceptions),
+        }
+        for t, d in zip(project.types, evaluation.decisions, strict=True)
+    ]
+
+
+def _cmd_route(args: argparse.Namespace) -> int:
+    project = open_project(args.file)
+    evaluation = evaluate(project)
+    if args.json:
+        _print_json(route_rows(project, evaluation))
+        return 0
+    print(f"Routing policy for {project.organisation.name}")
+    print(evaluation.summary)
+    for n, (t, d) in enumerate(zip(project.types, evaluation.decisions, strict=True), 1):
+        print()
+        print(f"{n}. {t.name} — {d.workflow.value}")
+        print(f"   {d.label}")
+        print(f"   {display.describe(t)}")
+        print(f"   {d.rationale}")
+        if d.note:
+            print(f"   Note: {d.note}")
+        for exception in d.exceptions:
+            print(f"   Exception: {exception}")
+    return 0
+
+
+# --- cost ----------------------------------------------------------------------------------
+
+def parse_assignment(text: str) -> tuple[str, float]:
+    """`KEY=VALUE` for a cost input; unknown keys and bad numbers name themselves."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep:
+        raise CliError(f"--set {text!r}: expected KEY=VALUE")
+    if key not in INPUT_KEYS:
+        raise CliError(f"--set: unknown cost input {key!r} (known: {', '.join(INPUT_KEYS)})")
+    try:
+        number = float(value.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise CliError(f"--set {key}: {value!r} is not a number") from None
+    return key, number
+
+
+def cost_inputs(base: CostInputs, assignments: Sequence[str]) -> CostInputs:
+    """`base` with the `--set` assignments applied and validated."""
+    values = base.model_dump()
+    for text in assignments:
+        key, number = parse_assignment(text)
+        values[key] = number
+    try:
+        return CostInputs.model_validate(values)
+    except ValidationError as exc:
+        raise CliError(f"--set {describe_validation_error(exc)}") from None
+
+
+def cost_json(project: Project, evaluation: Evaluation) -> dict[str, Any]:
+    """Every input and output of COST-MODEL.md under its own key, plus the displayed texts."""
+    c = evaluation.costs
+    return {
+        "scale": project.cost.scale.value if project.cost.scale else None,
+        **project.cost.inputs.model_dump(),
+        "migration_share_source": evaluation.migration.source.value,
+        "design_migration_share": evaluation.migration.design_value,
+        **c.as_dict(),
+        "display": cost_display(project, evaluation),
+    }
+
+
+def cost_display(project: Project, evaluation: Evaluation) -> dict[str, str]:
+    """The article's rounded figures."""
+    c = evaluation.costs
+    return {
+        "base_hours": display.hours(project.cost.inputs.base_hours),
+        "rework_hours": display.hours(c.rework_hours),
+        "reopen_hours": display.hours(c.reopen_hours),
+        "ticket_hours": display.hours(c.ticket_hours),
+        "hidden_of_base": display.percent(c.hidden_of_base),
+        "analyst_cost": display.money(c.analyst_cost),
+        "hidden_cost": display.money(c.hidden_cost),
+        "blocked_cost": display.money(c.blocked_cost),
+        "total_cost": display.money(c.total_cost),
+        "hidden_share": display.percent(c.hidden_share),
+        "migration_share": display.percent(c.migration_share),
+        "projected_cost": display.money(c.projected_cost),
+        "annual_savings": display.money(c.annual_savings),
+        "payback_months": display.months(c.payback_months),
+    }
+
+
+def _cmd_cost(args: argparse.Namespace) -> int:
+    project = open_project(args.file)
+    settings = project.cost
+    inputs = settings.inputs
+    if args.scale:
+        inputs = SCALE_PRESETS[Scale(args.scale)]
+        settings = settings.model_copy(update={"scale": Scale(args.scale)})
+    inputs = cost_inputs(inputs, args.set or [])
+    if args.migration_source:
+        settings = settings.model_copy(
+            update={"migration_share_source": MigrationShareSource(args.migration_source)}
+        )
+    project = project.model_copy(update={"cost": settings.model_copy(update={"inputs": inputs})})
+    evaluation = evaluate(project)
+    if args.json:
+        _print_json(cost_json(project, evaluation))
+        return 0
+    shown = cost_display(project, evaluation)
+    scale = f"{project.cost.scale.value.capitalize()} scale" if project.cost.scale else "Custom"
+    print(f"Cost analysis for {project.organisation.name}")
+    print(f"{scale} — hidden rework cost")
+    print()
+    print("Time per ticket")
+    print(f"  Base time (approval + fulfilment)  {shown['base_hours']} hours")
+    print(f"  Hidden — rework                    {shown['rework_hours']} hours")
+    print(f"  Hidden — reopens                   {shown['reopen_hours']} hours")
+    print(f"  Total effective time per ticket: {shown['ticket_hours']} hours. Hidden time "
+          f"(rework + reopens) is {shown['hidden_of_base']} of base time.")
+    print()
+    print("Annual cost")
+    print(f"  Analyst time (visible)       {shown['analyst_cost']}")
+    print(f"  Hidden — rework + reopens    {shown['hidden_cost']}")
+    print(f"  Blocked services             {shown['blocked_cost']}")
+    print(f"  Total annual cost            {shown['total_cost']}")
+    print(f"  Hidden costs account for {shown['hidden_share']} of total.")
+    print()
+    print("Migration projection")
+    print(f"  If approximately {shown['migration_share']} of admin-mediated volume migrates to "
+          f"combined workflow ({evaluation.migration.explanation}):")
+    print(f"  Projected annual cost        {shown['projected_cost']}")
+    print(f"  Annual savings               {shown['annual_savings']}")
+    print(f"  Payback period               {shown['payback_months']}")
+    print(f"  Estimated migration cost: {display.money(project.cost.inputs.migration_cost)}.")
+    return 0
+
+
+# --- gui -----------------------------------------------------------------------------------
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from app.gui.application import run  # lazy: Qt only when a window is wanted
+
+    return run(args.file)
+
+
+def _cmd_screenshot(args: argparse.Namespace) -> int:
+    from app.gui.application import screenshot
+
+    return screenshot(args.out, file=args.file, tab=args.tab, width=args.width,
+                      height=args.height)
+
+
+# --- parser --------------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="certroute",
+        description="Design certificate-issuance routing: combined vs admin-mediated workflows.",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the app (the built-in example without FILE)")
+    gui.add_argument("file", nargs="?", metavar="FILE")
+    gui.set_defaults(func=_cmd_gui)
+
+    route = sub.add_parser("route", help="print the routing matrix")
+    route.add_argument("file", nargs="?", metavar="FILE")
+    route.add_argument("--json", action="store_true", help="print JSON objects")
+    route.set_defaults(func=_cmd_route)
+
+    cost = sub.add_parser("cost", help="print the cost model")
+    cost.add_argument("file", nargs="?", metavar="FILE")
+    cost.add_argument("--scale", choices=[s.value for s in Scale], help="start from a preset")
+    cost.add_argument("--set", action="append", metavar="KEY=VALUE", help="override an input")
+    cost.add_argument("--migration-source", choices=[s.value for s in MigrationShareSource],
+                      help="migration share from the preset input or the routing design")
+    cost.add_argument("--json", action="store_true", help="print every input and output")
+    cost.set_defaults(func=_cmd_cost)
+
+    shot = sub.add_parser("screenshot", help="render the main window to a PNG, offscreen")
+    shot.add_argument("out", metavar="OUT.png")
+    shot.add_argument("file", nargs="?", metavar="FILE")
+    shot.add_argument("--tab", default="route", help="route, assess, cost or issue")
+    shot.add_argument("--width", type=int, default=1600)
+    shot.add_argument("--height", type=int, default=1000)
+    shot.set_defaults(func=_cmd_screenshot)
+
+    for name in PLUGIN_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        register: Callable[[Any], None] = module.register
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        args = build_parser().parse_args(["gui"])
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        print(f"certroute: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

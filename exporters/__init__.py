@@ -1,0 +1,1 @@
+"""Exporters: (Project, Evaluation) -> files. Pure Python, no Qt."""

@@ -1,0 +1,53 @@
+"""One formatting source for the screen, the CLI and the exports: £2.59M, 19%, 14.3, 9 months."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from models.certificate import CertificateType
+
+
+def _round_half_up(value: float, places: int) -> Decimal:
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def money(value: float) -> str:
+    """Pounds to three significant figures: £2.59M, £487k, £288k, £1.70M (COST-MODEL.md)."""
+    sign = "−" if value < 0 else ""
+    amount = abs(value)
+    for divisor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if amount >= divisor * 0.9995:  # 999.5 already rounds to 1.00 of this unit
+            scaled = amount / divisor
+            places = max(0, 2 - len(str(int(scaled))) + 1)
+            text = _round_half_up(scaled, places)
+            if text >= 1000 and suffix != "B":
+                continue  # rounding carried into the next unit, e.g. £999.6k -> £1.00M
+            return f"{sign}£{text}{suffix}"
+    return f"{sign}£{_round_half_up(amount, 0)}"
+
+
+def hours(value: float) -> str:
+    """Hours to one decimal: 1.056 -> "1.1"."""
+    return str(_round_half_up(value, 1))
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage: 0.188 -> "19%"."""
+    return f"{_round_half_up(share * 100, 0)}%"
+
+
+def months(value: float | None) -> str:
+    """Payback in whole months, or "never" when savings are not positive."""
+    if value is None:
+        return "never"
+    n = int(_round_half_up(value, 0))
+    return "1 month" if n == 1 else f"{n} months"
+
+
+def describe(ctype: CertificateType) -> str:
+    """The article's one-line profile: "Internal TLS · private CA · long validity · …"."""
+    return " · ".join((
+        ctype.purpose.label, ctype.ca.label, ctype.validity.label,
+        ctype.identity.label, ctype.blast_radius.label,
+    ))

@@ -1,0 +1,99 @@
+"""Evaluation and evaluate(project): the one recompute entry point for everything shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from models.assessment import AssessmentResult, design_evidence_level, score_assessment
+from models.certificate import CertificateType
+from models.cost import CostBreakdown, MigrationShareSource, compute_costs, ticket_hours
+from models.enums import Workflow
+from models.findings import Finding, find_issues
+from models.project import Project
+from models.routing import Decision, RoutingContext, route
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationShare:
+    """The share used by the cost model, where it came from, and the design's share if known."""
+
+    value: float
+    source: MigrationShareSource
+    design_value: float | None
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Everything derived from a Project; compares by value."""
+
+    decisions: tuple[Decision, ...]
+    combined_count: int
+    admin_count: int
+    findings: tuple[Finding, ...]
+    migration: MigrationShare
+    costs: CostBreakdown
+    assessment: AssessmentResult
+    design_level: int | None
+
+    @property
+    def summary(self) -> str:
+        """The article's "3 combined · 3 admin-mediated"."""
+        return f"{self.combined_count} combined · {self.admin_count} admin-mediated"
+
+
+def design_migration_share(
+    types: tuple[CertificateType, ...], decisions: tuple[Decision, ...]
+) -> tuple[float | None, str]:
+    """COST-MODEL.md "Link to the routing design": admin today → combined, over admin today."""
+    today_admin = 0
+    moving = 0
+    for ctype, decision in zip(types, decisions, strict=True):
+        if ctype.as_is_workflow is Workflow.ADMIN_MEDIATED and ctype.annual_volume:
+            today_admin += ctype.annual_volume
+            if decision.workflow is Workflow.COMBINED:
+                moving += ctype.annual_volume
+    if today_admin == 0:
+        return None, "no type has an annual volume issued admin-mediated today"
+    return moving / today_admin, (
+        f"{moving:,} of {today_admin:,} admin-mediated issuances a year route to combined"
+    )
+
+
+def evaluate(project: Project, *, today: dt.date | None = None) -> Evaluation:
+    """Route every type, detect findings, compute costs and assessment; pure but for `today`.
+
+    Args:
+        project: the document.
+        today: the date the policy-review age is measured against (defaults to the clock).
+    """
+    inputs = project.cost.inputs
+    context = RoutingContext(project.organisation.tolerance, ticket_hours(inputs))
+    decisions = tuple(route(t, context) for t in project.types)
+    combined = sum(1 for d in decisions if d.workflow is Workflow.COMBINED)
+
+    design_value, why = design_migration_share(project.types, decisions)
+    wanted = project.cost.migration_share_source
+    if wanted is MigrationShareSource.DESIGN and design_value is not None:
+        migration = MigrationShare(design_value, wanted, design_value, f"routing design: {why}")
+    else:
+        explanation = "preset input" if wanted is MigrationShareSource.PRESET else (
+            f"preset input (routing design unavailable: {why})"
+        )
+        migration = MigrationShare(
+            inputs.migration_share, MigrationShareSource.PRESET, design_value, explanation
+        )
+
+    classified = bool(project.types)
+    rule_routed = not any(d.overridden for d in decisions)
+    return Evaluation(
+        decisions=decisions,
+        combined_count=combined,
+        admin_count=len(decisions) - combined,
+        findings=find_issues(project, decisions, today=today or dt.date.today()),
+        migration=migration,
+        costs=compute_costs(inputs, migration_share=migration.value),
+        assessment=score_assessment(project.assessment),
+        design_level=design_evidence_level(classified=classified, rule_routed=rule_routed),
+    )

@@ -1,0 +1,80 @@
+"""Project: the whole document — organisation, certificate types, assessment and cost settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from models.assessment import AssessmentScores
+from models.certificate import CertificateType, TypeId
+from models.cost import CostInputs, MigrationShareSource, Scale
+from models.enums import Tolerance
+
+SCHEMA_VERSION = 1
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Organisation(BaseModel):
+    """The organisation whose routing policy is designed."""
+
+    model_config = _FROZEN
+
+    name: str = Field("Untitled organisation", min_length=1, max_length=200)
+    tolerance: Tolerance = Field(
+        Tolerance.MEDIUM,
+        description="Automated-issuance risk accepted for medium-blast-radius certificates.",
+    )
+    policy_last_reviewed: dt.date | None = Field(
+        None, description="When the routing policy was last reviewed."
+    )
+    review_interval_months: int = Field(
+        12, ge=1, le=120, description="How often the routing policy must be reviewed."
+    )
+
+
+class CostSettings(BaseModel):
+    """The cost model's inputs and where the migration share comes from."""
+
+    model_config = _FROZEN
+
+    scale: Scale | None = Field(Scale.MID, description="Preset the inputs started from, if any.")
+    inputs: CostInputs = Field(default_factory=CostInputs)
+    migration_share_source: MigrationShareSource = MigrationShareSource.PRESET
+
+
+class Project(BaseModel):
+    """The document: one frozen value, replaced whole on every edit."""
+
+    model_config = _FROZEN
+
+    schema_version: int = SCHEMA_VERSION
+    organisation: Organisation = Field(default_factory=Organisation)
+    types: tuple[CertificateType, ...] = ()
+    assessment: AssessmentScores = Field(default_factory=AssessmentScores)
+    cost: CostSettings = Field(default_factory=CostSettings)
+
+    @model_validator(mode="after")
+    def _unique_type_ids(self) -> Project:
+        seen: set[str] = set()
+        for index, ctype in enumerate(self.types):
+            if ctype.id in seen:
+                raise ValueError(f"types[{index}].id: duplicate id {ctype.id!r}")
+            seen.add(ctype.id)
+        return self
+
+    def index_of(self, type_id: TypeId) -> int:
+        """Row of the type with this id."""
+        for index, ctype in enumerate(self.types):
+            if ctype.id == type_id:
+                return index
+        raise KeyError(type_id)
+
+    def new_type_id(self, stem: str = "type") -> TypeId:
+        """An id not used by any type yet."""
+        used = {t.id for t in self.types}
+        n = len(self.types) + 1
+        while f"{stem}-{n}" in used:
+            n += 1
+        return TypeId(f"{stem}-{n}")

@@ -1,0 +1,126 @@
+"""Reading and writing project files: JSON with schema_version, validated, saved atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from models.migrations import SchemaVersionError, upgrade
+from models.project import SCHEMA_VERSION, Project
+
+SUFFIX = ".certroute.json"
+EXAMPLE_NAME = "financial-services.certroute.json"
+
+
+class ProjectFileError(ValueError):
+    """A project file that cannot be read; the message names the field and the problem."""
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "document"
+
+
+def describe_validation_error(error: ValidationError, *, limit: int = 5) -> str:
+    """One line per problem: `types[2].purpose: Input should be … (got 'x')`."""
+    lines = []
+    for item in error.errors()[:limit]:
+        loc = _location(tuple(p for p in item["loc"] if p not in ("function-after",)))
+        got = item.get("input")
+        shown = "" if isinstance(got, dict | list) or item["type"] == "missing" else (
+            f" (got {got!r})"
+        )
+        lines.append(f"{loc}: {item['msg']}{shown}")
+    more = error.error_count() - limit
+    if more > 0:
+        lines.append(f"… and {more} more problem(s)")
+    return "; ".join(lines)
+
+
+def parse_project(text: str | bytes, *, source: str = "project") -> Project:
+    """Parse, migrate and validate a project document.
+
+    Raises:
+        ProjectFileError: with a message naming the source, the field and the problem.
+    """
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ProjectFileError(f"{source}: not a valid JSON document ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ProjectFileError(f"{source}: expected a JSON object at the top level")
+    try:
+        raw = upgrade(raw, current=SCHEMA_VERSION)
+        return Project.model_validate(raw)
+    except SchemaVersionError as exc:
+        raise ProjectFileError(f"{source}: {exc}") from None
+    except ValidationError as exc:
+        raise ProjectFileError(f"{source}: {describe_validation_error(exc)}") from None
+
+
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read a project file; every failure is a ProjectFileError with a one-line message."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProjectFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return parse_project(data, source=path.name)
+
+
+def dump_project(project: Project) -> str:
+    """The document as pretty, stable JSON."""
+    return project.model_dump_json(indent=2) + "\n"
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write a temporary file beside `path`, fsync it, then rename over `path`.
+
+    A failure at any step leaves `path` as it was and removes the temporary file.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def save_project(project: Project, path: str | os.PathLike[str]) -> None:
+    """Save atomically; raises OSError (disk full, read-only folder) with `path` unchanged."""
+    atomic_write_text(path, dump_project(project))
+
+
+def example_text() -> str:
+    """The built-in example's JSON text, installed or not."""
+    return resources.files("resources.examples").joinpath(EXAMPLE_NAME).read_text("utf-8")
+
+
+def load_example() -> Project:
+    """The article's "Mid-size financial services firm"."""
+    return parse_project(example_text(), source=EXAMPLE_NAME)
