@@ -41,13 +41,24 @@ def _field(key: str, header: str, kind: str = "text",
     return Column(key, header, lambda t, _d: getattr(t, key), choices, True, kind)
 
 
-INPUT_COLUMNS: tuple[Column, ...] = (
+# The five routing parameters of the article (and the type's name) come first …
+ROUTING_COLUMNS: tuple[Column, ...] = (
     _field("name", "Certificate type"),
     _field("purpose", "Purpose", "enum", Purpose),
     _field("ca", "CA", "enum", CaKind),
     _field("validity", "Validity", "enum", Validity),
     _field("identity", "Identity", "enum", Identity),
     _field("blast_radius", "Blast radius", "enum", BlastRadius),
+)
+
+# … then the decision they produce, so it stays in view beside them …
+DERIVED_COLUMNS: tuple[Column, ...] = (
+    Column("workflow", "Workflow", lambda _t, d: d.workflow, editable=False),
+    Column("reason", "Reason", lambda _t, d: d.label, editable=False),
+)
+
+# … then the inputs that only some rules and the cost link read.
+SECONDARY_COLUMNS: tuple[Column, ...] = (
     _field("policy_implications", "Policy implications", "bool"),
     _field("annual_volume", "Annual volume", "int"),
     _field("integration_hours", "Integration hours", "float"),
@@ -55,10 +66,6 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     _field("owner", "Owner"),
 )
 
-DERIVED_COLUMNS: tuple[Column, ...] = (
-    Column("workflow", "Workflow", lambda _t, d: d.workflow, editable=False),
-    Column("reason", "Reason", lambda _t, d: d.label, editable=False),
-)
-
-COLUMNS: tuple[Column, ...] = INPUT_COLUMNS + DERIVED_COLUMNS
+INPUT_COLUMNS: tuple[Column, ...] = ROUTING_COLUMNS + SECONDARY_COLUMNS
+COLUMNS: tuple[Column, ...] = ROUTING_COLUMNS + DERIVED_COLUMNS + SECONDARY_COLUMNS
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}

@@ -1,0 +1,71 @@
+"""Starting the GUI: QApplication, the first document, the window; and offscreen screenshots."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from app.gui.main_window import MainWindow
+from app.gui.store import ProjectStore
+from app.gui.style import apply_style
+from models.project_file import ProjectFileError, load_example, load_project
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Certroute")
+    app.setOrganizationName("Certroute")
+    apply_style(app)
+    return app
+
+
+def build_window(file: str | None) -> MainWindow:
+    """A window on `file`, or on the built-in example; raises ProjectFileError."""
+    path = Path(file) if file else None
+    project = load_project(path) if path else load_example()
+    return MainWindow(ProjectStore(project, path))
+
+
+def run(file: str | None = None) -> int:
+    app = _application()
+    try:
+        window = build_window(file)
+    except ProjectFileError as exc:
+        print(f"certroute: error: {exc}", file=sys.stderr)
+        return 2
+    window.show()
+    return app.exec()
+
+
+def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: int = 1600,
+               height: int = 1000) -> int:
+    """Render the main window offscreen to a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = _application()
+    try:
+        window = build_window(file)
+    except ProjectFileError as exc:
+        print(f"certroute: error: {exc}", file=sys.stderr)
+        return 2
+    names = list(window.tab_widgets)
+    if tab.lower() not in names:
+        print(f"certroute: error: --tab {tab!r}: choose from {', '.join(names)}",
+              file=sys.stderr)
+        return 2
+    window.tabs.setCurrentWidget(window.tab_widgets[tab.lower()])
+    window.resize(width, height)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    if not window.grab().save(out):
+        print(f"certroute: error: cannot write {out}", file=sys.stderr)
+        return 2
+    window.store.undo_stack.setClean()
+    window.close()
+    return 0

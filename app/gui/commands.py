@@ -1,0 +1,99 @@
+"""Edits as pure functions Project -> Project, pushed to the store as one undo step each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from app.gui.store import ProjectStore
+from models.certificate import CertificateType
+from models.project import Project
+from models.project_file import describe_validation_error
+
+
+def _validated(model: type[BaseModel], old: BaseModel, **changes: Any) -> Any:
+    # model_validate, not model_copy(update=...): pydantic does not validate `update` data.
+    return model.model_validate({**old.model_dump(), **changes})
+
+
+def _with_types(project: Project, types: list[CertificateType]) -> Project:
+    return project.model_copy(update={"types": tuple(types)})
+
+
+def edit_type(store: ProjectStore, row: int, text: str, *, merge: bool = False,
+              **changes: Any) -> bool:
+    """Change fields of the type in `row`; invalid values are reported, nothing is pushed."""
+    project = store.project
+    try:
+        new = _validated(CertificateType, project.types[row], **changes)
+    except ValidationError as exc:
+        store.error.emit(f"{project.types[row].name}: {describe_validation_error(exc)}")
+        return False
+    types = list(project.types)
+    types[row] = new
+    key = f"type:{new.id}:{','.join(sorted(changes))}" if merge else None
+    return store.edit(_with_types(project, types), text, rows=(row,), merge_key=key)
+
+
+def edit_organisation(store: ProjectStore, text: str, *, merge: bool = False,
+                      **changes: Any) -> bool:
+    project = store.project
+    try:
+        org = _validated(type(project.organisation), project.organisation, **changes)
+    except ValidationError as exc:
+        store.error.emit(f"Organisation: {describe_validation_error(exc)}")
+        return False
+    return store.edit(project.model_copy(update={"organisation": org}), text,
+                      merge_key=f"org:{','.join(sorted(changes))}" if merge else None)
+
+
+def edit_section(store: ProjectStore, section: str, value: BaseModel, text: str, *,
+                 merge_key: str | None = None) -> bool:
+    """Replace a whole validated section (assessment, cost) of the project."""
+    return store.edit(store.project.model_copy(update={section: value}), text,
+                      merge_key=merge_key)
+
+
+def add_type(store: ProjectStore, after_row: int | None = None) -> int:
+    """Insert a new standard type after `after_row` (or at the end); returns its row."""
+    project = store.project
+    new = CertificateType(
+        id=project.new_type_id(), name="New certificate type", purpose="tls-internal",
+        ca="private", validity="medium", identity="strong", blast_radius="low")
+    row = len(project.types) if after_row is None else after_row + 1
+    types = list(project.types)
+    types.insert(row, new)
+    store.edit(_with_types(project, types), "Add certificate type", rows=None)
+    return row
+
+
+def duplicate_type(store: ProjectStore, row: int) -> int:
+    project = store.project
+    source = project.types[row]
+    copy = source.model_copy(update={"id": project.new_type_id(source.id),
+                                     "name": f"{source.name} (copy)"[:200]})
+    types = list(project.types)
+    types.insert(row + 1, copy)
+    store.edit(_with_types(project, types), f"Duplicate {source.name}", rows=None)
+    return row + 1
+
+
+def remove_types(store: ProjectStore, rows: list[int]) -> None:
+    project = store.project
+    gone = set(rows)
+    types = [t for r, t in enumerate(project.types) if r not in gone]
+    names = ", ".join(project.types[r].name for r in sorted(gone))
+    store.edit(_with_types(project, types), f"Delete {names}", rows=None)
+
+
+def move_type(store: ProjectStore, row: int, delta: int) -> int:
+    """Move the type in `row` up (-1) or down (+1); returns its new row."""
+    project = store.project
+    target = row + delta
+    if not 0 <= target < len(project.types):
+        return row
+    types = list(project.types)
+    types[row], types[target] = types[target], types[row]
+    store.edit(_with_types(project, types), f"Move {types[target].name}", rows=None)
+    return target

@@ -1,0 +1,44 @@
+"""Item delegates: a drop-down for every enumerated column, chosen from the column specs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from models.columns import COLUMNS
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class EnumComboDelegate(QStyledItemDelegate):
+    """Edits an enumerated column with a combo box of its values; commits on choice."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index):
+        column = COLUMNS[index.column()]
+        if column.choices is None:
+            return super().createEditor(parent, option, index)
+        combo = QComboBox(parent)
+        if column.key == "as_is_workflow":
+            combo.addItem("(unknown)", "")
+        for choice in column.choices:
+            combo.addItem(choice.value, choice.value)
+        # Commit as soon as the user picks, like a spreadsheet's list cell.
+        combo.activated.connect(lambda _i, c=combo: self._commit(c))
+        return combo
+
+    def _commit(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            found = editor.findData(index.data(Qt.ItemDataRole.EditRole))
+            editor.setCurrentIndex(max(found, 0))
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+            return
+        super().setModelData(editor, model, index)

@@ -1,0 +1,295 @@
+"""MainWindow: tabs, menus, document habits (new/open/save/revert, undo, title, prompts)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from app.gui import settings as keys
+from app.gui.store import ProjectStore
+from app.gui.style import apply_style
+from models.project import Project
+from models.project_file import SUFFIX, ProjectFileError, load_example, load_project, save_project
+
+# (tab title, module, class): each tab is built from the store alone.
+TABS: tuple[tuple[str, str, str], ...] = (
+    ("Route", "app.gui.route_tab", "RouteTab"),
+    ("Assess", "app.gui.assess_tab", "AssessTab"),
+    ("Cost", "app.gui.cost_tab", "CostTab"),
+    ("Issue", "app.gui.issue_tab", "IssueTab"),
+)
+FILE_FILTER = f"Certroute projects (*{SUFFIX});;JSON files (*.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One document per window, held by a ProjectStore."""
+
+    def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.settings = keys.open_settings()
+        self.presenting = False
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tab_widgets: dict[str, QWidget] = {}
+        for title, module_name, class_name in TABS:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue  # a tab that is not part of this build
+            widget = getattr(module, class_name)(store)
+            self.tab_widgets[title.lower()] = widget
+            self.tabs.addTab(widget, title)
+        self.setCentralWidget(self.tabs)
+        self._status = QLabel()
+        self.statusBar().addWidget(self._status, 1)
+        self._build_menus()
+
+        store.undo_stack.cleanChanged.connect(self._update_title)
+        store.path_changed.connect(self._update_title)
+        store.project_replaced.connect(self._update_title)
+        store.error.connect(self.show_error)
+        store.undo_stack.indexChanged.connect(self._show_last_action)
+        self._update_title()
+        self.resize(1500, 940)
+        saved = keys.geometry(self.settings)
+        if saved is not None:
+            self.restoreGeometry(saved)
+
+    # --- menus ---------------------------------------------------------------------------
+
+    def _action(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self._action(self.file_menu, "&New", self.new_document, QKeySequence.StandardKey.New)
+        self._action(self.file_menu, "&Open…", self.open_document, QKeySequence.StandardKey.Open)
+        self.recent_menu = self.file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._action(self.file_menu, "Open built-in &example", self.open_example)
+        self.file_menu.addSeparator()
+        self._action(self.file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self._action(self.file_menu, "Save &As…", self.save_as, "Ctrl+Shift+S")
+        self.revert_action = self._action(self.file_menu, "Re&vert", self.revert)
+        self.file_menu.addSeparator()
+        self.transfer_separator = self.file_menu.addSeparator()
+        self._action(self.file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        self.edit_menu = bar.addMenu("&Edit")
+        undo = self.store.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        redo = self.store.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.edit_menu.addAction(undo)
+        self.edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        route = self.tab_widgets.get("route")
+        if route is not None:
+            self.edit_menu.addSeparator()
+            for action in route.actions.values():
+                self.edit_menu.addAction(action)
+
+        self.view_menu = bar.addMenu("&View")
+        self.presentation_action = self._action(
+            self.view_menu, "&Presentation mode", self.toggle_presentation, "F5")
+        self.presentation_action.setCheckable(True)
+        self.view_menu.addSeparator()
+        for n in range(self.tabs.count()):
+            self._action(self.view_menu, f"{self.tabs.tabText(n)} tab",
+                         lambda _=False, n=n: self.tabs.setCurrentIndex(n), f"Ctrl+{n + 1}")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Certroute", self._about)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = keys.recent_files(self.settings)
+        if not files:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+        for path in files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(Path(p)))
+
+    # --- document ------------------------------------------------------------------------
+
+    def _update_title(self, *_args) -> None:
+        path = self.store.path
+        name = path.name if path else f"{self.store.project.organisation.name} (unsaved)"
+        self.setWindowTitle(f"{name}[*] — Certroute")
+        self.setWindowModified(not self.store.undo_stack.isClean())
+        self.revert_action.setEnabled(path is not None)
+
+    def maybe_discard(self) -> bool:
+        """True when there are no unsaved changes, or the user saved or discarded them."""
+        if self.store.undo_stack.isClean():
+            return True
+        answer = self._ask_save_changes()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _ask_save_changes(self) -> QMessageBox.StandardButton:
+        buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                   | QMessageBox.StandardButton.Cancel)
+        return QMessageBox.question(
+            self, "Unsaved changes",
+            f"Save the changes to “{self.store.project.organisation.name}” first?",
+            buttons, QMessageBox.StandardButton.Save)
+
+    def _ask_open_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project",
+                                              keys.last_dir(self.settings), FILE_FILTER)
+        return path
+
+    def _ask_save_path(self) -> str:
+        suggested = self.store.path or Path(keys.last_dir(self.settings)) / (
+            self.store.project.organisation.name.replace("/", "-") + SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as", str(suggested),
+                                              FILE_FILTER)
+        return path
+
+    def warn(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def new_document(self) -> None:
+        if self.maybe_discard():
+            self.store.replace_document(Project(), None)
+            self.show_message("New project")
+
+    def open_example(self) -> None:
+        if self.maybe_discard():
+            self.store.replace_document(load_example(), None)
+            self.show_message("Opened the built-in example")
+
+    def open_document(self) -> None:
+        if not self.maybe_discard():
+            return
+        path = self._ask_open_path()
+        if path:
+            self.open_path(Path(path), confirmed=True)
+
+    def open_path(self, path: Path, *, confirmed: bool = False) -> bool:
+        """Open a project file; a bad file opens nothing and the current document stays."""
+        if not confirmed and not self.maybe_discard():
+            return False
+        try:
+            project = load_project(path)
+        except ProjectFileError as exc:
+            self.warn("Cannot open project", str(exc))
+            self.show_error(f"Not opened: {exc}")
+            if not path.exists():
+                keys.forget_file(self.settings, str(path))
+            return False
+        self.store.replace_document(project, path)
+        keys.remember_file(self.settings, path)
+        self.show_message(f"Opened {path}")
+        return True
+
+    def save(self) -> bool:
+        if self.store.path is None:
+            return self.save_as()
+        return self._save_to(self.store.path)
+
+    def save_as(self) -> bool:
+        chosen = self._ask_save_path()
+        if not chosen:
+            return False
+        path = Path(chosen)
+        if not path.name.endswith((SUFFIX, ".json")):
+            path = path.with_name(path.name + SUFFIX)
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            save_project(self.store.project, path)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.warn("Cannot save project",
+                      f"{path}: {reason}. Your changes are still open; save elsewhere.")
+            self.show_error(f"Not saved: {path}: {reason}")
+            return False
+        self.store.set_path(path)
+        self.store.undo_stack.setClean()
+        keys.remember_file(self.settings, path)
+        self.show_message(f"Saved {path}")
+        return True
+
+    def revert(self) -> None:
+        path = self.store.path
+        if path is None or self.store.undo_stack.isClean():
+            return
+        answer = QMessageBox.question(self, "Revert", f"Discard every change since {path.name} "
+                                      "was last saved?") if not self._auto_confirm else (
+            QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.open_path(path, confirmed=True)
+
+    _auto_confirm = False  # tests set this to skip the revert question
+
+    # --- view ----------------------------------------------------------------------------
+
+    def toggle_presentation(self) -> None:
+        self.presenting = not self.presenting
+        self.presentation_action.setChecked(self.presenting)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_style(app, presentation=self.presenting)
+        if self.presenting:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def show_message(self, text: str) -> None:
+        self._status.setStyleSheet("")
+        self._status.setText(text)
+        QTimer.singleShot(8000, lambda t=text: self._status.text() == t and self._status.clear())
+
+    def show_error(self, text: str) -> None:
+        self._status.setText(text)
+        self._status.setStyleSheet("color: #b3261e; font-weight: 600;")
+
+    def _show_last_action(self, index: int) -> None:
+        stack = self.store.undo_stack
+        if 0 < index <= stack.count():
+            self.show_message(stack.text(index - 1))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Certroute",
+                          "Certroute — design certificate-issuance routing policy.\n"
+                          "Combined vs admin-mediated workflows, cost, posture and a local CA.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_discard():
+            event.ignore()
+            return
+        self.settings.setValue(keys.GEOMETRY, self.saveGeometry())
+        self.settings.sync()
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.presenting:
+            self.toggle_presentation()
+            return
+        super().keyPressEvent(event)

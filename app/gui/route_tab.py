@@ -1,0 +1,267 @@
+"""RouteTab: organisation controls, the inventory table, the decision card and the findings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui import commands
+from app.gui.decision_card import DecisionCard
+from app.gui.delegates import EnumComboDelegate
+from app.gui.findings_panel import FindingsPanel
+from app.gui.store import ProjectStore
+from app.gui.type_table import CertTypeTableModel
+from app.gui.widgets import set_text_quietly
+from models.columns import COLUMNS
+from models.enums import Tolerance
+
+
+class RouteTab(QWidget):
+    """The routing designer: edit types, watch workflow and reason change live."""
+
+    def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.model = CertTypeTableModel(store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(EnumComboDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.table.setAlternatingRowColors(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(True)
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+
+        self.card = DecisionCard(store)
+        self.findings = FindingsPanel(store)
+        self.findings.show_type.connect(self.select_type)
+
+        card_scroll = QScrollArea()
+        card_scroll.setWidgetResizable(True)
+        card_scroll.setWidget(self.card)
+        card_scroll.setMinimumWidth(440)
+        card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addLayout(self._build_toolbar())
+        table_layout.addWidget(self.table)
+        left.addWidget(table_box)
+        left.addWidget(self.findings)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(card_scroll)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        body.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addLayout(self._build_header())
+        layout.addWidget(body, 1)
+
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        store.project_replaced.connect(self._on_store_project_replaced)
+        store.evaluation_changed.connect(self._refresh_header)
+        store.types_changed.connect(self._refresh_header)
+        self._refresh_header()
+        self._fit_columns()
+        if store.project.types:
+            self.select_row(0)
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        self.org_name = QLineEdit()
+        self.org_name.setMinimumWidth(320)
+        self.org_name.setToolTip("Name of the organisation whose routing policy this is")
+        self.org_name.editingFinished.connect(self._commit_org_name)
+        self.tolerance = QComboBox()
+        for tolerance in Tolerance:
+            self.tolerance.addItem(tolerance.value, tolerance.value)
+        self.tolerance.setToolTip("Automated-issuance risk accepted for medium-blast-radius "
+                                  "certificates (routing rules 6 and 7)")
+        self.tolerance.activated.connect(self._commit_tolerance)
+        self.reviewed_known = QCheckBox("Policy last reviewed")
+        self.reviewed = QDateEdit()
+        self.reviewed.setCalendarPopup(True)
+        self.reviewed.setDisplayFormat("yyyy-MM-dd")
+        self.reviewed_known.toggled.connect(self._commit_reviewed)
+        self.reviewed.editingFinished.connect(self._commit_reviewed)
+        self.summary = QLabel()
+        self.summary.setProperty("role", "summary")
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        org_label = QLabel("Routing policy for")
+        org_label.setProperty("role", "muted")
+        row.addWidget(org_label)
+        row.addWidget(self.org_name)
+        row.addSpacing(12)
+        row.addWidget(QLabel("Tolerance"))
+        row.addWidget(self.tolerance)
+        row.addSpacing(12)
+        row.addWidget(self.reviewed_known)
+        row.addWidget(self.reviewed)
+        row.addStretch(1)
+        row.addWidget(self.summary)
+        return row
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.actions: dict[str, QAction] = {}
+        specs = (
+            ("add", "Add type", "Ctrl+Shift+N", self.add_type),
+            ("duplicate", "Duplicate", "Ctrl+D", self.duplicate_type),
+            ("delete", "Delete", QKeySequence.StandardKey.Delete, self.delete_types),
+            ("up", "Move up", "Alt+Up", lambda: self.move_type(-1)),
+            ("down", "Move down", "Alt+Down", lambda: self.move_type(1)),
+        )
+        for key, text, shortcut, slot in specs:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.table.addAction(action)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            row.addWidget(button)
+            self.actions[key] = action
+        row.addStretch(1)
+        hint = QLabel("Double-click or type to edit · Tab moves between cells")
+        hint.setProperty("role", "muted")
+        row.addWidget(hint)
+        return row
+
+    def _fit_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(60)
+        self.table.resizeColumnsToContents()
+        # Room for longer names and labels than the example's, and for the drop-down arrow.
+        minimum = {"name": 240, "reason": 200, "workflow": 130, "owner": 160}
+        for col, column in enumerate(COLUMNS):
+            wanted = max(self.table.columnWidth(col) + 16, minimum.get(column.key, 0))
+            self.table.setColumnWidth(col, wanted)
+
+    # --- selection -----------------------------------------------------------------------
+
+    def current_row(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        self.card.show_row(row)
+
+    def select_type(self, type_id: str) -> None:
+        try:
+            self.select_row(self._store.project.index_of(type_id))
+        except KeyError:
+            return
+
+    def _on_current_row_changed(self, current, _previous) -> None:
+        self.card.show_row(current.row() if current.isValid() else None)
+
+    def _on_store_project_replaced(self) -> None:
+        self._refresh_header()
+        self.select_row(0)
+        if not self._store.project.types:
+            self.card.show_row(None)
+
+    # --- header --------------------------------------------------------------------------
+
+    def _refresh_header(self, *_args) -> None:
+        org = self._store.project.organisation
+        set_text_quietly(self.org_name, org.name)
+        self.tolerance.setCurrentIndex(self.tolerance.findData(org.tolerance.value))
+        known = org.policy_last_reviewed is not None
+        self.reviewed_known.blockSignals(True)
+        self.reviewed_known.setChecked(known)
+        self.reviewed_known.blockSignals(False)
+        self.reviewed.setEnabled(known)
+        if known and not self.reviewed.hasFocus():
+            self.reviewed.blockSignals(True)
+            reviewed = org.policy_last_reviewed
+            self.reviewed.setDate(QDate(reviewed.year, reviewed.month, reviewed.day))
+            self.reviewed.blockSignals(False)
+        self.summary.setText(self._store.evaluation.summary)
+
+    def _commit_org_name(self) -> None:
+        name = self.org_name.text().strip()
+        if name != self._store.project.organisation.name:
+            commands.edit_organisation(self._store, "Rename organisation", name=name)
+
+    def _commit_tolerance(self) -> None:
+        value = self.tolerance.currentData()
+        if value != self._store.project.organisation.tolerance.value:
+            commands.edit_organisation(self._store, f"Set tolerance {value}", tolerance=value)
+
+    def _commit_reviewed(self) -> None:
+        value = self.reviewed.date().toPython() if self.reviewed_known.isChecked() else None
+        if value != self._store.project.organisation.policy_last_reviewed:
+            commands.edit_organisation(self._store, "Set policy review date",
+                                       policy_last_reviewed=value)
+
+    # --- row actions ---------------------------------------------------------------------
+
+    def add_type(self) -> None:
+        row = commands.add_type(self._store, self.current_row())
+        self.select_row(row)
+        self.table.edit(self.model.index(row, 0))
+
+    def duplicate_type(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.select_row(commands.duplicate_type(self._store, row))
+
+    def delete_types(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows and self.current_row() is not None:
+            rows = [self.current_row()]
+        if rows:
+            commands.remove_types(self._store, rows)
+            self.select_row(min(rows[0], self.model.rowCount() - 1))
+
+    def move_type(self, delta: int) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.select_row(commands.move_type(self._store, row, delta))
+

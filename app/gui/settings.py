@@ -1,0 +1,53 @@
+"""Every QSettings key with its default, declared once (window state, recent files)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+# Tests and portable installs point this at a folder; otherwise the platform's user scope.
+CONFIG_DIR_ENV = "CERTROUTE_CONFIG_DIR"
+MAX_RECENT = 8
+
+GEOMETRY = "window/geometry"
+WINDOW_STATE = "window/state"
+RECENT_FILES = "files/recent"
+LAST_DIR = "files/last_dir"
+
+
+def open_settings() -> QSettings:
+    folder = os.environ.get(CONFIG_DIR_ENV)
+    if folder:
+        return QSettings(str(Path(folder) / "certroute.ini"), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Certroute",
+                     "Certroute")
+
+
+def recent_files(settings: QSettings) -> list[str]:
+    value = settings.value(RECENT_FILES, [])
+    if isinstance(value, str):  # QSettings returns a lone string for one-element lists
+        value = [value]
+    return [str(v) for v in value or []][:MAX_RECENT]
+
+
+def remember_file(settings: QSettings, path: Path) -> list[str]:
+    text = str(path.resolve())
+    files = [text] + [f for f in recent_files(settings) if f != text]
+    settings.setValue(RECENT_FILES, files[:MAX_RECENT])
+    settings.setValue(LAST_DIR, str(path.resolve().parent))
+    return files[:MAX_RECENT]
+
+
+def forget_file(settings: QSettings, path: str) -> None:
+    settings.setValue(RECENT_FILES, [f for f in recent_files(settings) if f != path])
+
+
+def geometry(settings: QSettings) -> QByteArray | None:
+    value = settings.value(GEOMETRY)
+    return value if isinstance(value, QByteArray) else None
+
+
+def last_dir(settings: QSettings) -> str:
+    return str(settings.value(LAST_DIR, str(Path.home())))

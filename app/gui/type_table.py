@@ -1,0 +1,174 @@
+"""CertTypeTableModel: the inventory as a Qt table model that reads from the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from app.gui import commands
+from app.gui.palette import OVERRIDE_TONE, WORKFLOW_TINT, WORKFLOW_TONE
+from app.gui.store import ProjectStore
+from models.certificate import CertificateType
+from models.columns import COLUMNS, DERIVED_COLUMNS, ROUTING_COLUMNS, Column
+
+Index = QModelIndex | QPersistentModelIndex
+Role = Qt.ItemDataRole
+
+WORKFLOW_COLUMN = len(ROUTING_COLUMNS)
+REASON_COLUMN = WORKFLOW_COLUMN + 1
+DERIVED = range(WORKFLOW_COLUMN, WORKFLOW_COLUMN + len(DERIVED_COLUMNS))
+
+
+def _tooltip(column: Column) -> str:
+    field = CertificateType.model_fields.get(column.key)
+    return field.description or column.header if field else column.header
+
+
+class CertTypeTableModel(QAbstractTableModel):
+    """Rows are the project's types; input columns edit them, derived columns show routing."""
+
+    def __init__(self, store: ProjectStore, parent=None) -> None:
+        super().__init__(parent)
+        self._store = store
+        store.project_replaced.connect(self._on_store_project_replaced)
+        store.types_changed.connect(self._on_store_types_changed)
+        store.evaluation_changed.connect(self._on_store_evaluation_changed)
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic_bold = QFont(self._bold)
+        self._italic_bold.setItalic(True)
+
+    # --- read ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._store.project.types)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Role.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(COLUMNS):
+                return None
+            column = COLUMNS[section]
+            if role == Role.DisplayRole:
+                return column.header
+            if role == Role.ToolTipRole:
+                return _tooltip(column)
+        elif role == Role.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        ctype = self._store.project.types[row]
+        decision = self._store.evaluation.decisions[row]
+        column = COLUMNS[col]
+        if role == Role.DisplayRole:
+            if column.kind == "bool":
+                return None
+            text = column.text(ctype, decision)
+            if col == REASON_COLUMN and decision.overridden:
+                return f"⚑ {text}"
+            return text
+        if role == Role.EditRole:
+            value = column.getter(ctype, decision)
+            return "" if value is None else (value.value if hasattr(value, "value") else value)
+        if role == Role.CheckStateRole and column.kind == "bool":
+            checked = column.getter(ctype, decision)
+            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if col in DERIVED:
+            return self._derived_role(decision, col, role)
+        if role == Role.ToolTipRole:
+            return _tooltip(column)
+        return None
+
+    def _derived_role(self, decision, col: int, role: int) -> Any:
+        if role == Role.BackgroundRole:
+            return WORKFLOW_TINT[decision.workflow]
+        if role == Role.ForegroundRole:
+            return OVERRIDE_TONE if decision.overridden else WORKFLOW_TONE[decision.workflow]
+        if role == Role.FontRole and col == WORKFLOW_COLUMN:
+            return self._italic_bold if decision.overridden else self._bold
+        if role == Role.ToolTipRole:
+            lines = [decision.rationale]
+            if decision.overridden:
+                lines.insert(0, "Manual override — " + decision.note)
+            lines += [f"Exception: {e}" for e in decision.exceptions]
+            return "\n\n".join(lines)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = COLUMNS[index.column()]
+        if column.editable:
+            if column.kind == "bool":
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            else:
+                flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    # --- write ---------------------------------------------------------------------------
+
+    def setData(self, index: Index, value: Any, role: int = Role.EditRole) -> bool:
+        if not index.isValid() or not COLUMNS[index.column()].editable:
+            return False
+        column = COLUMNS[index.column()]
+        if role == Role.CheckStateRole and column.kind == "bool":
+            value = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role != Role.EditRole:
+            return False
+        parsed = self._parse(column, value)
+        if parsed is _INVALID:
+            self._store.error.emit(f"{column.header}: {value!r} is not a valid value")
+            return False
+        ctype = self._store.project.types[index.row()]
+        return commands.edit_type(self._store, index.row(),
+                                  f"Set {column.header} of {ctype.name}", **{column.key: parsed})
+
+    @staticmethod
+    def _parse(column: Column, value: Any) -> Any:
+        if column.kind in ("int", "float"):
+            text = str(value).strip().replace(",", "").replace("_", "")
+            if text == "":
+                return None
+            try:
+                number = float(text)
+            except ValueError:
+                return _INVALID
+            if column.kind == "int":
+                return int(number) if number.is_integer() else _INVALID
+            return number
+        if column.kind == "enum" and value == "" and column.key == "as_is_workflow":
+            return None
+        return value
+
+    # --- store signals -------------------------------------------------------------------
+
+    def _on_store_project_replaced(self) -> None:
+        self.beginResetModel()
+        self.endResetModel()
+
+    def _on_store_types_changed(self, rows: list[int] | None) -> None:
+        if rows is None:  # rows added, removed or moved
+            self.beginResetModel()
+            self.endResetModel()
+            return
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _on_store_evaluation_changed(self, _evaluation) -> None:
+        # A tolerance or cost edit can re-route any row: refresh every derived cell.
+        rows = self.rowCount()
+        if rows:
+            self.dataChanged.emit(self.index(0, DERIVED.start),
+                                  self.index(rows - 1, DERIVED.stop - 1))
+
+
+_INVALID = object()

@@ -1,0 +1,49 @@
+"""Small display helpers shared by the panels: labels, badges, form rows, guarded setters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+
+def wrapped_label(text: str = "", *, muted: bool = False, selectable: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if muted:
+        label.setProperty("role", "muted")
+    return label
+
+
+def heading(text: str = "", *, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setProperty("role", f"h{level}")
+    return label
+
+
+def set_badge(label: QLabel, text: str, colour: QColor) -> None:
+    """A rounded coloured pill, e.g. the workflow of a decision."""
+    label.setText(text)
+    label.setStyleSheet(
+        f"QLabel {{ background: {colour.name()}; color: white; border-radius: 10px;"
+        " padding: 3px 12px; font-weight: 600; }"
+    )
+
+
+def set_text_quietly(widget: QWidget, text: str) -> None:
+    """Show `text` in an editor without emitting edits, and never under the user's cursor."""
+    if widget.hasFocus():
+        return
+    if isinstance(widget, QLineEdit) and widget.text() != text:
+        widget.blockSignals(True)
+        widget.setText(text)
+        widget.setCursorPosition(0)
+        widget.blockSignals(False)
+    elif isinstance(widget, QPlainTextEdit) and widget.toPlainText() != text:
+        widget.blockSignals(True)
+        widget.setPlainText(text)
+        widget.blockSignals(False)
