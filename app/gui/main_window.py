@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = keys.open_settings()
         self.presenting = False
+        self._normal_look: tuple[QFont, str] | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tab_widgets: dict[str, QWidget] = {}
@@ -251,11 +252,18 @@ class MainWindow(QMainWindow):
     # --- view ----------------------------------------------------------------------------
 
     def toggle_presentation(self) -> None:
+        """Full screen with larger type for a projector; F5 or Esc leaves it."""
         self.presenting = not self.presenting
         self.presentation_action.setChecked(self.presenting)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_style(app, presentation=self.presenting)
+            if self.presenting:
+                self._normal_look = (app.font(), app.styleSheet())
+                apply_style(app, presentation=True)
+            elif self._normal_look is not None:
+                font, sheet = self._normal_look
+                app.setFont(font)
+                app.setStyleSheet(sheet)
         if self.presenting:
             self.showFullScreen()
         else:

@@ -1,0 +1,133 @@
+"""Main window: save/open/revert, the title asterisk, prompts, recent files, presentation."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.gui import commands
+from app.gui import settings as keys
+from models.project_file import load_project
+
+
+def make_dirty(store):
+    commands.edit_organisation(store, "Rename", name="Acme Bank")
+
+
+def test_title_shows_unsaved_changes(window):
+    assert not window.isWindowModified()
+    make_dirty(window.store)
+    assert window.isWindowModified()
+    assert window.windowTitle().endswith("[*] — Certroute")
+    window.store.undo_stack.undo()
+    assert not window.isWindowModified()
+
+
+def test_save_then_reopen_round_trips(window, tmp_path):
+    make_dirty(window.store)
+    path = tmp_path / "acme.certroute.json"
+    window._ask_save_path = lambda: str(path)
+    assert window.save()
+    assert not window.isWindowModified()
+    assert window.store.path == path
+    assert load_project(path) == window.store.project
+    saved = window.store.project
+    window.store.replace_document(load_project(path), None)
+    assert window.open_path(path)
+    assert window.store.project == saved
+    assert window.windowTitle().startswith("acme.certroute.json")
+    assert keys.recent_files(window.settings)[0] == str(path.resolve())
+
+
+def test_save_as_adds_the_suffix(window, tmp_path):
+    window._ask_save_path = lambda: str(tmp_path / "plain")
+    assert window.save_as()
+    assert (tmp_path / "plain.certroute.json").exists()
+
+
+def test_broken_file_keeps_the_current_document(window, tmp_path):
+    make_dirty(window.store)
+    before = window.store.project
+    bad = tmp_path / "broken.certroute.json"
+    raw = json.loads(window.store.project.model_dump_json())
+    raw["types"][0]["purpose"] = "banana"
+    bad.write_text(json.dumps(raw))
+    assert not window.open_path(bad, confirmed=True)
+    assert window.store.project == before
+    assert window.isWindowModified()  # the unsaved edit is still there
+    title, message = window.warnings[-1]
+    assert title == "Cannot open project"
+    assert "types[0].purpose" in message
+    assert "banana" in message
+
+
+def test_save_failure_keeps_document_dirty(window, tmp_path, monkeypatch):
+    make_dirty(window.store)
+    window._ask_save_path = lambda: str(tmp_path / "no-such-folder" / "x.certroute.json")
+    assert not window.save()
+    assert window.isWindowModified()
+    assert window.store.path is None
+    assert window.warnings[-1][0] == "Cannot save project"
+
+
+def test_prompt_before_losing_changes(window):
+    make_dirty(window.store)
+    window._ask_save_changes = lambda: QMessageBox.StandardButton.Cancel
+    window.new_document()
+    assert window.store.project.organisation.name == "Acme Bank"
+    window._ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    window.new_document()
+    assert window.store.project.types == ()
+    assert not window.isWindowModified()
+
+
+def test_revert_discards_changes_since_save(window, tmp_path):
+    path = tmp_path / "r.certroute.json"
+    window._ask_save_path = lambda: str(path)
+    window.save()
+    make_dirty(window.store)
+    window._auto_confirm = True
+    window.revert()
+    assert window.store.project.organisation.name == "Mid-size financial services firm"
+    assert not window.isWindowModified()
+
+
+def test_undo_redo_shortcuts(window):
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert next(s.toString() for s in window.redo_action.shortcuts()) == "Ctrl+Shift+Z"
+
+
+def test_presentation_mode_scales_type(window, qapp):
+    size = qapp.font().pointSizeF()
+    window.toggle_presentation()
+    assert window.presenting
+    assert qapp.font().pointSizeF() > size
+    window.toggle_presentation()
+    assert qapp.font().pointSizeF() == pytest.approx(size)
+
+
+def test_geometry_is_remembered(window, qtbot):
+    window.resize(1234, 777)
+    window.close()
+    assert keys.geometry(window.settings) is not None
+
+
+def test_screenshot_command_writes_a_png(tmp_path):
+    out = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "screenshot", str(out), "--width", "1200",
+         "--height", "800"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_screenshot_unknown_tab_is_an_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "screenshot", str(tmp_path / "x.png"), "--tab", "nope"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "--tab 'nope'" in result.stderr
