@@ -7,6 +7,7 @@ from typing import NewType
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity, Workflow
+from models.issuance_policy import IssuanceProfileSettings
 
 TypeId = NewType("TypeId", str)
 
@@ -107,3 +108,7 @@ class CertificateType(BaseModel):
     combined: CombinedDesign = Field(default_factory=CombinedDesign)
     admin: AdminDesign = Field(default_factory=AdminDesign)
     override: Override | None = None
+    # SPEC.md §3: the issuance profile is derived from the fields above; these are its edits.
+    profile: IssuanceProfileSettings | None = Field(
+        None, description="Edits to the issuance profile derived from this type's fields."
+    )

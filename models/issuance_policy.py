@@ -1,0 +1,470 @@
+"""Issuance profiles per certificate type and the pure checks of a CSR against them (SPEC.md §3)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from models.enums import BlastRadius, CaKind, Purpose
+
+if TYPE_CHECKING:  # certificate.py imports this module for IssuanceProfileSettings
+    from models.certificate import CertificateType
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+# RFC 1035 §2.3.4 limits; RFC 5280 ub-common-name.
+MAX_LABEL = 63
+MAX_NAME = 253
+MAX_COMMON_NAME = 64
+_LDH = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+NIST_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
+
+
+class KeyKind(StrEnum):
+    """Public-key algorithms a profile can allow."""
+
+    RSA = "rsa"
+    EC = "ec"
+    ED25519 = "ed25519"
+
+
+class ExtendedKeyUsage(StrEnum):
+    """Extended key usages a profile can put in a certificate, spelled for the project file."""
+
+    SERVER_AUTH = "server-auth"
+    CLIENT_AUTH = "client-auth"
+    CODE_SIGNING = "code-signing"
+    EMAIL_PROTECTION = "email-protection"
+    DOCUMENT_SIGNING = "document-signing"
+
+    @property
+    def oid(self) -> str:
+        """Dotted OID (RFC 5280 §4.2.1.12; document signing: RFC 9336)."""
+        return _EKU_OIDS[self]
+
+
+_EKU_OIDS = {
+    ExtendedKeyUsage.SERVER_AUTH: "1.3.6.1.5.5.7.3.1",
+    ExtendedKeyUsage.CLIENT_AUTH: "1.3.6.1.5.5.7.3.2",
+    ExtendedKeyUsage.CODE_SIGNING: "1.3.6.1.5.5.7.3.3",
+    ExtendedKeyUsage.EMAIL_PROTECTION: "1.3.6.1.5.5.7.3.4",
+    ExtendedKeyUsage.DOCUMENT_SIGNING: "1.3.6.1.5.5.7.3.36",
+}
+EKU_BY_OID = {oid: eku for eku, oid in _EKU_OIDS.items()}
+
+
+class KeyRequirement(BaseModel):
+    """One allowed key algorithm and its minimum size in bits (EC: the curve's size)."""
+
+    model_config = _FROZEN
+
+    kind: KeyKind
+    min_size: int = Field(ge=1, le=16384, description="Smallest key allowed, in bits.")
+
+
+# --- DNS names -----------------------------------------------------------------------------
+
+def to_a_label(label: str) -> str:
+    """The IDNA A-label of one label (Python's IDNA 2003 codec), lower-case.
+
+    Raises:
+        ValueError: the label cannot be IDNA-encoded.
+    """
+    if label.isascii():
+        return label.lower()
+    try:
+        return label.encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise ValueError(f"label {label!r} is not a valid IDNA name ({exc})") from None
+
+
+def _is_valid_a_label(label: str) -> bool:
+    """An `xn--` label that decodes and re-encodes to itself (no bogus Punycode)."""
+    try:
+        return to_a_label(label.encode("ascii").decode("idna")) == label
+    except (UnicodeError, ValueError):
+        return False
+
+
+def normalise_pattern(text: str) -> str:
+    """A SAN pattern in canonical form: lower-case A-labels, no trailing dot.
+
+    `*` stands for exactly one label anywhere; a leading `**` for one or more labels.
+
+    Raises:
+        ValueError: naming the pattern and what is wrong with it.
+    """
+    raw = text.strip().lower().removesuffix(".")
+    labels = raw.split(".")
+    if len(labels) < 2:
+        raise ValueError(f"SAN pattern {text!r} needs at least two labels")
+    out = []
+    for index, label in enumerate(labels):
+        if label == "*" or (label == "**" and index == 0):
+            out.append(label)
+            continue
+        a_label = to_a_label(label)
+        if not _LDH.match(a_label) or len(a_label) > MAX_LABEL:
+            raise ValueError(f"SAN pattern {text!r}: {label!r} is not a valid DNS label")
+        out.append(a_label)
+    if all(label in ("*", "**") for label in out):
+        raise ValueError(f"SAN pattern {text!r} must name at least one fixed label")
+    return ".".join(out)
+
+
+def pattern_matches(pattern: str, name: str) -> bool:
+    """Label-wise match of a canonical pattern against a canonical (lower-case) name."""
+    want = pattern.split(".")
+    labels = name.split(".")
+    if want[0] == "**":
+        rest = want[1:]
+        if len(labels) <= len(rest):
+            return False
+        labels = labels[len(labels) - len(rest):]
+        want = rest
+    return len(labels) == len(want) and all(w in ("*", n) for w, n in zip(want, labels,
+                                                                          strict=True))
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+class IssuanceProfileSettings(BaseModel):
+    """Edits to the profile derived from a type's fields; `None` keeps the derived value."""
+
+    model_config = _FROZEN
+
+    san_patterns: tuple[str, ...] | None = Field(
+        None, description="Allowed DNS names: `*` is one label, a leading `**` one or more.")
+    allow_wildcards: bool | None = Field(None, description="May a name be `*.domain`?")
+    key_types: tuple[KeyRequirement, ...] | None = Field(
+        None, description="Allowed key algorithms with their minimum sizes.")
+    max_validity_days: int | None = Field(
+        None, ge=1, le=825, description="Longest validity; never beyond the validity class.")
+    ekus: tuple[ExtendedKeyUsage, ...] | None = Field(
+        None, description="Extended key usages the certificate carries.")
+
+    @field_validator("san_patterns")
+    @classmethod
+    def _normalise(cls, patterns: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if patterns is None:
+            return None
+        return tuple(dict.fromkeys(normalise_pattern(p) for p in patterns if p.strip()))
+
+
+class IssuanceProfile(BaseModel):
+    """What the CA may put in a certificate of one type: derived defaults plus the edits."""
+
+    model_config = _FROZEN
+
+    type_id: str
+    purpose: Purpose
+    san_patterns: tuple[str, ...]
+    allow_wildcards: bool
+    requires_dns_name: bool
+    key_types: tuple[KeyRequirement, ...]
+    max_validity_days: int
+    class_max_days: int
+    ekus: tuple[ExtendedKeyUsage, ...]
+    issuable: bool = True
+    max_names: int = 100
+
+
+# Purposes whose certificates name hosts by DNS name (derived from ROUTING-RULES.md purposes).
+_DNS_PURPOSES = frozenset({Purpose.TLS_EXTERNAL, Purpose.TLS_INTERNAL, Purpose.EV_TLS,
+                           Purpose.MTLS, Purpose.DEVICE_AUTH})
+_EKUS: dict[Purpose, tuple[ExtendedKeyUsage, ...]] = {
+    Purpose.TLS_EXTERNAL: (ExtendedKeyUsage.SERVER_AUTH,),
+    Purpose.TLS_INTERNAL: (ExtendedKeyUsage.SERVER_AUTH,),
+    Purpose.EV_TLS: (ExtendedKeyUsage.SERVER_AUTH,),
+    Purpose.MTLS: (ExtendedKeyUsage.SERVER_AUTH, ExtendedKeyUsage.CLIENT_AUTH),
+    Purpose.CLIENT_AUTH: (ExtendedKeyUsage.CLIENT_AUTH,),
+    Purpose.DEVICE_AUTH: (ExtendedKeyUsage.CLIENT_AUTH,),
+    Purpose.CODE_SIGNING: (ExtendedKeyUsage.CODE_SIGNING,),
+    Purpose.DOCUMENT_SIGNING: (ExtendedKeyUsage.DOCUMENT_SIGNING,),
+    Purpose.SMIME: (ExtendedKeyUsage.EMAIL_PROTECTION,),
+    Purpose.CA_SIGNING: (),
+}
+
+
+def _derived_patterns(purpose: Purpose, ca: CaKind) -> tuple[str, ...]:
+    # Reserved example domains (RFC 2606/6761): the designer replaces them with real ones.
+    domain = "example.com" if ca is CaKind.PUBLIC else "internal.example"
+    return {
+        Purpose.TLS_EXTERNAL: (domain, f"**.{domain}"),
+        Purpose.TLS_INTERNAL: (f"**.{domain}",),
+        Purpose.EV_TLS: (domain, f"www.{domain}"),  # EV names are vetted one by one
+        Purpose.MTLS: ("**.svc.cluster.local",),
+        Purpose.DEVICE_AUTH: (f"**.devices.{domain}",),
+    }.get(purpose, ())
+
+
+def _derived_keys(purpose: Purpose) -> tuple[KeyRequirement, ...]:
+    # Code-signing baseline requirements ask for RSA-3072; TLS for RSA-2048 (CA/B Forum).
+    long_lived = purpose in (Purpose.CODE_SIGNING, Purpose.DOCUMENT_SIGNING, Purpose.CA_SIGNING)
+    keys = [KeyRequirement(kind=KeyKind.RSA, min_size=3072 if long_lived else 2048),
+            KeyRequirement(kind=KeyKind.EC, min_size=256)]
+    if purpose in (Purpose.MTLS, Purpose.CLIENT_AUTH, Purpose.DEVICE_AUTH):
+        keys.append(KeyRequirement(kind=KeyKind.ED25519, min_size=256))
+    return tuple(keys)
+
+
+def profile_for(ctype: CertificateType) -> IssuanceProfile:
+    """The type's issuance profile: derived from its fields, then its edits applied.
+
+    The validity class caps the edited maximum (ROUTING-RULES.md: short ≤ 7 d, medium ≤ 397 d,
+    long ≤ 825 d): an edit can shorten the validity, never lengthen it past the class.
+    """
+    purpose = ctype.purpose
+    edits = ctype.profile or IssuanceProfileSettings()
+    class_max = ctype.validity.max_days
+    # Wildcards only where a mis-issuance stays small; EV and mesh identities name one host.
+    wildcards = ctype.blast_radius is BlastRadius.LOW and purpose in (
+        Purpose.TLS_EXTERNAL, Purpose.TLS_INTERNAL)
+    return IssuanceProfile(
+        type_id=ctype.id,
+        purpose=purpose,
+        san_patterns=edits.san_patterns if edits.san_patterns is not None
+        else _derived_patterns(purpose, ctype.ca),
+        allow_wildcards=wildcards if edits.allow_wildcards is None else edits.allow_wildcards,
+        requires_dns_name=purpose in _DNS_PURPOSES,
+        key_types=edits.key_types if edits.key_types is not None else _derived_keys(purpose),
+        max_validity_days=min(edits.max_validity_days or class_max, class_max),
+        class_max_days=class_max,
+        ekus=edits.ekus if edits.ekus is not None else _EKUS[purpose],
+        # A CA-signing certificate creates an issuer: the test CA's issuing tier has
+        # path length 0 and issues end-entity certificates only.
+        issuable=purpose is not Purpose.CA_SIGNING,
+    )
+
+
+def key_usages(profile: IssuanceProfile, key_kind: str) -> frozenset[str]:
+    """KeyUsage bits (cryptography's argument names) for a leaf of this profile and key.
+
+    RSA TLS keys may also encipher the session key (RFC 5246 RSA key exchange); ECDSA and
+    Ed25519 keys only sign. Document signing adds non-repudiation (contentCommitment).
+    """
+    bits = {"digital_signature"}
+    tls = profile.purpose in _DNS_PURPOSES or profile.purpose is Purpose.SMIME
+    if key_kind == KeyKind.RSA and tls:
+        bits.add("key_encipherment")
+    if profile.purpose is Purpose.DOCUMENT_SIGNING:
+        bits.add("content_commitment")
+    return frozenset(bits)
+
+
+# --- facts and violations ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CsrFacts:
+    """What a CSR asks for, extracted by the CA service; plain values so the check stays pure."""
+
+    dns_names: tuple[str, ...]
+    common_name: str | None
+    key_kind: str  # a KeyKind value, or e.g. "dsa", "ed448" for keys no profile allows
+    key_size: int
+    signature_valid: bool
+    curve: str | None = None
+    other_sans: tuple[str, ...] = ()  # "IP:10.0.0.1", "email:a@b" — never allowed
+    requests_ca: bool = False
+    requested_ekus: tuple[str, ...] = ()  # dotted OIDs
+    malformed: tuple[str, ...] = ()  # extensions that could not be parsed
+
+
+class ViolationCode(StrEnum):
+    """Why a CSR is refused; one code per kind of problem."""
+
+    BAD_SIGNATURE = "bad-signature"
+    MALFORMED = "malformed-extension"
+    NOT_ISSUABLE = "purpose-not-issuable"
+    CA_REQUESTED = "ca-requested"
+    NO_NAME = "no-name"
+    TOO_MANY_NAMES = "too-many-names"
+    SAN_TYPE = "san-type-not-allowed"
+    NUL = "embedded-nul"
+    TRAILING_DOT = "trailing-dot"
+    EMPTY_LABEL = "empty-label"
+    MIXED_CASE = "mixed-case"
+    NOT_IDNA = "not-idna"
+    LABEL_TOO_LONG = "label-too-long"
+    NAME_TOO_LONG = "name-too-long"
+    INVALID_LABEL = "invalid-label"
+    WILDCARD = "wildcard-not-allowed"
+    SAN_OUTSIDE = "san-outside-patterns"
+    COMMON_NAME = "common-name"
+    KEY_TYPE = "key-type-not-allowed"
+    WEAK_KEY = "weak-key"
+    CURVE = "curve-not-allowed"
+    VALIDITY = "validity-too-long"
+    EKU = "eku-not-allowed"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One reason the profile forbids what the CSR asks for."""
+
+    code: ViolationCode
+    subject: str  # the name, "key", "validity", "csr" …
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _name_violations(name: str, profile: IssuanceProfile) -> list[Violation]:
+    """Every problem with one requested DNS name (empty list: the name may be issued)."""
+    v: list[Violation] = []
+
+    def add(code: ViolationCode, message: str) -> None:
+        v.append(Violation(code, name, message))
+
+    if "\x00" in name:
+        # A NUL lets "good.example\0.evil" pass a C string compare (CVE-2009-2408).
+        add(ViolationCode.NUL, f"DNS name {name!r} contains an embedded NUL byte")
+        return v
+    canonical = name
+    if name.endswith("."):
+        add(ViolationCode.TRAILING_DOT, f"DNS name {name!r} has a trailing dot; "
+            f"request {name.rstrip('.')!r}")
+        canonical = name.rstrip(".")
+    if not name.isascii():
+        try:
+            suggestion = ".".join(to_a_label(label) for label in canonical.split("."))
+            hint = f"; request the A-label form {suggestion!r}"
+        except ValueError:
+            hint = ""
+        add(ViolationCode.NOT_IDNA, f"DNS name {name!r} is not in IDNA A-label form{hint}")
+        canonical = canonical.encode("ascii", "replace").decode("ascii")
+    elif canonical != canonical.lower():
+        add(ViolationCode.MIXED_CASE, f"DNS name {name!r} is mixed-case; "
+            f"request {canonical.lower()!r}")
+    canonical = canonical.lower()
+    labels = canonical.split(".")
+    if len(canonical) > MAX_NAME:
+        add(ViolationCode.NAME_TOO_LONG, f"DNS name {name[:40]!r}… is {len(canonical)} "
+            f"characters long (at most {MAX_NAME})")
+    for index, label in enumerate(labels):
+        if not label:
+            add(ViolationCode.EMPTY_LABEL, f"DNS name {name!r} has an empty label")
+        elif len(label) > MAX_LABEL:
+            add(ViolationCode.LABEL_TOO_LONG, f"DNS name {name!r} has a label of "
+                f"{len(label)} characters (at most {MAX_LABEL})")
+        elif label == "*" and index == 0:
+            if not profile.allow_wildcards:
+                add(ViolationCode.WILDCARD, f"wildcard name {name!r} is not allowed for "
+                    "this type")
+        elif "*" in label:
+            add(ViolationCode.INVALID_LABEL, f"DNS name {name!r}: a wildcard must be the "
+                "whole leftmost label")
+        elif not _LDH.match(label) and name.isascii():
+            add(ViolationCode.INVALID_LABEL, f"DNS name {name!r}: label {label!r} may hold "
+                "only letters, digits and inner hyphens")
+        elif label[2:4] == "--" and not (label.startswith("xn--") and _is_valid_a_label(label)):
+            add(ViolationCode.NOT_IDNA, f"DNS name {name!r}: label {label!r} is not a valid "
+                "IDNA A-label")
+    # Case and a trailing dot do not stop the pattern check; a malformed name cannot match.
+    cosmetic = (ViolationCode.MIXED_CASE, ViolationCode.TRAILING_DOT, ViolationCode.WILDCARD)
+    if all(x.code in cosmetic for x in v) and not any(
+        pattern_matches(p, canonical) for p in profile.san_patterns
+    ):
+        allowed = ", ".join(profile.san_patterns) or "none"
+        add(ViolationCode.SAN_OUTSIDE, f"DNS name {name!r} is outside the allowed SAN "
+            f"patterns ({allowed})")
+    return v
+
+
+def _key_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
+    allowed = {r.kind.value: r.min_size for r in profile.key_types}
+    shown = f"{facts.key_kind.upper()}-{facts.key_size}"
+    if facts.key_kind not in allowed:
+        kinds = ", ".join(f"{k.upper()} ≥ {n}" for k, n in allowed.items()) or "none"
+        return [Violation(ViolationCode.KEY_TYPE, "key",
+                          f"{shown} keys are not allowed for this type (allowed: {kinds})")]
+    v = []
+    if facts.key_kind == KeyKind.EC and facts.curve not in NIST_CURVES:
+        v.append(Violation(ViolationCode.CURVE, "key",
+                           f"EC curve {facts.curve} is not allowed (P-256, P-384 or P-521)"))
+    minimum = allowed[facts.key_kind]
+    if facts.key_size < minimum:
+        v.append(Violation(ViolationCode.WEAK_KEY, "key", f"{shown} is a weak key: this type "
+                           f"needs {facts.key_kind.upper()}-{minimum} or stronger"))
+    return v
+
+
+def _subject_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
+    cn = facts.common_name
+    if cn is None:
+        if not profile.requires_dns_name:
+            return [Violation(ViolationCode.NO_NAME, "subject",
+                              "the CSR names no subject common name; this type needs one")]
+        return []
+    if "\x00" in cn:
+        return [Violation(ViolationCode.NUL, "subject",
+                          f"common name {cn!r} contains an embedded NUL byte")]
+    if len(cn) > MAX_COMMON_NAME:
+        return [Violation(ViolationCode.COMMON_NAME, "subject",
+                          f"common name is {len(cn)} characters long (at most 64)")]
+    if profile.requires_dns_name and cn not in facts.dns_names:
+        return [Violation(ViolationCode.COMMON_NAME, "subject",
+                          f"common name {cn!r} is not one of the requested DNS names")]
+    return []
+
+
+def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> list[Violation]:
+    """Every way the CSR and the requested validity break the profile (empty: issuable).
+
+    The CA issues only from the profile, so a violation here is a refusal, never a silent fix
+    (SPEC.md §7: the CA never signs what its profile forbids).
+    """
+    v: list[Violation] = []
+    if not facts.signature_valid:
+        v.append(Violation(ViolationCode.BAD_SIGNATURE, "csr", "the CSR's signature does not "
+                           "verify: it was altered or not signed by its own key"))
+    v += [Violation(ViolationCode.MALFORMED, "csr", f"malformed CSR extension: {m}")
+          for m in facts.malformed]
+    if not profile.issuable:
+        v.append(Violation(ViolationCode.NOT_ISSUABLE, "profile",
+                           f"{profile.purpose.label} certificates create a new issuer; the "
+                           "local test CA issues end-entity certificates only"))
+    if facts.requests_ca:
+        v.append(Violation(ViolationCode.CA_REQUESTED, "csr", "the CSR asks for CA:true; this "
+                           "type's certificates are end-entity certificates"))
+    v += _dns_violations(facts, profile)
+    v += _subject_violations(facts, profile)
+    v += _key_violations(facts, profile)
+    if validity_days > profile.max_validity_days or validity_days < 1:
+        v.append(Violation(ViolationCode.VALIDITY, "validity",
+                           f"validity of {validity_days} days is outside 1–"
+                           f"{profile.max_validity_days} days allowed for this type"))
+    allowed_ekus = {e.oid for e in profile.ekus}
+    v += [Violation(ViolationCode.EKU, "csr", f"the CSR asks for extended key usage "
+                    f"{_eku_name(oid)}, which this type does not allow")
+          for oid in facts.requested_ekus if oid not in allowed_ekus]
+    return v
+
+
+def _dns_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
+    v: list[Violation] = []
+    v += [Violation(ViolationCode.SAN_TYPE, other, f"SAN {other} is not allowed: this type's "
+                    "profile allows DNS names only") for other in facts.other_sans]
+    if facts.dns_names and not profile.san_patterns:
+        v.append(Violation(ViolationCode.SAN_OUTSIDE, "csr", f"{profile.purpose.label} "
+                           "certificates carry no DNS names"))
+        return v
+    if profile.requires_dns_name and not facts.dns_names:
+        v.append(Violation(ViolationCode.NO_NAME, "csr",
+                           "the CSR names no DNS name; this type needs at least one"))
+    if len(facts.dns_names) > profile.max_names:
+        v.append(Violation(ViolationCode.TOO_MANY_NAMES, "csr", f"the CSR asks for "
+                           f"{len(facts.dns_names)} names (at most {profile.max_names})"))
+    for name in dict.fromkeys(facts.dns_names):
+        v += _name_violations(name, profile)
+    return v
+
+
+def _eku_name(oid: str) -> str:
+    eku = EKU_BY_OID.get(oid)
+    return eku.value if eku else oid
