@@ -211,7 +211,7 @@ def route(ctype: CertificateType, context: RoutingContext) -> Decision:
             decision,
             workflow=ctype.override.workflow,
             reason=ReasonCode.MANUAL_OVERRIDE,
-            label=f"Manual override of “{decision.label}”",
+            label="Manual override",
             rationale=ctype.override.justification,
             note=f"Rule {decision.rule} ({decision.label}) routes this type "
             f"{decision.rule_workflow}; the override is reviewed with the policy.",

@@ -61,9 +61,8 @@ class DecisionCard(QWidget):
         self.profile = wrapped_label(muted=True)
         badge_row = QHBoxLayout()
         self.badge = QLabel()
-        self.reason = QLabel()
-        self.reason.setProperty("role", "h2")
-        badge_row.addWidget(self.badge)
+        self.reason = heading(level=2)  # word-wrapped: long labels never widen the card
+        badge_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
         badge_row.addWidget(self.reason, 1)
         self.rationale = wrapped_label()
         self.note = wrapped_label(muted=True)
@@ -96,6 +95,7 @@ class DecisionCard(QWidget):
         self.combined_form = QWidget()
         form = QFormLayout(self.combined_form)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.combined_edits: dict[str, QLineEdit] = {}
         for key, label in COMBINED_FIELDS:
             edit = QLineEdit()
@@ -106,6 +106,7 @@ class DecisionCard(QWidget):
         self.admin_form = QWidget()
         form = QFormLayout(self.admin_form)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.admin_edits: dict[str, QLineEdit] = {}
         for key, label in ADMIN_TEXT_FIELDS[:1]:
             self.admin_edits[key] = self._admin_line(form, key, label)
@@ -195,7 +196,8 @@ class DecisionCard(QWidget):
         self.profile.setText(display.describe(ctype))
         tone = OVERRIDE_TONE if decision.overridden else WORKFLOW_TONE[decision.workflow]
         set_badge(self.badge, decision.workflow.value.upper(), tone)
-        rule = "manual override" if decision.overridden else f"rule {decision.rule}"
+        rule = (f"rule {decision.rule} bypassed" if decision.overridden
+                else f"rule {decision.rule}")
         self.reason.setText(f"{decision.label}  ·  {rule}")
         self.rationale.setText(decision.rationale)
         self.note.setText(f"Note: {decision.note}" if decision.note else "")

@@ -74,7 +74,7 @@ class RouteTab(QWidget):
         table_layout.addWidget(self.table)
         left.addWidget(table_box)
         left.addWidget(self.findings)
-        left.setStretchFactor(0, 3)
+        left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 1)
 
         body = QSplitter(Qt.Orientation.Horizontal)
@@ -82,6 +82,7 @@ class RouteTab(QWidget):
         body.addWidget(card_scroll)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
+        body.setSizes([1060, 540])
         body.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -170,9 +171,9 @@ class RouteTab(QWidget):
         header.setMinimumSectionSize(60)
         self.table.resizeColumnsToContents()
         # Room for longer names and labels than the example's, and for the drop-down arrow.
-        minimum = {"name": 240, "reason": 200, "workflow": 130, "owner": 160}
+        minimum = {"name": 230, "reason": 190, "workflow": 130, "owner": 160}
         for col, column in enumerate(COLUMNS):
-            wanted = max(self.table.columnWidth(col) + 16, minimum.get(column.key, 0))
+            wanted = max(self.table.columnWidth(col) + 12, minimum.get(column.key, 0))
             self.table.setColumnWidth(col, wanted)
 
     # --- selection -----------------------------------------------------------------------
