@@ -159,3 +159,54 @@ def compute_costs(inputs: CostInputs, *, migration_share: float | None = None) -
         annual_savings=float(annual_savings),
         payback_months=None if payback is None else float(payback),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PaybackCurve:
+    """Cumulative savings minus the migration cost, month by month from month 0."""
+
+    months: tuple[int, ...]
+    net: tuple[float, ...]
+    break_even_month: float | None  # None = never, or not within the curve's months
+
+
+def payback_curve(breakdown: CostBreakdown, migration_cost: float, *,
+                  months: int = 36) -> PaybackCurve:
+    """The payback line: month m nets `annual_savings × m / 12 − migration_cost`."""
+    monthly = breakdown.annual_savings / 12
+    points = tuple(range(months + 1))
+    net = tuple(monthly * m - migration_cost for m in points)
+    payback = breakdown.payback_months
+    break_even = payback if payback is not None and payback <= months else None
+    return PaybackCurve(points, net, break_even)
+
+
+@dataclass(frozen=True, slots=True)
+class CostComponent:
+    """One layer of the stacked "today vs projected" bar."""
+
+    key: str
+    label: str
+    today: float
+    projected: float
+
+
+def cost_components(breakdown: CostBreakdown, *,
+                    combined_run_cost: float) -> tuple[CostComponent, ...]:
+    """Annual cost by component today and after migration; each pair sums to the totals.
+
+    COST-MODEL.md: projected_cost = total_cost × (1 − migration_share) + combined_run_cost, so
+    every admin-mediated component shrinks by the same share and the combined workflow's
+    running cost is added on top.
+    """
+    remaining = 1 - breakdown.migration_share
+    return (
+        CostComponent("analyst_cost", "Analyst time (visible)", breakdown.analyst_cost,
+                      breakdown.analyst_cost * remaining),
+        CostComponent("hidden_cost", "Hidden rework + reopens", breakdown.hidden_cost,
+                      breakdown.hidden_cost * remaining),
+        CostComponent("blocked_cost", "Blocked services", breakdown.blocked_cost,
+                      breakdown.blocked_cost * remaining),
+        CostComponent("combined_run_cost", "Combined workflow running cost", 0.0,
+                      combined_run_cost),
+    )
