@@ -6,11 +6,13 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.gui import settings as keys
 from app.gui.main_window import MainWindow
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
+from app.recovery import find_recoverable
 from models.project_file import ProjectFileError, load_example, load_project
 
 
@@ -40,7 +42,30 @@ def run(file: str | None = None) -> int:
         print(f"certroute: error: {exc}", file=sys.stderr)
         return 2
     window.show()
+    offer_recovery(window)
     return app.exec()
+
+
+def offer_recovery(window: MainWindow) -> None:
+    """After a crash, offer the newest unsaved work left in a recovery file."""
+    found, problems = find_recoverable(keys.config_dir(window.settings))
+    for problem in problems:
+        window.show_error(problem)
+    if not found:
+        return
+    newest = found[0]
+    where = newest.original.name if newest.original else "an unsaved project"
+    answer = QMessageBox.question(
+        window, "Restore unsaved work?",
+        f"Certroute closed without saving changes to {where} "
+        f"({newest.project.organisation.name}), last autosaved "
+        f"{newest.saved_at.astimezone():%Y-%m-%d %H:%M}.\n\nRestore them?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes)
+    if answer == QMessageBox.StandardButton.Yes:
+        window.restore_recovered(newest)
+    elif answer == QMessageBox.StandardButton.Discard:
+        newest.file.unlink(missing_ok=True)
 
 
 def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: int = 1600,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.gui import settings as keys
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
+from app.recovery import Recoverable, RecoveryWriter
 from models.project import Project
 from models.project_file import SUFFIX, ProjectFileError, load_example, load_project, save_project
 
@@ -31,6 +32,8 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("Cost", "app.gui.cost_tab", "CostTab"),
     ("Issue", "app.gui.issue_tab", "IssueTab"),
 )
+# Unsaved work is written to the recovery file after this much idle time (SPEC.md §7).
+AUTOSAVE_IDLE_MS = 2000
 FILE_FILTER = f"Certroute projects (*{SUFFIX});;JSON files (*.json);;All files (*)"
 
 
@@ -40,6 +43,8 @@ class MainWindow(QMainWindow):
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        if store.parent() is None:
+            store.setParent(self)  # the document lives and dies with its window
         self.settings = keys.open_settings()
         self.presenting = False
         self._normal_look: tuple[QFont, str] | None = None
@@ -66,6 +71,7 @@ class MainWindow(QMainWindow):
         store.project_replaced.connect(self._update_title)
         store.error.connect(self.show_error)
         store.undo_stack.indexChanged.connect(self._show_last_action)
+        self._init_autosave()
         self._update_title()
         self.resize(1500, 940)
         saved = keys.geometry(self.settings)
@@ -249,6 +255,51 @@ class MainWindow(QMainWindow):
 
     _auto_confirm = False  # tests set this to skip the revert question
 
+    # --- autosave and recovery -----------------------------------------------------------
+
+    def _init_autosave(self) -> None:
+        self.recovery = RecoveryWriter(keys.config_dir(self.settings))
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_IDLE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        # Every edit restarts the idle timer; saving (clean) removes the recovery file.
+        self.store.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)
+        self.store.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
+        self.store.project_replaced.connect(self.recovery.remove)
+
+    def _on_undo_stack_index_changed(self, _index: int) -> None:
+        self.autosave_timer.start()
+
+    def autosave(self) -> None:
+        """Write unsaved work to the recovery file; never interrupts the user on failure."""
+        if self.store.undo_stack.isClean():
+            self.recovery.remove()
+            return
+        try:
+            self.recovery.write(self.store.project, self.store.path)
+        except OSError as exc:
+            self.show_error(f"Autosave failed: {exc.strerror or exc}")
+
+    def _on_undo_stack_clean_changed(self, clean: bool) -> None:
+        if clean:
+            self.autosave_timer.stop()
+            self.recovery.remove()
+
+    def restore_recovered(self, recovered: Recoverable) -> None:
+        """Open recovered work as unsaved changes on top of its saved file (undoable)."""
+        base = None
+        if recovered.original is not None and recovered.original.exists():
+            try:
+                base = load_project(recovered.original)
+            except ProjectFileError:
+                base = None
+        self.store.replace_document(base or Project(), recovered.original if base else None)
+        self.store.edit(recovered.project, "Restore unsaved work", rows=None)
+        recovered.file.unlink(missing_ok=True)
+        self.autosave()
+        self.show_message(f"Restored unsaved work from {recovered.saved_at:%Y-%m-%d %H:%M}")
+
     # --- view ----------------------------------------------------------------------------
 
     def toggle_presentation(self) -> None:
@@ -294,6 +345,8 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue(keys.GEOMETRY, self.saveGeometry())
         self.settings.sync()
+        self.autosave_timer.stop()
+        self.recovery.remove()  # a clean close leaves nothing to recover
         event.accept()
 
     def keyPressEvent(self, event) -> None:

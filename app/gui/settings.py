@@ -25,6 +25,11 @@ def open_settings() -> QSettings:
                      "Certroute")
 
 
+def config_dir(settings: QSettings) -> Path:
+    """The folder that holds the settings file (and the recovery files beside it)."""
+    return Path(settings.fileName()).parent
+
+
 def recent_files(settings: QSettings) -> list[str]:
     value = settings.value(RECENT_FILES, [])
     if isinstance(value, str):  # QSettings returns a lone string for one-element lists
