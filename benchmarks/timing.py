@@ -28,5 +28,6 @@ def report(name: str, value: float, unit: str, *, target: str = "",
     if peer is not None:
         peer_name, peer_value = peer
         ratio = peer_value / value if value else float("inf")
-        line += f"   {ratio:.1f}× vs {peer_name} ({peer_value:.3f} {unit})"
+        speed = f"{ratio:.1f}× faster than" if ratio >= 1 else f"{1 / ratio:.1f}× the time of"
+        line += f"   {speed} {peer_name} ({peer_value:.3f} {unit})"
     print(line, flush=True)

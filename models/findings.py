@@ -46,8 +46,12 @@ def _months_between(earlier: dt.date, later: dt.date) -> int:
     return months - (later.day < earlier.day)
 
 
-def _names(project: Project, rows: list[int]) -> str:
-    return ", ".join(project.types[r].name for r in rows)
+def _names(project: Project, rows: list[int], *, shown: int = 5) -> str:
+    """ "A, B and C", or the first few and a count, so a finding stays one readable line."""
+    names = [project.types[r].name for r in rows[:shown]]
+    if len(rows) > shown:
+        return f"{', '.join(names)} and {len(rows) - shown:,} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def find_issues(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -83,9 +83,13 @@ class DecisionCard(QWidget):
         layout.addWidget(self.override_box)
         layout.addStretch(1)
 
-        store.evaluation_changed.connect(self._refresh)
-        store.types_changed.connect(self._refresh)
-        store.project_replaced.connect(self._refresh)
+        # One edit emits several signals; refresh once, when control returns to the loop.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._refresh)
+        for signal in (store.evaluation_changed, store.types_changed, store.project_replaced):
+            signal.connect(self._schedule_refresh)
         self.show_row(None)
 
     # --- building ------------------------------------------------------------------------
@@ -170,6 +174,9 @@ class DecisionCard(QWidget):
         self.override_remove.clicked.connect(self.remove_override)
 
     # --- showing -------------------------------------------------------------------------
+
+    def _schedule_refresh(self, *_args) -> None:
+        self._refresh_timer.start()
 
     def show_row(self, row: int | None) -> None:
         self._row = row

@@ -67,6 +67,7 @@ class FindingsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._title)
         layout.addWidget(scroll)
+        self._shown: tuple[Finding, ...] | None = None
         store.evaluation_changed.connect(self.set_findings)
         self.set_findings(store.evaluation)
 
@@ -75,11 +76,14 @@ class FindingsPanel(QWidget):
                 if isinstance(self._cards.itemAt(i).widget(), FindingCard)]
 
     def set_findings(self, evaluation: Evaluation) -> None:
+        findings = evaluation.findings
+        if findings == self._shown:
+            return  # most edits leave the findings as they were: keep the widgets
+        self._shown = findings
         while self._cards.count():
             widget = self._cards.takeAt(0).widget()
             if widget is not None:
                 widget.deleteLater()
-        findings = evaluation.findings
         self._title.setText(f"Findings ({len(findings)})" if findings else "Findings")
         if not findings:
             self._cards.addWidget(wrapped_label(

@@ -103,16 +103,8 @@ class CertTypeTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        column = COLUMNS[index.column()]
-        if column.editable:
-            if column.kind == "bool":
-                flags |= Qt.ItemFlag.ItemIsUserCheckable
-            else:
-                flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        # Called for every painted cell: combining enum flags each time is measurably slow.
+        return _COLUMN_FLAGS[index.column()] if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # --- write ---------------------------------------------------------------------------
 
@@ -171,4 +163,13 @@ class CertTypeTableModel(QAbstractTableModel):
                                   self.index(rows - 1, DERIVED.stop - 1))
 
 
+def _column_flags(column: Column) -> Qt.ItemFlag:
+    flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    if column.editable:
+        flags |= (Qt.ItemFlag.ItemIsUserCheckable if column.kind == "bool"
+                  else Qt.ItemFlag.ItemIsEditable)
+    return flags
+
+
+_COLUMN_FLAGS = tuple(_column_flags(c) for c in COLUMNS)
 _INVALID = object()
