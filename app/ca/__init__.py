@@ -1,0 +1,1 @@
+"""The local test CA service (SPEC.md §3): authority, ledger, delivery, workflows; no Qt."""

@@ -1,0 +1,302 @@
+"""The two-tier local CA: root and issuing CA keys and certificates, leaf signing, the CRL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificateIssuerPrivateKeyTypes,
+    CertificatePublicKeyTypes,
+)
+from cryptography.x509.oid import NameOID
+
+from app.ca.csr import generate_key, key_facts, signing_hash
+from app.ca.errors import CaError
+from app.ca.files import DIR_MODE, make_private_dir, write_private
+from models.issuance_policy import IssuanceProfile, KeyKind, key_usages
+
+ROOT_CERT, ROOT_KEY = "root.crt", "root.key"
+ISSUING_CERT, ISSUING_KEY = "issuing.crt", "issuing.key"
+CHAIN = "chain.pem"
+ROOT_DAYS, ISSUING_DAYS = 3650, 1825
+MIN_PASSPHRASE = 8
+# Let's Encrypt's shape: RSA-4096 would make `ca init` take seconds; 3072 is NIST's 128-bit level.
+RSA_BITS = {"root": 3072, "issuing": 2048}
+
+
+@dataclass(frozen=True, slots=True)
+class CaKeys:
+    """Which key algorithm each tier uses."""
+
+    root: tuple[KeyKind, int]
+    issuing: tuple[KeyKind, int]
+
+
+EC_KEYS = CaKeys(root=(KeyKind.EC, 384), issuing=(KeyKind.EC, 256))
+RSA_KEYS = CaKeys(root=(KeyKind.RSA, RSA_BITS["root"]), issuing=(KeyKind.RSA, RSA_BITS["issuing"]))
+
+
+def _ski(key: CertificatePublicKeyTypes) -> x509.SubjectKeyIdentifier:
+    return x509.SubjectKeyIdentifier.from_public_key(key)
+
+
+def _builder(subject: x509.Name, issuer: x509.Name, public_key: CertificatePublicKeyTypes,
+             issuer_ski: x509.SubjectKeyIdentifier, *, not_before: dt.datetime,
+             not_after: dt.datetime) -> x509.CertificateBuilder:
+    """The part every certificate shares (trustme): names, key, serial, validity, SKI, AKI."""
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(_ski(public_key), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+            issuer_ski), critical=False)
+    )
+
+
+def _ca_usage() -> x509.KeyUsage:
+    # RFC 5280 §4.2.1.3: a CA signs certificates and CRLs; digitalSignature for OCSP-style use.
+    return x509.KeyUsage(digital_signature=True, content_commitment=False,
+                         key_encipherment=False, data_encipherment=False, key_agreement=False,
+                         key_cert_sign=True, crl_sign=True, encipher_only=False,
+                         decipher_only=False)
+
+
+def _name(common_name: str, organisation: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _encrypted(key: CertificateIssuerPrivateKeyTypes, passphrase: bytes) -> bytes:
+    # ARCHITECTURE.md §5: CA keys are PKCS#8 with BestAvailableEncryption, never NoEncryption.
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.BestAvailableEncryption(passphrase))
+
+
+def _pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def _seconds(now: dt.datetime) -> dt.datetime:
+    """`now` in UTC, to the second (X.509 times carry no fractions)."""
+    if now.tzinfo is None:
+        raise CaError("times given to the CA must be timezone-aware")
+    return now.astimezone(dt.UTC).replace(microsecond=0)
+
+
+class Authority:
+    """A root and an issuing CA in a folder; the issuing key is loaded only when unlocked."""
+
+    def __init__(self, folder: Path, root: x509.Certificate, issuing: x509.Certificate) -> None:
+        self.folder = folder
+        self.root = root
+        self.issuing = issuing
+        self._key: CertificateIssuerPrivateKeyTypes | None = None
+
+    # --- creation and loading --------------------------------------------------------------
+
+    @classmethod
+    def create(cls, folder: Path, passphrase: bytes, *, now: dt.datetime,
+               keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA") -> Authority:
+        """Make a root and an issuing CA in the new folder `folder` (owner-only, 0700/0600).
+
+        The folder is filled under a temporary name and renamed into place, so a failure
+        leaves no half-made CA behind.
+
+        Raises:
+            CaError: the folder already holds files, or the passphrase is too short.
+        """
+        if len(passphrase) < MIN_PASSPHRASE:
+            raise CaError(f"the CA passphrase needs at least {MIN_PASSPHRASE} characters")
+        folder = folder.absolute()
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise CaError(f"{folder} already exists and is not an empty folder")
+        now = _seconds(now)
+        if not folder.parent.exists():
+            make_private_dir(folder.parent)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            os.chmod(tmp, DIR_MODE)
+            root_key = generate_key(*keys.root)
+            issuing_key = generate_key(*keys.issuing)
+            root = cls._root_cert(root_key, organisation, now)
+            issuing = cls._issuing_cert(issuing_key, root, root_key, organisation, now)
+            write_private(tmp / ROOT_KEY, _encrypted(root_key, passphrase))
+            write_private(tmp / ISSUING_KEY, _encrypted(issuing_key, passphrase))
+            write_private(tmp / ROOT_CERT, _pem(root))
+            write_private(tmp / ISSUING_CERT, _pem(issuing))
+            write_private(tmp / CHAIN, _pem(issuing) + _pem(root))
+            os.replace(tmp, folder)  # an empty target folder is replaced atomically
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        authority = cls(folder, root, issuing)
+        authority._key = issuing_key
+        return authority
+
+    @staticmethod
+    def _root_cert(key: CertificateIssuerPrivateKeyTypes, organisation: str,
+                   now: dt.datetime) -> x509.Certificate:
+        name = _name(f"{organisation} Root CA", organisation)
+        ski = _ski(key.public_key())
+        builder = (
+            _builder(name, name, key.public_key(), ski, not_before=now,
+                     not_after=now + dt.timedelta(days=ROOT_DAYS))
+            # Path length 1: the root signs the issuing CA, which signs only end entities.
+            .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
+            .add_extension(_ca_usage(), critical=True)
+        )
+        return builder.sign(key, signing_hash(key))
+
+    @staticmethod
+    def _issuing_cert(key: CertificateIssuerPrivateKeyTypes, root: x509.Certificate,
+                      root_key: CertificateIssuerPrivateKeyTypes, organisation: str,
+                      now: dt.datetime) -> x509.Certificate:
+        root_ski = root.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+        builder = (
+            _builder(_name(f"{organisation} Issuing CA", organisation), root.subject,
+                     key.public_key(), root_ski, not_before=now,
+                     not_after=now + dt.timedelta(days=ISSUING_DAYS))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_ca_usage(), critical=True)
+        )
+        return builder.sign(root_key, signing_hash(root_key))
+
+    @classmethod
+    def load(cls, folder: Path) -> Authority:
+        """The CA in `folder`, locked (certificates only; no key read yet).
+
+        Raises:
+            CaError: the folder holds no CA.
+        """
+        try:
+            root = x509.load_pem_x509_certificate((folder / ROOT_CERT).read_bytes())
+            issuing = x509.load_pem_x509_certificate((folder / ISSUING_CERT).read_bytes())
+        except FileNotFoundError:
+            raise CaError(f"{folder} holds no CA (run `certroute ca init {folder}`)") from None
+        except (OSError, ValueError) as exc:
+            raise CaError(f"{folder}: cannot read the CA certificates ({exc})") from None
+        return cls(folder, root, issuing)
+
+    def unlock(self, passphrase: bytes) -> None:
+        """Decrypt the issuing CA key.
+
+        Raises:
+            CaError: wrong passphrase or unreadable key.
+        """
+        try:
+            key = serialization.load_pem_private_key(
+                (self.folder / ISSUING_KEY).read_bytes(), passphrase)
+        except (ValueError, TypeError):
+            raise CaError("wrong CA passphrase (the issuing CA key does not decrypt)") from None
+        except OSError as exc:
+            raise CaError(f"cannot read the issuing CA key ({exc.strerror})") from None
+        if key.public_key() != self.issuing.public_key():
+            raise CaError("the issuing CA key does not match the issuing CA certificate")
+        self._key = key  # type: ignore[assignment]
+
+    @property
+    def unlocked(self) -> bool:
+        return self._key is not None
+
+    def _signing_key(self) -> CertificateIssuerPrivateKeyTypes:
+        if self._key is None:
+            raise CaError("the CA is locked: give its passphrase first")
+        return self._key
+
+    # --- issuance ------------------------------------------------------------------------
+
+    def chain(self) -> list[x509.Certificate]:
+        """Issuing CA then root: what a server sends after its own certificate."""
+        return [self.issuing, self.root]
+
+    def sign_leaf(self, public_key: CertificatePublicKeyTypes, profile: IssuanceProfile, *,
+                  dns_names: Iterable[str], common_name: str | None, validity_days: int,
+                  now: dt.datetime) -> x509.Certificate:
+        """An end-entity certificate built from the profile alone (SPEC.md §7).
+
+        The caller has checked the CSR against the profile; nothing else of the CSR but the
+        public key and the checked names reaches this builder, so requested extensions are
+        never copied.
+        """
+        key = self._signing_key()
+        now = _seconds(now)
+        not_after = now + dt.timedelta(days=validity_days)
+        if now < self.issuing.not_valid_before_utc:
+            raise CaError("the issuing CA is not valid yet at the time of issuance")
+        if not_after > self.issuing.not_valid_after_utc:
+            raise CaError(f"a {validity_days}-day certificate would outlive the issuing CA "
+                          f"(valid until {self.issuing.not_valid_after_utc:%Y-%m-%d})")
+        names = list(dns_names)
+        cn = common_name or (names[0] if names else None)
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)] if cn else [])
+        issuer_ski = self.issuing.extensions.get_extension_for_class(
+            x509.SubjectKeyIdentifier).value
+        kind = key_facts(public_key)[0]
+        usages = key_usages(profile, kind)
+        builder = (
+            _builder(subject, self.issuing.subject, public_key, issuer_ski, not_before=now,
+                     not_after=not_after)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(
+                digital_signature="digital_signature" in usages,
+                content_commitment="content_commitment" in usages,
+                key_encipherment="key_encipherment" in usages, data_encipherment=False,
+                key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False,
+                decipher_only=False), critical=True)
+        )
+        if profile.ekus:
+            builder = builder.add_extension(x509.ExtendedKeyUsage(
+                [x509.ObjectIdentifier(e.oid) for e in profile.ekus]), critical=False)
+        if names:
+            # RFC 5280 §4.2.1.6: critical when the subject is empty.
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(n) for n in names]),
+                critical=not cn)
+        return builder.sign(key, signing_hash(key))
+
+    def sign_crl(self, revoked: Iterable[tuple[int, dt.datetime, x509.ReasonFlags]], *,
+                 number: int, now: dt.datetime, next_update_days: int = 7
+                 ) -> x509.CertificateRevocationList:
+        """A CRL of the issuing CA listing `revoked` (serial, when, why), numbered `number`."""
+        key = self._signing_key()
+        now = _seconds(now)
+        issuer_ski = self.issuing.extensions.get_extension_for_class(
+            x509.SubjectKeyIdentifier).value
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.issuing.subject)
+            .last_update(now)
+            .next_update(now + dt.timedelta(days=next_update_days))
+            .add_extension(x509.CRLNumber(number), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                issuer_ski), critical=False)
+        )
+        for serial, when, reason in revoked:
+            entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(
+                _seconds(when))
+            if reason is not x509.ReasonFlags.unspecified:  # RFC 5280 §5.3.1: omit unspecified
+                entry = entry.add_extension(x509.CRLReason(reason), critical=False)
+            builder = builder.add_revoked_certificate(entry.build())
+        return builder.sign(key, signing_hash(key))
+
+    def issued_by_me(self, cert: x509.Certificate) -> bool:
+        """True when `cert`'s signature verifies with the issuing CA's public key."""
+        try:
+            cert.verify_directly_issued_by(self.issuing)
+        except (ValueError, TypeError, InvalidSignature):
+            return False
+        return True

@@ -1,0 +1,171 @@
+"""CSRs: load PEM/DER, extract the facts the profile check reads, generate a key and CSR."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificateIssuerPrivateKeyTypes,
+    CertificatePublicKeyTypes,
+)
+from cryptography.x509.oid import NameOID
+
+from app.ca.errors import CaError
+from models.issuance_policy import CsrFacts, KeyKind, to_a_label
+
+MAX_CSR_BYTES = 64 * 1024  # a CSR with 100 names is ~5 kB; anything far larger is not one
+
+
+def load_csr(data: bytes) -> x509.CertificateSigningRequest:
+    """Parse a PEM or DER CSR.
+
+    Raises:
+        CaError: the data is not a certificate signing request.
+    """
+    if len(data) > MAX_CSR_BYTES:
+        raise CaError(f"CSR is {len(data):,} bytes; at most {MAX_CSR_BYTES:,} are accepted")
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_csr(data)
+        return x509.load_der_x509_csr(data)
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise CaError(f"not a valid PEM or DER certificate signing request ({exc})") from None
+
+
+def key_facts(key: CertificatePublicKeyTypes) -> tuple[str, int, str | None]:
+    """(kind, size in bits, curve name) of a public key."""
+    if isinstance(key, rsa.RSAPublicKey):
+        return KeyKind.RSA.value, key.key_size, None
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return KeyKind.EC.value, key.curve.key_size, key.curve.name
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return KeyKind.ED25519.value, 256, None
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "ed448", 456, None
+    if isinstance(key, dsa.DSAPublicKey):
+        return "dsa", key.key_size, None
+    return type(key).__name__.lower(), 0, None
+
+
+def _describe(name: x509.GeneralName) -> str:
+    kinds = {x509.IPAddress: "IP", x509.RFC822Name: "email",
+             x509.UniformResourceIdentifier: "URI", x509.DirectoryName: "dirName",
+             x509.RegisteredID: "RID", x509.OtherName: "otherName"}
+    return f"{kinds.get(type(name), type(name).__name__)}:{name.value}"
+
+
+def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
+    """What the CSR asks for, as plain values for `models.issuance_policy.check`.
+
+    Nothing here decides; a CSR whose extensions cannot be parsed is reported as malformed
+    rather than raising, so the user sees it beside every other violation.
+    """
+    try:
+        kind, size, curve = key_facts(csr.public_key())
+        signature_valid = csr.is_signature_valid
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        kind, size, curve, signature_valid = f"unsupported ({exc})", 0, None, False
+    dns: list[str] = []
+    other: list[str] = []
+    malformed: list[str] = []
+    requests_ca = False
+    ekus: list[str] = []
+    try:
+        extensions = list(csr.extensions)
+    except (ValueError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType) as exc:
+        extensions, malformed = [], [str(exc)]
+    for ext in extensions:
+        value = ext.value
+        if isinstance(value, x509.SubjectAlternativeName):
+            for general in value:
+                if isinstance(general, x509.DNSName):
+                    dns.append(general.value)
+                else:
+                    other.append(_describe(general))
+        elif isinstance(value, x509.BasicConstraints):
+            requests_ca = value.ca
+        elif isinstance(value, x509.ExtendedKeyUsage):
+            ekus += [oid.dotted_string for oid in value]
+    cns = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    cn = cns[0].value if cns else None
+    return CsrFacts(
+        dns_names=tuple(dns),
+        common_name=cn if isinstance(cn, str) or cn is None else cn.decode("latin-1"),
+        key_kind=kind, key_size=size, curve=curve, signature_valid=signature_valid,
+        other_sans=tuple(other), requests_ca=requests_ca, requested_ekus=tuple(ekus),
+        malformed=tuple(malformed),
+    )
+
+
+def generate_key(kind: KeyKind | str = KeyKind.EC, size: int | None = None
+                 ) -> CertificateIssuerPrivateKeyTypes:
+    """A new private key: EC (P-256 by default, or P-384/P-521), RSA (2048 default), Ed25519."""
+    kind = KeyKind(kind)
+    if kind is KeyKind.RSA:
+        return rsa.generate_private_key(public_exponent=65537, key_size=size or 2048)
+    if kind is KeyKind.EC:
+        curves: dict[int, ec.EllipticCurve] = {256: ec.SECP256R1(), 384: ec.SECP384R1(),
+                                               521: ec.SECP521R1()}
+        if (size or 256) not in curves:
+            raise CaError(f"EC keys are 256, 384 or 521 bits, not {size}")
+        return ec.generate_private_key(curves[size or 256])
+    return ed25519.Ed25519PrivateKey.generate()
+
+
+def signing_hash(key: CertificateIssuerPrivateKeyTypes) -> hashes.HashAlgorithm | None:
+    """The digest to sign with: SHA-384 for P-384 and larger, none for Ed25519 (RFC 8410)."""
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
+        return None
+    if isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.key_size >= 384:
+        return hashes.SHA384()
+    return hashes.SHA256()
+
+
+def build_csr(key: CertificateIssuerPrivateKeyTypes, dns_names: Sequence[str],
+              common_name: str | None = None) -> x509.CertificateSigningRequest:
+    """A CSR for `dns_names` signed by `key`, generated in the app (SPEC.md §3).
+
+    Names are put in as typed, so the profile check reports mixed case or a trailing dot;
+    only a name that cannot be written as a DNSName at all (a U-label) is refused here.
+
+    Raises:
+        CaError: a name is not in A-label form (the message gives the A-label).
+    """
+    general: list[x509.GeneralName] = []
+    for name in dns_names:
+        try:
+            general.append(x509.DNSName(name))
+        except ValueError:
+            try:
+                hint = ".".join(to_a_label(label) for label in name.split("."))
+            except ValueError:
+                hint = "its IDNA A-label form"
+            raise CaError(f"DNS name {name!r} is not in A-label form; use {hint!r}") from None
+    cn = common_name if common_name is not None else (dns_names[0] if dns_names else None)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)] if cn else [])
+    builder = x509.CertificateSigningRequestBuilder().subject_name(subject)
+    if general:
+        builder = builder.add_extension(x509.SubjectAlternativeName(general), critical=False)
+    try:
+        return builder.sign(key, signing_hash(key))
+    except ValueError as exc:
+        raise CaError(f"cannot build the CSR: {exc}") from None
+
+
+def csr_pem(csr: x509.CertificateSigningRequest) -> bytes:
+    """The CSR as PEM."""
+    return csr.public_bytes(serialization.Encoding.PEM)
+
+
+def key_pem(key: CertificateIssuerPrivateKeyTypes) -> bytes:
+    """An end-entity key as unencrypted PKCS#8 PEM, for owner-only delivery files.
+
+    Services read their TLS key at start-up without a passphrase (cert-manager, certbot do
+    the same); the file's owner-only mode is the protection.
+    """
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())

@@ -1,0 +1,296 @@
+"""The CA ledger (SQLite in the CA folder): requests, approvals, certificates, hash-chained audit.
+
+Every state change and its audit entry are written in one `BEGIN IMMEDIATE` transaction, so a
+crash loses a change and its log entry together or neither (SPEC.md §3), and two processes
+acting on one request are serialised by SQLite's write lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.ca.errors import CaError, Refused
+from app.ca.files import FILE_MODE
+from app.ca.records import (
+    Approval,
+    ApprovalPolicy,
+    AuditEntry,
+    CertificateRecord,
+    Request,
+    RequestState,
+    canonical_json,
+)
+
+LEDGER = "ledger.sqlite3"
+GENESIS = "0" * 64
+BUSY_TIMEOUT_S = 30.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    type_id TEXT NOT NULL, type_name TEXT NOT NULL,
+    requester TEXT NOT NULL, justification TEXT NOT NULL,
+    csr_pem TEXT NOT NULL, validity_days INTEGER NOT NULL CHECK (validity_days > 0),
+    profile TEXT NOT NULL, policy TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN
+        ('pending', 'approved', 'rejected', 'expired', 'fulfilled', 'acknowledged')),
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    closed_reason TEXT NOT NULL DEFAULT '', serial TEXT,
+    audit_seq INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS approvals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id INTEGER NOT NULL REFERENCES requests(id),
+    approver TEXT NOT NULL, approver_key TEXT NOT NULL, role TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+    confirmed TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'expired')),
+    audit_seq INTEGER NOT NULL
+);
+-- Separation of duties in the schema too: one live decision per person per request.
+CREATE UNIQUE INDEX IF NOT EXISTS one_live_decision
+    ON approvals(request_id, approver_key) WHERE state = 'active';
+CREATE TABLE IF NOT EXISTS certificates (
+    serial TEXT PRIMARY KEY,
+    type_id TEXT NOT NULL, workflow TEXT NOT NULL,
+    request_id INTEGER REFERENCES requests(id),
+    subject TEXT NOT NULL, names TEXT NOT NULL,
+    not_before TEXT NOT NULL, not_after TEXT NOT NULL,
+    fingerprint TEXT NOT NULL, pem TEXT NOT NULL,
+    identity TEXT NOT NULL DEFAULT '', renew_at TEXT,
+    issued_at TEXT NOT NULL, revoked_at TEXT, revocation_reason TEXT,
+    audit_seq INTEGER NOT NULL
+);
+-- No double issuance: at most one certificate per request, whatever the callers do.
+CREATE UNIQUE INDEX IF NOT EXISTS one_certificate_per_request
+    ON certificates(request_id) WHERE request_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS renewal_notices (
+    serial TEXT NOT NULL REFERENCES certificates(serial),
+    days_before INTEGER NOT NULL, due_at TEXT NOT NULL,
+    PRIMARY KEY (serial, days_before)
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    subject TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+TRIGGERS = ("audit_no_update", "audit_no_delete")
+
+
+def entry_hash(seq: int, at: str, actor: str, action: str, subject: str, detail: str,
+               prev_hash: str) -> str:
+    """SHA-256 over the entry's fields and its predecessor's hash: the chain's link."""
+    material = canonical_json([seq, at, actor, action, subject, detail, prev_hash])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """The result of `verify`: how many entries, the head hash to note down, any problems."""
+
+    entries: int
+    head: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Ledger:
+    """One SQLite connection to a CA folder's ledger; thread-safe through one lock."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        if create:
+            # Created owner-only before SQLite opens it; its -wal/-shm files copy this mode.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        elif not path.is_file():
+            raise CaError(f"{path.parent} has no ledger ({LEDGER})")
+        self.path = path
+        self._lock = threading.RLock()
+        self.conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                                    check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")  # a committed approval survives a crash
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if create:
+            self.conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a `Refused` commits (its audit entry stays), others roll back."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except Refused:
+                self.conn.execute("COMMIT")
+                raise
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    # --- audit -----------------------------------------------------------------------------
+
+    def append(self, conn: sqlite3.Connection, *, at: str, actor: str, action: str,
+               subject: str, detail: dict[str, Any]) -> int:
+        """Append an audit entry inside the caller's transaction; returns its sequence number."""
+        row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
+        text = canonical_json(detail)
+        digest = entry_hash(seq, at, actor, action, subject, text, prev)
+        conn.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (seq, at, actor, action, subject, text, prev, digest))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('audit_head', ?)", (f"{seq}:{digest}",))
+        return int(seq)
+
+    def audit(self, *, limit: int | None = None) -> list[AuditEntry]:
+        """The log, oldest first (the newest `limit` entries when given)."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                (-1 if limit is None else limit,)).fetchall()
+        return [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])
+                for r in rows]
+
+    def verify(self, *, expect_head: str | None = None) -> AuditReport:
+        """Walk the chain: an edited entry breaks its hash, a deleted one the sequence and link.
+
+        The head is also kept in `meta` and every request, approval and certificate names the
+        audit entry of its last change, so deleting the newest entries shows as well. Someone
+        who rewrites the whole chain is caught only against a head noted elsewhere
+        (`expect_head`), as with any unsigned log.
+        """
+        problems: list[str] = []
+        with self._lock:
+            rows = self.conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
+            triggers = {r[0] for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            stored_head = self.conn.execute(
+                "SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+            references = self.conn.execute(
+                "SELECT 'request ' || id, audit_seq FROM requests UNION ALL "
+                "SELECT 'approval ' || id, audit_seq FROM approvals UNION ALL "
+                "SELECT 'certificate ' || serial, audit_seq FROM certificates").fetchall()
+        problems += [f"the append-only trigger {t} was removed" for t in TRIGGERS
+                     if t not in triggers]
+        prev, expected = GENESIS, 1
+        for seq, at, actor, action, subject, detail, prev_hash, digest in rows:
+            if seq != expected:
+                problems.append(f"audit entries {expected}–{seq - 1} are missing (deleted)")
+            if prev_hash != prev:
+                problems.append(f"audit entry {seq} does not link to the entry before it")
+            if entry_hash(seq, at, actor, action, subject, detail, prev_hash) != digest:
+                problems.append(f"audit entry {seq} was edited: its hash does not match")
+            prev, expected = digest, seq + 1
+        last = expected - 1
+        head = f"{last}:{prev}" if rows else f"0:{GENESIS}"
+        if stored_head is not None and stored_head[0] != head:
+            stored_seq = int(stored_head[0].split(":")[0])
+            problems.append(f"audit entries {last + 1}–{stored_seq} are missing (deleted)"
+                            if stored_seq > last else "the recorded audit head was altered")
+        seqs = {r[0] for r in rows}
+        problems += [f"{what}: its audit entry {seq} is missing" for what, seq in references
+                     if seq not in seqs]
+        if expect_head is not None and expect_head != head:
+            problems.append(f"audit head is {head}, expected {expect_head}")
+        return AuditReport(len(rows), head, tuple(problems))
+
+    # --- meta ------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def request(self, request_id: int, conn: sqlite3.Connection | None = None) -> Request:
+        """The request with its approvals.
+
+        Raises:
+            CaError: no such request.
+        """
+        with self._lock:
+            c = conn or self.conn
+            row = c.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+            if row is None:
+                raise CaError(f"no request {request_id}")
+            approvals = c.execute("SELECT * FROM approvals WHERE request_id = ? ORDER BY id",
+                                  (request_id,)).fetchall()
+        return _request(row, approvals)
+
+    def requests(self, state: RequestState | None = None) -> list[Request]:
+        with self._lock:
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT id FROM requests WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
+                (state.value if state else None,))]
+            return [self.request(i) for i in ids]
+
+    def certificate(self, serial: str, conn: sqlite3.Connection | None = None
+                    ) -> CertificateRecord:
+        with self._lock:
+            row = (conn or self.conn).execute(
+                "SELECT * FROM certificates WHERE serial = ?", (serial,)).fetchone()
+        if row is None:
+            raise CaError(f"no certificate with serial {serial}")
+        return _certificate(row)
+
+    def certificates(self) -> list[CertificateRecord]:
+        with self._lock:
+            rows = self.conn.execute("SELECT * FROM certificates ORDER BY issued_at, serial")
+            return [_certificate(r) for r in rows.fetchall()]
+
+    def notices(self) -> list[tuple[str, int, str]]:
+        """(serial, days before expiry, due) of every admin-mediated renewal notice."""
+        with self._lock:
+            return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+                "SELECT serial, days_before, due_at FROM renewal_notices "
+                "ORDER BY due_at, serial")]
+
+
+def _approval(row: tuple[Any, ...]) -> Approval:
+    (id_, request_id, approver, _key, role, decision, confirmed, reason, created, expires,
+     state, _seq) = row
+    return Approval(id_, request_id, approver, role, decision, tuple(json.loads(confirmed)),
+                    reason, created, expires, state)
+
+
+def _request(row: tuple[Any, ...], approvals: list[tuple[Any, ...]]) -> Request:
+    (id_, type_id, type_name, requester, justification, csr_pem, validity_days, profile,
+     policy, state, created, expires, updated, closed_reason, serial, _seq) = row
+    return Request(id_, type_id, type_name, requester, justification, csr_pem, validity_days,
+                   json.loads(profile), ApprovalPolicy.from_json(json.loads(policy)),
+                   RequestState(state), created, expires, updated, closed_reason, serial,
+                   tuple(_approval(a) for a in approvals))
+
+
+def _certificate(row: tuple[Any, ...]) -> CertificateRecord:
+    (serial, type_id, workflow, request_id, subject, names, not_before, not_after,
+     fingerprint, pem, identity, renew_at, issued_at, revoked_at, reason, _seq) = row
+    return CertificateRecord(serial, type_id, workflow, request_id, subject,
+                             tuple(json.loads(names)), not_before, not_after, fingerprint, pem,
+                             identity, renew_at, issued_at, revoked_at, reason)

@@ -1,0 +1,316 @@
+"""The CA service both front ends use: open or create a CA, the combined path, revocation, CRL.
+
+The admin-mediated path lives in `app.ca.admin_path` and is reached as `service.admin`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+
+from app.ca.admin_path import AdminPath
+from app.ca.authority import EC_KEYS, Authority, CaKeys
+from app.ca.csr import facts_from_csr
+from app.ca.errors import CaError, PolicyRefused, Refused
+from app.ca.files import write_private
+from app.ca.ledger import LEDGER, AuditReport, Ledger
+from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
+from app.ca.records import CertificateRecord, RenewalNotice, iso, parse_iso
+from models.certificate import CertificateType
+from models.enums import Workflow
+from models.issuance_policy import IssuanceProfile, Violation, check, profile_for
+from models.project import Project
+from models.routing import Decision
+
+CRL_FILE = "crl.pem"
+# cert-manager renews at 2/3 of the lifetime by default; the combined path schedules the same.
+RENEW_AT_FRACTION = 2 / 3
+REVOCATION_REASONS = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "key-compromise": x509.ReasonFlags.key_compromise,
+    "affiliation-changed": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessation-of-operation": x509.ReasonFlags.cessation_of_operation,
+    "privilege-withdrawn": x509.ReasonFlags.privilege_withdrawn,
+}
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """A certificate just issued: its ledger record, the parsed certificate and its chain."""
+
+    record: CertificateRecord
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What issuing a CSR for a type would meet: the decision, the profile, every violation."""
+
+    ctype: CertificateType
+    decision: Decision
+    profile: IssuanceProfile
+    validity_days: int
+    violations: tuple[Violation, ...]
+
+
+def normalise_serial(text: str) -> str:
+    """A serial as lower-case hex, accepting `0x`, colons and upper case."""
+    cleaned = text.strip().lower().removeprefix("0x").replace(":", "")
+    try:
+        int(cleaned, 16)
+    except ValueError:
+        raise CaError(f"{text!r} is not a hexadecimal serial number") from None
+    return cleaned.lstrip("0") or "0"
+
+
+class CaService:
+    """A local CA folder: its authority (keys, certificates) and its ledger."""
+
+    def __init__(self, folder: Path, authority: Authority, ledger: Ledger) -> None:
+        self.folder = folder
+        self.authority = authority
+        self.ledger = ledger
+        self.admin = AdminPath(self)
+
+    @classmethod
+    def init(cls, folder: Path | str, passphrase: bytes, *, now: dt.datetime | None = None,
+             keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA") -> CaService:
+        """Create a CA in a new folder and open it, unlocked."""
+        moment = utc_now(now)
+        authority = Authority.create(Path(folder), passphrase, now=moment, keys=keys,
+                                     organisation=organisation)
+        ledger = Ledger(authority.folder / LEDGER, create=True)
+        service = cls(authority.folder, authority, ledger)
+        with ledger.transaction() as conn:
+            Ledger.set_meta(conn, "organisation", organisation)
+            ledger.append(conn, at=iso(moment), actor="system", action="init",
+                          subject="ca", detail={
+                              "root": _fingerprint(authority.root),
+                              "issuing": _fingerprint(authority.issuing),
+                              "keys": [f"{k}-{n}" for k, n in (keys.root, keys.issuing)]})
+        return service
+
+    @classmethod
+    def open(cls, folder: Path | str) -> CaService:
+        """Open an existing CA folder, locked (no passphrase needed to read or approve)."""
+        authority = Authority.load(Path(folder).absolute())
+        return cls(authority.folder, authority, Ledger(authority.folder / LEDGER))
+
+    def unlock(self, passphrase: bytes) -> None:
+        self.authority.unlock(passphrase)
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    # --- shared by both paths --------------------------------------------------------------
+
+    def refuse(self, conn: sqlite3.Connection, now: dt.datetime, *, actor: str, action: str,
+               subject: str, message: str, **detail: Any) -> Refused:
+        """Log a refused attempt inside the open transaction and return the error to raise."""
+        self.ledger.append(conn, at=iso(now), actor=actor, action=f"refused:{action}",
+                           subject=subject, detail={"reason": message, **detail})
+        return Refused(message)
+
+    def refuse_policy(self, conn: sqlite3.Connection, now: dt.datetime, *, actor: str,
+                      action: str, subject: str, violations: list[Violation]) -> PolicyRefused:
+        error = PolicyRefused(violations)
+        self.ledger.append(conn, at=iso(now), actor=actor, action=f"refused:{action}",
+                           subject=subject, detail={"reason": str(error), "violations": [
+                               {"code": v.code.value, "message": v.message} for v in violations]})
+        return error
+
+    def preview(self, project: Project, type_id: str, csr: CsrInput, *,
+                validity_days: int | None = None) -> Preview:
+        """Check a CSR against a type's profile without issuing or logging anything."""
+        ctype, decision = lookup_type(project, type_id)
+        profile = profile_for(ctype)
+        days = validity_days or profile.max_validity_days
+        facts = facts_from_csr(as_csr(csr))
+        return Preview(ctype, decision, profile, days,
+                       tuple(check(facts, profile, validity_days=days)))
+
+    def sign_and_record(self, conn: sqlite3.Connection, csr: x509.CertificateSigningRequest,
+                        profile: IssuanceProfile, *, workflow: Workflow, validity_days: int,
+                        request_id: int | None, identity: str, now: dt.datetime,
+                        renew_at: dt.datetime | None = None) -> Issued:
+        """Sign a checked CSR and insert the certificate row; the caller appends the audit."""
+        facts = facts_from_csr(csr)
+        cert = self.authority.sign_leaf(
+            csr.public_key(), profile, dns_names=list(dict.fromkeys(facts.dns_names)),
+            common_name=facts.common_name, validity_days=validity_days, now=now)
+        serial = format(cert.serial_number, "x")
+        names = dns_names(cert)
+        pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        conn.execute(
+            "INSERT INTO certificates (serial, type_id, workflow, request_id, subject, names, "
+            "not_before, not_after, fingerprint, pem, identity, renew_at, issued_at, audit_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            (serial, profile.type_id, workflow.value, request_id, cert.subject.rfc4514_string(),
+             json.dumps(names), iso(cert.not_valid_before_utc), iso(cert.not_valid_after_utc),
+             _fingerprint(cert), pem, identity, iso(renew_at) if renew_at else None, iso(now)))
+        record = self.ledger.certificate(serial, conn)
+        return Issued(record, cert, tuple(self.authority.chain()))
+
+    @staticmethod
+    def stamp(conn: sqlite3.Connection, table: str, key: str, value: object, seq: int) -> None:
+        """Point a row at the audit entry of its latest change (checked by `verify`)."""
+        column = {"requests": "id", "certificates": "serial", "approvals": "id"}[table]
+        conn.execute(f"UPDATE {table} SET audit_seq = ? WHERE {column} = ?", (seq, value))
+
+    def sweep(self, conn: sqlite3.Connection, now: dt.datetime) -> None:
+        """Expire requests and approvals whose time has passed (run in every transaction)."""
+        self.admin.expire(conn, now)
+
+    # --- combined path ---------------------------------------------------------------------
+
+    def issue(self, project: Project, type_id: str, csr: CsrInput, *, requester: str,
+              validity_days: int | None = None, identity_evidence: str = "",
+              now: dt.datetime | None = None) -> Issued:
+        """Combined path (SPEC.md §3): check the CSR, issue at once, schedule renewal.
+
+        Raises:
+            Refused: the type routes admin-mediated (logged).
+            PolicyRefused: the CSR breaks the profile; every violation is listed (logged).
+            CaError: the CA is locked, or the CSR cannot be read.
+        """
+        moment = utc_now(now)
+        ctype, decision = lookup_type(project, type_id)
+        if not self.authority.unlocked:
+            raise CaError("the CA is locked: give its passphrase first")
+        parsed = as_csr(csr)
+        profile = profile_for(ctype)
+        days = validity_days or profile.max_validity_days
+        subject = f"type {ctype.id}"
+        with self.ledger.transaction() as conn:
+            self.sweep(conn, moment)
+            if decision.workflow is not Workflow.COMBINED:
+                raise self.refuse(
+                    conn, moment, actor=requester, action="issue", subject=subject,
+                    message=f"{ctype.name} routes admin-mediated ({decision.label}): it cannot "
+                    "be issued at once; raise a request (certroute ca request)")
+            violations = check(facts_from_csr(parsed), profile, validity_days=days)
+            if violations:
+                raise self.refuse_policy(conn, moment, actor=requester, action="issue",
+                                         subject=subject, violations=violations)
+            lifetime = dt.timedelta(days=days)
+            identity = f"{ctype.combined.identity_method}: {identity_evidence or 'asserted'}"
+            issued = self.sign_and_record(
+                conn, parsed, profile, workflow=Workflow.COMBINED, validity_days=days,
+                request_id=None, identity=identity, now=moment,
+                renew_at=moment + lifetime * RENEW_AT_FRACTION)
+            seq = self.ledger.append(conn, at=iso(moment), actor=requester, action="issue",
+                                     subject=f"certificate {issued.record.serial}", detail={
+                                         "type": ctype.id, "workflow": "combined",
+                                         "names": list(issued.record.names),
+                                         "identity": identity, "validity_days": days,
+                                         "renew_at": issued.record.renew_at})
+            self.stamp(conn, "certificates", "serial", issued.record.serial, seq)
+        return issued
+
+    # --- revocation and CRL ----------------------------------------------------------------
+
+    def revoke(self, serial: str, *, reason: str = "unspecified", actor: str,
+               now: dt.datetime | None = None) -> CertificateRecord:
+        """Mark an issued certificate revoked; the next CRL lists it."""
+        moment = utc_now(now)
+        key = normalise_serial(serial)
+        if reason not in REVOCATION_REASONS:
+            raise CaError(f"unknown revocation reason {reason!r} "
+                          f"(one of: {', '.join(REVOCATION_REASONS)})")
+        with self.ledger.transaction() as conn:
+            record = self.ledger.certificate(key, conn)
+            if record.revoked_at:
+                raise self.refuse(conn, moment, actor=actor, action="revoke",
+                                  subject=f"certificate {key}",
+                                  message=f"certificate {key} was already revoked on "
+                                  f"{record.revoked_at}")
+            conn.execute("UPDATE certificates SET revoked_at = ?, revocation_reason = ? "
+                         "WHERE serial = ?", (iso(moment), reason, key))
+            seq = self.ledger.append(conn, at=iso(moment), actor=actor, action="revoke",
+                                     subject=f"certificate {key}", detail={"reason": reason})
+            self.stamp(conn, "certificates", "serial", key, seq)
+            return self.ledger.certificate(key, conn)
+
+    def crl(self, *, actor: str, now: dt.datetime | None = None,
+            next_update_days: int = 7) -> x509.CertificateRevocationList:
+        """Sign a new CRL of every revoked certificate, save it as crl.pem, and log it."""
+        moment = utc_now(now)
+        if not self.authority.unlocked:
+            raise CaError("the CA is locked: give its passphrase first")
+        with self.ledger.transaction() as conn:
+            number = int(self.ledger.meta("crl_number") or 0) + 1
+            revoked = [(int(serial, 16), parse_iso(at), REVOCATION_REASONS[reason])
+                       for serial, at, reason in conn.execute(
+                           "SELECT serial, revoked_at, revocation_reason FROM certificates "
+                           "WHERE revoked_at IS NOT NULL ORDER BY revoked_at")]
+            crl = self.authority.sign_crl(revoked, number=number, now=moment,
+                                          next_update_days=next_update_days)
+            Ledger.set_meta(conn, "crl_number", str(number))
+            self.ledger.append(conn, at=iso(moment), actor=actor, action="crl",
+                               subject=f"crl {number}", detail={"revoked": len(revoked)})
+        write_private(self.folder / CRL_FILE, crl.public_bytes(serialization.Encoding.PEM))
+        return crl
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def renewals(self, *, now: dt.datetime | None = None,
+                 within_days: int | None = None) -> list[RenewalNotice]:
+        """The renewal calendar: combined renewal points and admin-mediated notices, by date."""
+        moment = iso(utc_now(now))
+        horizon = iso(utc_now(now) + dt.timedelta(days=within_days)) if within_days else None
+        certs = {c.serial: c for c in self.ledger.certificates() if not c.revoked_at}
+        rows: list[tuple[str, str, int, str]] = [
+            (c.serial, c.renew_at, _days_between(c.renew_at, c.not_after), "renewal")
+            for c in certs.values() if c.renew_at]
+        rows += [(s, due, days, "notice") for s, days, due in self.ledger.notices()
+                 if s in certs]
+        notices = []
+        for serial, due, days, kind in sorted(rows, key=lambda r: (r[1], r[0])):
+            cert = certs[serial]
+            status = ("expired" if moment >= cert.not_after
+                      else "due" if due <= moment else "upcoming")
+            if horizon is None or due <= horizon:
+                notices.append(RenewalNotice(serial, cert.type_id, cert.subject, due,
+                                             cert.not_after, kind, days, status))
+        return notices
+
+    def verify(self, *, expect_head: str | None = None) -> AuditReport:
+        """The audit chain, plus every recorded certificate against the issuing CA."""
+        report = self.ledger.verify(expect_head=expect_head)
+        problems = list(report.problems)
+        for record in self.ledger.certificates():
+            try:
+                cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))
+            except ValueError:
+                problems.append(f"certificate {record.serial}: stored PEM does not parse")
+                continue
+            if format(cert.serial_number, "x") != record.serial or \
+                    not self.authority.issued_by_me(cert):
+                problems.append(f"certificate {record.serial} does not verify against the "
+                                "issuing CA")
+        return AuditReport(report.entries, report.head, tuple(problems))
+
+
+def dns_names(cert: x509.Certificate) -> list[str]:
+    """The certificate's DNS SANs."""
+    try:
+        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return []
+    return list(ext.value.get_values_for_type(x509.DNSName))
+
+
+def _fingerprint(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def _days_between(start: str, end: str) -> int:
+    return (parse_iso(end) - parse_iso(start)).days
