@@ -30,6 +30,11 @@ class CliError(Exception):
     """A bad argument or input: printed as one line, exit status 2."""
 
 
+def one_line(text: str) -> str:
+    """Escape control characters (a newline in a file name, say) so an error stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def open_project(path: str | None) -> Project:
     """The project at `path`, or the built-in example when no path is given."""
     if path is None:
@@ -221,7 +226,7 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -276,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except CliError as exc:
-        print(f"certroute: error: {exc}", file=sys.stderr)
+        print(f"certroute: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
