@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -175,6 +175,14 @@ class RouteTab(QWidget):
         for col, column in enumerate(COLUMNS):
             wanted = max(self.table.columnWidth(col) + 12, minimum.get(column.key, 0))
             self.table.setColumnWidth(col, wanted)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Presentation mode changes the font: widen the columns so nothing is elided.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.table.verticalHeader().setDefaultSectionSize(
+                max(34, self.fontMetrics().height() + 14))
+            self._fit_columns()
+        super().changeEvent(event)
 
     # --- selection -----------------------------------------------------------------------
 
