@@ -1,0 +1,81 @@
+"""The routing matrix alone as CSV and as a Markdown table, and the project + evaluation as JSON."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import os
+from enum import Enum
+from typing import Any
+
+from exporters.routing_table import HEADERS, text_rows
+from models import display
+from models.evaluation import Evaluation
+from models.project import Project
+from models.project_file import atomic_write_text
+
+
+def routing_csv(project: Project, evaluation: Evaluation) -> str:
+    """The matrix as CSV (RFC 4180, CRLF line ends, as Excel writes it), headers from columns."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    writer.writerows(text_rows(project, evaluation))
+    return buffer.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    # A pipe ends a Markdown cell and a newline ends the row: escape one, fold the other.
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def routing_markdown(project: Project, evaluation: Evaluation) -> str:
+    """The matrix as a GitHub-flavoured Markdown table under a one-line summary."""
+    lines = [
+        f"# Routing policy — {_md_cell(project.organisation.name)}",
+        "",
+        f"Tolerance: {project.organisation.tolerance.value} · {evaluation.summary} · "
+        f"annual cost today {display.money(evaluation.costs.total_cost)}",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "|".join("---" for _ in HEADERS) + "|",
+    ]
+    lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |"
+              for row in text_rows(project, evaluation)]
+    return "\n".join(lines) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, enums and tuples of the evaluation as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
+    """Every derived figure of the evaluation, plus its summary line."""
+    data: dict[str, Any] = _plain(evaluation)
+    data["summary"] = evaluation.summary
+    return data
+
+
+def project_json(project: Project, evaluation: Evaluation) -> str:
+    """`{"project": …, "evaluation": …}`: the document as saved, and everything derived from it."""
+    document = {
+        "project": json.loads(project.model_dump_json()),
+        "evaluation": evaluation_data(evaluation),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write an export atomically, so a failed export never leaves half a file behind."""
+    atomic_write_text(path, text)

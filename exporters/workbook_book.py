@@ -1,0 +1,110 @@
+"""The xlsxwriter workbook wrapper: one set of cell styles, column widths, print setup, names."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet, re_dynamic_function
+
+# WORKBOOK.md colour legend: inputs (yellow, blue text), formulas (white), headers (dark).
+COMBINED_FILL = "#D9EAD3"
+ADMIN_FILL = "#FCE5CD"
+INPUT_FILL = "#FFF2CC"
+MAX_WIDTH = 60
+
+
+class _Sheet(Worksheet):
+    """A worksheet whose formula preparation skips xlsxwriter's 29 no-op substitutions.
+
+    xlsxwriter runs a regex per dynamic-array function over every formula to add `_xlfn.`
+    prefixes; our formulas use none of them (its own `re_dynamic_function` says so), and those
+    passes were two thirds of the time of a 10,000-type export (benchmarks/bench_workbook.py).
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if (self.use_future_functions or expand_future_functions
+                or re_dynamic_function.search(formula)):
+            return str(super()._prepare_formula(formula, expand_future_functions))
+        return formula.removeprefix("{").removeprefix("=").removesuffix("}")
+
+
+class Book:
+    """An xlsxwriter workbook with Certroute's styles and helpers shared by every sheet."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        # Text typed by users ("=cmd", "007", "http://…") must stay text: no conversions.
+        self.wb = xlsxwriter.Workbook(os.fspath(path), {
+            "strings_to_formulas": False, "strings_to_numbers": False,
+            "strings_to_urls": False, "in_memory": True,
+        })
+        add = self.wb.add_format
+        self.header = add({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864",
+                           "text_wrap": True, "valign": "top", "border": 1})
+        self.title = add({"bold": True, "font_size": 16})
+        self.bold = add({"bold": True})
+        self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.input = add({"bg_color": INPUT_FILL, "font_color": "#0000FF", "locked": False,
+                          "border": 1})
+        self.input_share = add({"bg_color": INPUT_FILL, "font_color": "#0000FF",
+                                "locked": False, "border": 1, "num_format": "0%"})
+        self.input_money = add({"bg_color": INPUT_FILL, "font_color": "#0000FF",
+                                "locked": False, "border": 1, "num_format": '"£"#,##0'})
+        self.money = add({"num_format": '"£"#,##0'})
+        self.hours = add({"num_format": "0.0##"})
+        self.share = add({"num_format": "0.0%"})
+        self.months = add({"num_format": "0.0"})
+        self.number = add({"num_format": "#,##0"})
+        self.combined = add({"bg_color": COMBINED_FILL})
+        self.admin = add({"bg_color": ADMIN_FILL})
+        self.ok = add({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        self.bad = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.link = add({"font_color": "#0563C1", "underline": 1})
+
+    def sheet(self, name: str) -> Worksheet:
+        return self.wb.add_worksheet(name, worksheet_class=_Sheet)
+
+    def name_cell(self, name: str, sheet: str, row: int, col: int) -> str:
+        """Define `name` for one absolute cell (WORKBOOK.md: sheet-qualified, absolute)."""
+        ref = f"={quote_sheetname(sheet)}!{xl_rowcol_to_cell(row, col, True, True)}"
+        self.wb.define_name(name, ref)
+        return ref
+
+    def headers(self, ws: Worksheet, headers: Sequence[str], row: int = 0) -> None:
+        ws.write_row(row, 0, list(headers), self.header)
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def fit_widths(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+               *, minimum: int = 6, cap: int = MAX_WIDTH) -> list[int]:
+    """Set each column to its longest text (header or cell), capped so prose wraps instead."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, value in enumerate(row):
+            if value is None:
+                continue
+            n = len(value) if isinstance(value, str) else len(f"{value:,}") + 1
+            if n > widths[i]:
+                widths[i] = n
+    widths = [min(max(w + 2, minimum), cap) for w in widths]
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    return widths
+
+
+def print_setup(ws: Worksheet, *, title_rows: bool = True, title_cols: int = 0) -> None:
+    """Landscape, one page wide, header row repeated, page numbers (WORKBOOK.md print setup)."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    if title_rows:
+        ws.repeat_rows(0)
+    if title_cols:
+        ws.repeat_columns(0, title_cols - 1)
+    ws.set_header("&L&A&RCertroute")
+    ws.set_footer("&LPage &P of &N&R&F")

@@ -1,0 +1,106 @@
+"""The Routing sheet: the matrix as an Excel table with drop-downs and colours by workflow."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from exporters.routing_table import HEADERS, INDEX, MATRIX_COLUMNS, raw_rows
+from exporters.workbook_book import Book, fit_widths, print_setup
+from exporters.workbook_layout import LIST_FOR_KEY, ROUTING_TABLE
+from models.enums import Workflow
+from models.evaluation import Evaluation
+from models.project import Project
+
+SHEET = "Routing"
+# Per-type cost as live formulas beside the matrix (WORKBOOK.md Cost: per-type manual cost and
+# break-even); the importer ignores them.
+COST_HEADERS = ("Manual cost / yr", "Break-even (years)")
+SHEET_HEADERS = (*HEADERS, *COST_HEADERS)
+
+
+def column_letter(key: str) -> str:
+    """Letter of a matrix column on the Routing sheet (`workflow` -> `M`)."""
+    return xl_col_to_name(INDEX[key])
+
+
+def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
+    """Write the Routing sheet; returns the number of data rows."""
+    ws = book.sheet(SHEET)
+    rows = raw_rows(project, evaluation)
+    n = len(rows)
+    last_row = max(n, 1)  # an Excel table needs one data row, even an empty one
+    for r, row in enumerate(rows, start=1):
+        ws.write_row(r, 0, row)
+    _cost_columns(book, ws, project, evaluation)
+    # WORKBOOK.md: a Table (ListObject) with filters; header cells are strings by construction.
+    ws.add_table(0, 0, last_row, len(SHEET_HEADERS) - 1, {
+        "name": ROUTING_TABLE,
+        "style": "Table Style Medium 2",
+        "columns": [{"header": h} for h in SHEET_HEADERS],
+    })
+    _validations(ws, last_row)
+    # Conditional formatting by workflow: `$col` anchored, row relative (WORKBOOK.md C.3).
+    wf = column_letter("workflow")
+    for workflow, fmt in ((Workflow.COMBINED, book.combined),
+                          (Workflow.ADMIN_MEDIATED, book.admin)):
+        ws.conditional_format(1, 0, last_row, len(SHEET_HEADERS) - 1, {
+            "type": "formula", "criteria": f'=${wf}2="{workflow.value}"', "format": fmt,
+        })
+    widths = fit_widths(ws, HEADERS, rows)
+    ws.set_column(len(HEADERS), len(SHEET_HEADERS) - 1, 18)
+    rationale = INDEX["rationale"]
+    ws.set_column(rationale, rationale, widths[rationale], book.wrap)
+    ws.freeze_panes(1, 2)  # header row and the ID + name columns stay in view
+    print_setup(ws, title_cols=2)
+    return n
+
+
+def _validations(ws: Worksheet, last_row: int) -> None:
+    """Drop-downs bound to the Lists sheet's named ranges; Excel rejects anything else."""
+    for column in MATRIX_COLUMNS:
+        if not column.is_input:
+            continue
+        col = INDEX[column.key]
+        options: dict[str, object]
+        if column.key in LIST_FOR_KEY:
+            options = {"validate": "list", "source": f"={LIST_FOR_KEY[column.key]}",
+                       "error_title": column.header,
+                       "error_message": f"Pick a {column.header.lower()} from the list."}
+            if column.key == "as_is_workflow":
+                options["ignore_blank"] = True
+        elif column.kind == "int":
+            options = {"validate": "integer", "criteria": ">=", "value": 0,
+                       "error_message": f"{column.header}: a whole number ≥ 0, or blank."}
+        elif column.kind == "float":
+            options = {"validate": "decimal", "criteria": ">=", "value": 0,
+                       "error_message": f"{column.header}: a number ≥ 0, or blank."}
+        else:
+            continue
+        # showErrorMessage must be on or Excel accepts anything (WORKBOOK.md C.3).
+        options["show_error"] = True
+        ws.data_validation(1, col, last_row, col, options)
+
+
+def _cost_columns(book: Book, ws: Worksheet, project: Project, evaluation: Evaluation) -> None:
+    """Manual cost a year (volume × effective ticket hours × rate) and the break-even in years.
+
+    Plain A1 references, never `[@Col]` (WORKBOOK.md finding 3); cached values from the app so
+    a viewer that does not recalculate still shows the right figures.
+    """
+    vol, hours = column_letter("annual_volume"), column_letter("integration_hours")
+    manual_col = xl_col_to_name(len(HEADERS))
+    first = len(HEADERS)
+    ticket, rate = evaluation.costs.ticket_hours, project.cost.inputs.hourly_rate
+    for r, ctype in enumerate(project.types, start=1):
+        x = r + 1
+        manual = None if ctype.annual_volume is None else ctype.annual_volume * ticket * rate
+        years: float | str = ""
+        if manual and ctype.integration_hours is not None:
+            years = ctype.integration_hours * rate / manual
+        ws.write_formula(r, first, f'=IF(ISNUMBER(${vol}{x}),${vol}{x}*TicketHours*HourlyRate,"")',
+                         book.money, "" if manual is None else manual)
+        # ROUTING-RULES.md rule 5: integration effort against years of manual tickets.
+        ws.write_formula(r, first + 1,
+                         f"=IF(AND(ISNUMBER(${hours}{x}),N({manual_col}{x})>0),"
+                         f'${hours}{x}*HourlyRate/{manual_col}{x},"")', book.months, years)
