@@ -134,9 +134,9 @@ class AdminPath:
         if person_key(role) not in roles:
             raise refuse(f"role {role!r} cannot {action} {request.type_name} requests "
                          f"(approver roles: {', '.join(request.policy.approver_roles)})")
-        if any(person_key(a.approver) == person_key(who) and a.state == "active"
-               for a in request.approvals):
-            raise refuse(f"{who} has already decided on request {request.id}")
+        for earlier in request.approvals:
+            if person_key(earlier.approver) == person_key(who) and earlier.state == "active":
+                raise refuse(f"{earlier.approver} has already decided on request {request.id}")
         return roles[person_key(role)]
 
     def _confirmed(self, request: Request, confirmed: Sequence[str]) -> tuple[set[str], str]:

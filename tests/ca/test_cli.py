@@ -1,0 +1,204 @@
+"""`certroute ca …` through app.cli.main: both workflows, --json, one-line errors (exit 2)."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from app.ca.cli import ENV_CA_DIR, ENV_PASSPHRASE
+from app.ca.ledger import LEDGER
+from app.cli import main
+from tests.ca.helpers import assert_is_leaf
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch, capsys):
+    """Run `certroute ca …` in a fresh CA folder; returns (status, stdout, stderr)."""
+    monkeypatch.setenv(ENV_PASSPHRASE, "correct horse battery")
+    monkeypatch.setenv(ENV_CA_DIR, str(tmp_path / "ca"))
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = main(["ca", *args])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    assert run("init", str(tmp_path / "ca"))[0] == 0
+    return run
+
+
+def run_json(cli, *args: str):
+    status, out, err = cli(*args, "--json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def error_line(result: tuple[int, str, str]) -> str:
+    status, _, err = result
+    assert status == 2
+    assert err.count("\n") == 1, err
+    assert err.startswith("certroute: error: ")
+    return err
+
+
+def test_init_json_describes_both_tiers(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv(ENV_PASSPHRASE, "correct horse battery")
+    assert main(["ca", "init", str(tmp_path / "new"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["root"]["subject"] == "CN=Certroute test CA Root CA,O=Certroute test CA"
+    assert data["issuing"]["subject"].startswith("CN=Certroute test CA Issuing CA")
+    assert len(data["root"]["fingerprint"]) == 64
+
+
+def test_issue_combined_delivers_a_verifying_certificate(cli, tmp_path: Path):
+    data = run_json(cli, "issue", "--type", "internal-tls", "--dns", "api.internal.example",
+                    "--out", "out", "--identity-evidence", "IRSA")
+    assert data["issued"] is True
+    assert data["workflow"] == "combined"
+    assert data["names"] == ["api.internal.example"]
+    assert data["renew_at"]
+    assert sorted(Path(p).name for p in data["delivered"]) == [
+        "cert.pem", "chain.pem", "fullchain.pem", "privkey.pem"]
+    cert = x509.load_pem_x509_certificate((tmp_path / "out" / "cert.pem").read_bytes())
+    issuing, _root = x509.load_pem_x509_certificates(
+        (tmp_path / "out" / "chain.pem").read_bytes())
+    assert_is_leaf(cert, issuing, names=["api.internal.example"])
+
+
+def test_issue_from_a_pem_csr_file(cli, tmp_path: Path, make_csr):
+    csr, _ = make_csr("www.example.com")
+    (tmp_path / "req.pem").write_bytes(csr.public_bytes(serialization.Encoding.PEM))
+    data = run_json(cli, "issue", "--type", "customer-tls", "--csr", "req.pem")
+    assert data["names"] == ["www.example.com"]
+
+
+def test_issue_admin_mediated_type_is_refused(cli):
+    err = error_line(cli("issue", "--type", "mainframe-tls", "--dns", "mf.internal.example"))
+    assert "routes admin-mediated (Identity capability)" in err
+
+
+def test_issue_lists_every_violation(cli):
+    status, out, err = cli("issue", "--type", "internal-tls", "--dns", "API.internal.example",
+                           "--dns", "x.example.org", "--validity-days", "500", "--json")
+    assert status == 2
+    codes = [v["code"] for v in json.loads(out)["violations"]]
+    assert codes == ["mixed-case", "san-outside-patterns", "validity-too-long"]
+    assert "3 policy violation(s)" in error_line((status, out, err))
+
+
+def test_self_approval_refused_through_the_cli(cli):
+    request = run_json(cli, "request", "--type", "mainframe-tls", "--dns",
+                       "mf.internal.example", "--key-out", "mf.key", "--requester", "alice",
+                       "--justification", "Core banking TLS")
+    assert request["state"] == "pending"
+    rid = str(request["id"])
+    err = error_line(cli("approve", rid, "--approver", "Alice", "--role", "Team lead",
+                         "--confirm", "1", "--confirm", "2"))
+    assert "the requester can never approve their own request" in err
+    audit = run_json(cli, "list", "--audit")["audit"]
+    assert audit[-1]["action"] == "refused:approve"
+    listed = run_json(cli, "list", "--requests")["requests"]
+    assert listed[0]["state"] == "pending"
+    assert listed[0]["approvals"] == []
+
+
+def test_admin_path_end_to_end(cli, tmp_path: Path, monkeypatch):
+    rid = str(run_json(cli, "request", "--type", "mainframe-tls", "--dns",
+                       "mf.internal.example", "--key-out", "mf.key", "--requester", "alice",
+                       "--justification", "Core banking TLS")["id"])
+    err = error_line(cli("approve", rid, "--approver", "bob", "--role", "Team lead",
+                         "--confirm", "1"))
+    assert "not confirmed: SANs match the CMDB entry" in err
+    approved = run_json(cli, "approve", rid, "--approver", "bob", "--role", "team lead",
+                        "--confirm", "1", "--confirm", "SANs match the CMDB entry")
+    assert approved["state"] == "approved"
+    monkeypatch.setenv("CERTROUTE_P12_PASSPHRASE", "bundle-pass")
+    issued = run_json(cli, "fulfil", rid, "--operator", "ops", "--key", "mf.key",
+                      "--out", "mf", "--p12", "mf/mf.p12", "--k8s-secret", "mf/secret.yaml",
+                      "--secret-name", "mainframe-tls")
+    assert issued["workflow"] == "admin-mediated"
+    assert {Path(p).name for p in issued["delivered"]} >= {"mf.p12", "secret.yaml"}
+    assert "name: \"mainframe-tls\"" in (tmp_path / "mf" / "secret.yaml").read_text()
+    error_line(cli("acknowledge", rid, "--requester", "bob"))
+    assert run_json(cli, "acknowledge", rid, "--requester", "alice")["state"] == "acknowledged"
+    renewals = run_json(cli, "list", "--renewals")["renewals"]
+    assert [(r["kind"], r["days_before"]) for r in renewals] == [
+        ("notice", 90), ("notice", 30), ("notice", 7)]
+    assert run_json(cli, "verify")["ok"] is True
+
+
+def test_reject_ends_the_request(cli):
+    rid = str(run_json(cli, "request", "--type", "code-signing", "--cn", "Release signing",
+                       "--key-type", "ec", "--key-size", "384", "--key-out", "cs.key",
+                       "--requester", "release-eng", "--justification", "Q3 releases")["id"])
+    rejected = run_json(cli, "reject", rid, "--approver", "Chloe", "--role", "Compliance",
+                        "--reason", "No HSM evidence")
+    assert rejected["state"] == "rejected"
+    assert "No HSM evidence" in rejected["closed_reason"]
+    err = error_line(cli("approve", rid, "--approver", "Eve", "--role", "Executive owner",
+                         "--confirm", "1", "--confirm", "2", "--confirm", "3"))
+    assert "is rejected" in err
+
+
+def test_revoke_and_crl(cli):
+    serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
+                      "api.internal.example")["serial"]
+    revoked = run_json(cli, "revoke", serial, "--reason", "superseded")
+    assert revoked["revocation_reason"] == "superseded"
+    crl = run_json(cli, "crl", "--out", "ca.crl")
+    assert crl["revoked"] == [serial]
+    assert crl["number"] == 1
+    assert x509.load_pem_x509_crl(Path("ca.crl").read_bytes())
+    assert "already revoked" in error_line(cli("revoke", serial))
+    assert "not a hexadecimal serial" in error_line(cli("revoke", "xyz"))
+
+
+def test_verify_fails_after_tampering(cli, tmp_path: Path):
+    run_json(cli, "issue", "--type", "internal-tls", "--dns", "api.internal.example")
+    conn = sqlite3.connect(tmp_path / "ca" / LEDGER)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 2")
+    conn.commit()
+    conn.close()
+    err = error_line(cli("verify"))
+    assert "audit entry 2 was edited" in err
+    assert "trigger audit_no_update was removed" in err
+
+
+def test_errors_are_one_line(cli, tmp_path: Path, monkeypatch):
+    assert "choose a verb" in error_line(cli())
+    assert "no certificate type 'nope'" in error_line(
+        cli("issue", "--type", "nope", "--dns", "a.internal.example"))
+    assert "cannot read the CSR" in error_line(
+        cli("issue", "--type", "internal-tls", "--csr", "missing.pem"))
+    assert "no request 9" in error_line(
+        cli("approve", "9", "--approver", "bob", "--role", "Team lead"))
+    (tmp_path / "bad.json").write_text("{")
+    assert "bad.json: not a valid JSON document" in error_line(
+        cli("issue", "--project", "bad.json", "--type", "internal-tls", "--dns", "a.b"))
+    monkeypatch.delenv(ENV_PASSPHRASE)
+    monkeypatch.setattr(sys, "stdin", io.StringIO())  # not a terminal: nobody to ask
+    assert "no passphrase" in error_line(
+        cli("issue", "--type", "internal-tls", "--dns", "a.internal.example"))
+    monkeypatch.setenv(ENV_PASSPHRASE, "wrong passphrase")
+    assert "wrong CA passphrase" in error_line(
+        cli("issue", "--type", "internal-tls", "--dns", "a.internal.example"))
+    monkeypatch.delenv(ENV_CA_DIR)
+    assert "--ca DIR" in error_line(cli("list"))
+
+
+def test_cli_module_is_cheap_to_import():
+    code = ("import sys, app.ca.cli; "
+            "print(sorted(m for m in ('cryptography', 'sqlite3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
