@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 
 from app.ca.csr import facts_from_csr, load_csr
 from app.ca.errors import CaError
-from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
+from app.ca.lookup import CsrInput, as_csr, utc_now
 from app.ca.records import (
     OPEN_STATES,
     ApprovalPolicy,
@@ -65,7 +65,7 @@ class AdminPath:
             PolicyRefused: the CSR breaks the type's profile (logged).
         """
         moment = utc_now(now)
-        ctype, decision = lookup_type(project, type_id)
+        ctype, decision = self.service.lookup(project, type_id)
         parsed = as_csr(csr)
         profile = profile_for(ctype)
         days = validity_days or profile.max_validity_days
@@ -251,8 +251,8 @@ class AdminPath:
                                           action="fulfil", subject=subject, message=problem)
             csr = load_csr(request.csr_pem.encode("ascii"))
             profile = IssuanceProfile.model_validate(request.profile)
-            violations = check(facts_from_csr(csr), profile,
-                               validity_days=request.validity_days)
+            facts = facts_from_csr(csr)
+            violations = check(facts, profile, validity_days=request.validity_days)
             if violations:  # defence in depth: the CSR was checked when the request was raised
                 raise self.service.refuse_policy(conn, moment, actor=operator,
                                                  action="fulfil", subject=subject,
@@ -260,7 +260,7 @@ class AdminPath:
             approvers = ", ".join(f"{a.approver} ({a.role})"
                                   for a in request.active_approvals())
             issued = self.service.sign_and_record(
-                conn, csr, profile, workflow=Workflow.ADMIN_MEDIATED,
+                conn, csr, facts, profile, workflow=Workflow.ADMIN_MEDIATED,
                 validity_days=request.validity_days, request_id=request_id,
                 identity=f"validated by {operator.strip()}; approved by {approvers}",
                 now=moment)

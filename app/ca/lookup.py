@@ -9,7 +9,7 @@ from cryptography import x509
 from app.ca.csr import load_csr
 from app.ca.errors import CaError
 from models.certificate import CertificateType
-from models.evaluation import evaluate
+from models.evaluation import Evaluation, evaluate
 from models.project import Project
 from models.routing import Decision
 
@@ -31,13 +31,15 @@ def as_csr(csr: CsrInput) -> x509.CertificateSigningRequest:
     return load_csr(csr.encode("utf-8") if isinstance(csr, str) else csr)
 
 
-def lookup_type(project: Project, type_id: str) -> tuple[CertificateType, Decision]:
+def lookup_type(project: Project, type_id: str, evaluation: Evaluation | None = None
+                ) -> tuple[CertificateType, Decision]:
     """The type with this id and its routing decision (`models.evaluation.evaluate`).
 
     Raises:
         CaError: no type has this id.
     """
-    for ctype, decision in zip(project.types, evaluate(project).decisions, strict=True):
+    decisions = (evaluation or evaluate(project)).decisions
+    for ctype, decision in zip(project.types, decisions, strict=True):
         if ctype.id == type_id:
             return ctype, decision
     known = ", ".join(t.id for t in project.types) or "none"

@@ -25,7 +25,14 @@ from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
 from app.ca.records import CertificateRecord, RenewalNotice, iso, parse_iso
 from models.certificate import CertificateType
 from models.enums import Workflow
-from models.issuance_policy import IssuanceProfile, Violation, check, profile_for
+from models.evaluation import Evaluation, evaluate
+from models.issuance_policy import (
+    CsrFacts,
+    IssuanceProfile,
+    Violation,
+    check,
+    profile_for,
+)
 from models.project import Project
 from models.routing import Decision
 
@@ -79,6 +86,7 @@ class CaService:
         self.authority = authority
         self.ledger = ledger
         self.admin = AdminPath(self)
+        self._evaluated: tuple[Project, Evaluation] | None = None
 
     @classmethod
     def init(cls, folder: Path | str, passphrase: bytes, *, now: dt.datetime | None = None,
@@ -127,10 +135,17 @@ class CaService:
                                {"code": v.code.value, "message": v.message} for v in violations]})
         return error
 
+    def lookup(self, project: Project, type_id: str) -> tuple[CertificateType, Decision]:
+        """The type and its decision; the evaluation is reused while the project is the same
+        object (projects are frozen, so the same object always evaluates the same)."""
+        if self._evaluated is None or self._evaluated[0] is not project:
+            self._evaluated = (project, evaluate(project))
+        return lookup_type(project, type_id, self._evaluated[1])
+
     def preview(self, project: Project, type_id: str, csr: CsrInput, *,
                 validity_days: int | None = None) -> Preview:
         """Check a CSR against a type's profile without issuing or logging anything."""
-        ctype, decision = lookup_type(project, type_id)
+        ctype, decision = self.lookup(project, type_id)
         profile = profile_for(ctype)
         days = validity_days or profile.max_validity_days
         facts = facts_from_csr(as_csr(csr))
@@ -138,11 +153,11 @@ class CaService:
                        tuple(check(facts, profile, validity_days=days)))
 
     def sign_and_record(self, conn: sqlite3.Connection, csr: x509.CertificateSigningRequest,
-                        profile: IssuanceProfile, *, workflow: Workflow, validity_days: int,
-                        request_id: int | None, identity: str, now: dt.datetime,
+                        facts: CsrFacts, profile: IssuanceProfile, *, workflow: Workflow,
+                        validity_days: int, request_id: int | None, identity: str,
+                        now: dt.datetime,
                         renew_at: dt.datetime | None = None) -> Issued:
         """Sign a checked CSR and insert the certificate row; the caller appends the audit."""
-        facts = facts_from_csr(csr)
         cert = self.authority.sign_leaf(
             csr.public_key(), profile, dns_names=list(dict.fromkeys(facts.dns_names)),
             common_name=facts.common_name, validity_days=validity_days, now=now)
@@ -182,7 +197,7 @@ class CaService:
             CaError: the CA is locked, or the CSR cannot be read.
         """
         moment = utc_now(now)
-        ctype, decision = lookup_type(project, type_id)
+        ctype, decision = self.lookup(project, type_id)
         if not self.authority.unlocked:
             raise CaError("the CA is locked: give its passphrase first")
         parsed = as_csr(csr)
@@ -196,14 +211,15 @@ class CaService:
                     conn, moment, actor=requester, action="issue", subject=subject,
                     message=f"{ctype.name} routes admin-mediated ({decision.label}): it cannot "
                     "be issued at once; raise a request (certroute ca request)")
-            violations = check(facts_from_csr(parsed), profile, validity_days=days)
+            facts = facts_from_csr(parsed)
+            violations = check(facts, profile, validity_days=days)
             if violations:
                 raise self.refuse_policy(conn, moment, actor=requester, action="issue",
                                          subject=subject, violations=violations)
             lifetime = dt.timedelta(days=days)
             identity = f"{ctype.combined.identity_method}: {identity_evidence or 'asserted'}"
             issued = self.sign_and_record(
-                conn, parsed, profile, workflow=Workflow.COMBINED, validity_days=days,
+                conn, parsed, facts, profile, workflow=Workflow.COMBINED, validity_days=days,
                 request_id=None, identity=identity, now=moment,
                 renew_at=moment + lifetime * RENEW_AT_FRACTION)
             seq = self.ledger.append(conn, at=iso(moment), actor=requester, action="issue",
