@@ -122,6 +122,18 @@ def test_unicode_name_cannot_even_be_put_in_a_generated_csr():
         build_csr(generate_key(), ["bücher.internal.example"])
 
 
+def test_unicode_name_in_a_foreign_csr_refused_with_its_a_label(ca, project):
+    # Other tools do put U-labels in CSRs; cryptography needs its unvalidated constructor.
+    u_label = x509.DNSName._init_without_validation("bücher.internal.example")
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = (x509.CertificateSigningRequestBuilder().subject_name(x509.Name([]))
+           .add_extension(x509.SubjectAlternativeName([u_label]), critical=False)
+           .sign(key, hashes.SHA256()))
+    message = _refusal(ca, project, csr)
+    assert "is not in IDNA A-label form; request the A-label form " \
+        "'xn--bcher-kva.internal.example'" in message
+
+
 def test_weak_rsa_1024_key_refused(ca, project, make_csr):
     csr, _ = make_csr("api.internal.example", kind="rsa", size=1024)
     assert "RSA-1024 is a weak key" in _refusal(ca, project, csr)
