@@ -1,0 +1,1 @@
+"""Policy as code: each combined type's issuance profile for cert-manager, Vault and step-ca."""

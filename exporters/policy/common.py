@@ -1,0 +1,89 @@
+"""What every policy target reads: the types to enforce, their profiles, and what got lost."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from models.certificate import CertificateType
+from models.enums import ReasonCode, Workflow
+from models.evaluation import Evaluation
+from models.issuance_policy import IssuanceProfile, KeyKind, profile_for
+from models.project import Project
+from models.routing import Decision
+
+# ROUTING-RULES.md: an admin-mediated type needs a human approval the engines cannot hold.
+NOT_ENFORCEABLE = "not enforceable here — keep on the approval system"
+
+
+@dataclass(frozen=True, slots=True)
+class Loss:
+    """Something a target cannot express for one type, and what to do about it."""
+
+    type_id: str
+    type_name: str
+    what: str
+    detail: str
+
+
+@dataclass(slots=True)
+class Translation:
+    """A target's files (relative path -> text) and its lost-in-translation entries."""
+
+    target: str
+    files: dict[str, str] = field(default_factory=dict)
+    losses: list[Loss] = field(default_factory=list)
+
+    def lose(self, ctype: CertificateType, what: str, detail: str) -> None:
+        self.losses.append(Loss(ctype.id, ctype.name, what, detail))
+
+
+def profile(ctype: CertificateType) -> IssuanceProfile:
+    """The issuance profile a target enforces (models.issuance_policy: derived, then edited)."""
+    return profile_for(ctype)
+
+
+def routed(project: Project, evaluation: Evaluation
+           ) -> Iterator[tuple[CertificateType, Decision]]:
+    """Every type with its decision, in inventory order."""
+    return zip(project.types, evaluation.decisions, strict=True)
+
+
+def is_combined(decision: Decision) -> bool:
+    return decision.workflow is Workflow.COMBINED
+
+
+def approval_loss(translation: Translation, ctype: CertificateType, decision: Decision,
+                  how: str) -> None:
+    """Record an admin-mediated type as not enforceable by the target, with its approvers."""
+    roles = ", ".join(ctype.admin.approver_roles) or "no approver roles"
+    translation.lose(
+        ctype, NOT_ENFORCEABLE,
+        f"{decision.label}: needs {ctype.admin.approvals_required} approval(s) by {roles}. {how}",
+    )
+
+
+def control_losses(translation: Translation, ctype: CertificateType, decision: Decision) -> None:
+    """ROUTING-RULES.md rule 6 controls (rate limits, monitoring, logging) live elsewhere."""
+    if decision.reason is ReasonCode.TOLERANCE_MODULATED:
+        translation.lose(
+            ctype, "controls outside the issuance policy",
+            f"{', '.join(decision.controls)}: configure them beside this policy; "
+            "without them \"combined with monitoring\" becomes \"combined\".",
+        )
+
+
+def resource_name(type_id: str) -> str:
+    """A DNS-1123 name from a type id (Kubernetes object names, Vault role names)."""
+    name = re.sub(r"[^a-z0-9-]+", "-", type_id.lower()).strip("-")
+    return f"certroute-{name}"[:63].rstrip("-")
+
+
+def hours(days: int) -> str:
+    """A Go duration in whole hours, as cert-manager, Vault and step-ca all parse it."""
+    return f"{days * 24}h"
+
+
+def uses_rsa(p: IssuanceProfile) -> bool:
+    return any(k.kind is KeyKind.RSA for k in p.key_types)

@@ -1,0 +1,129 @@
+"""step-ca: per combined type a provisioner fragment with claims, x509 policy and template.
+
+Names from step-ca's configuration (ca.json): a provisioner's `claims`
+(`minTLSCertDuration`, `maxTLSCertDuration`, `defaultTLSCertDuration`), its `policy.x509`
+(`allow.dns`, `allowWildcardNames`; `*.d` allows names under `d`, `d` allows `d` itself) and
+`options.x509.template` (an X.509 template setting `keyUsage` / `extKeyUsage`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from exporters.policy.common import (
+    Translation,
+    approval_loss,
+    control_losses,
+    hours,
+    is_combined,
+    profile,
+    resource_name,
+    routed,
+    uses_rsa,
+)
+from exporters.policy.names import patterns
+from models.certificate import CertificateType
+from models.evaluation import Evaluation
+from models.issuance_policy import ExtendedKeyUsage, IssuanceProfile, KeyKind, key_usages
+from models.project import Project
+
+FILE = "step-ca/provisioners.json"
+EKU_NAMES = {ExtendedKeyUsage.SERVER_AUTH: "serverAuth",
+             ExtendedKeyUsage.CLIENT_AUTH: "clientAuth",
+             ExtendedKeyUsage.CODE_SIGNING: "codeSigning",
+             ExtendedKeyUsage.EMAIL_PROTECTION: "emailProtection"}
+KEY_USAGE_NAMES = {"digital_signature": "digitalSignature",
+                   "key_encipherment": "keyEncipherment",
+                   "content_commitment": "contentCommitment"}
+
+
+def _dns(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> list[str]:
+    names: list[str] = []
+    for pattern in patterns(p.san_patterns):
+        if pattern.exact:
+            names.append(pattern.text)
+            continue
+        names.append(f"*.{pattern.fixed_suffix}")
+        if pattern.any_depth_suffix is None:
+            out.lose(ctype, "wildcard shape",
+                     f"{pattern.text}: step-ca's `*.{pattern.fixed_suffix}` allows any name "
+                     f"under {pattern.fixed_suffix}, at any depth.")
+    return list(dict.fromkeys(names))
+
+
+def _key_usage_json(p: IssuanceProfile, kind: str) -> str:
+    return json.dumps([KEY_USAGE_NAMES[u] for u in sorted(key_usages(p, kind))])
+
+
+def _template(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> str:
+    """A step-ca X.509 template (Go text/template producing JSON), as step's default leaf
+    template: keyEncipherment only when the requested key is RSA."""
+    ekus = [EKU_NAMES[e] for e in p.ekus if e in EKU_NAMES]
+    if ExtendedKeyUsage.DOCUMENT_SIGNING in p.ekus:
+        out.lose(ctype, "document-signing EKU",
+                 "step-ca templates name the standard EKUs only; add the RFC 9336 OID "
+                 "to the template by hand.")
+    rsa, other = _key_usage_json(p, KeyKind.RSA.value), _key_usage_json(p, KeyKind.EC.value)
+    if uses_rsa(p) and rsa != other:
+        usage = ('{{- if typeIs "*rsa.PublicKey" .Insecure.CR.PublicKey }}\n'
+                 f'  "keyUsage": {rsa},\n'
+                 "{{- else }}\n"
+                 f'  "keyUsage": {other},\n'
+                 "{{- end }}\n")
+    else:
+        usage = f'  "keyUsage": {rsa if uses_rsa(p) else other},\n'
+    return ("{\n"
+            '  "subject": {{ toJson .Subject }},\n'
+            '  "sans": {{ toJson .SANs }},\n'
+            f"{usage}"
+            f'  "extKeyUsage": {json.dumps(ekus)}\n'
+            "}")
+
+
+def provisioner(ctype: CertificateType, p: IssuanceProfile, out: Translation) -> dict[str, Any]:
+    """The provisioner fragment for one type."""
+    fragment: dict[str, Any] = {"name": resource_name(ctype.id)}
+    if "acme" in ctype.combined.issuance_api.lower():
+        fragment["type"] = "ACME"
+    else:
+        out.lose(ctype, "provisioner type",
+                 f"issued through {ctype.combined.issuance_api!r}: pick the provisioner type "
+                 "(JWK, X5C, K8sSA, …) and add its credentials.")
+    maximum = hours(p.max_validity_days)
+    fragment["claims"] = {"minTLSCertDuration": "5m", "maxTLSCertDuration": maximum,
+                          "defaultTLSCertDuration": maximum, "disableRenewal": False}
+    dns = _dns(p, out, ctype)
+    if dns:
+        fragment["policy"] = {"x509": {"allow": {"dns": dns},
+                                       "allowWildcardNames": p.allow_wildcards}}
+    else:
+        out.lose(ctype, "no DNS names",
+                 "the profile allows no DNS names; add allow rules (email, uri, cn) for the "
+                 "subjects this type needs, or step-ca allows any name.")
+    fragment["options"] = {"x509": {"template": _template(p, out, ctype)}}
+    kinds = " or ".join(f"{k.kind.value} ≥ {k.min_size}" for k in p.key_types)
+    out.lose(ctype, "key types",
+             f"step-ca's policy has no key constraints: {kinds} needs a webhook or the "
+             "provisioner's own key settings.")
+    return fragment
+
+
+def translate(project: Project, evaluation: Evaluation) -> Translation:
+    """The provisioner fragments (a JSON list) and what step-ca cannot express."""
+    out = Translation("step-ca")
+    fragments = []
+    for ctype, decision in routed(project, evaluation):
+        if not is_combined(decision):
+            approval_loss(out, ctype, decision,
+                          "step-ca signs what a provisioner authorises; it has no queue of "
+                          "pending requests for approvers.")
+            continue
+        p = profile(ctype)
+        if not p.issuable:
+            out.lose(ctype, "not issuable", "the profile issues no certificates of this type")
+            continue
+        fragments.append(provisioner(ctype, p, out))
+        control_losses(out, ctype, decision)
+    out.files[FILE] = json.dumps(fragments, indent=2, ensure_ascii=False) + "\n"
+    return out

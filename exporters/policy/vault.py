@@ -1,0 +1,137 @@
+"""HashiCorp Vault PKI: one role per combined type, as the JSON body of `pki/roles/:name`.
+
+Parameter names and semantics from Vault's PKI secrets engine API ("Create/Update role"):
+`allowed_domains` with `allow_bare_domains` / `allow_subdomains` / `allow_glob_domains`
+(role-wide flags), `allow_wildcard_certificates`, `key_type` + `key_bits`, `ttl` / `max_ttl`,
+`key_usage`, the extended-key-usage flags and `ext_key_usage_oids`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from exporters.policy.common import (
+    Translation,
+    approval_loss,
+    control_losses,
+    hours,
+    is_combined,
+    profile,
+    resource_name,
+    routed,
+)
+from exporters.policy.names import patterns
+from models.certificate import CertificateType
+from models.evaluation import Evaluation
+from models.issuance_policy import ExtendedKeyUsage, IssuanceProfile, KeyKind, key_usages
+from models.project import Project
+
+KEY_TYPES = {KeyKind.RSA: "rsa", KeyKind.EC: "ec", KeyKind.ED25519: "ed25519"}
+KEY_USAGE_NAMES = {"digital_signature": "DigitalSignature",
+                   "key_encipherment": "KeyEncipherment",
+                   "content_commitment": "ContentCommitment"}
+
+
+def _domains(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> dict[str, Any]:
+    """Profile patterns -> allowed_domains and the role-wide flags that read them."""
+    domains: list[str] = []
+    bare = subdomains = globs = False
+    for pattern in patterns(p.san_patterns):
+        if pattern.exact:
+            domains.append(pattern.text)
+            bare = True
+        elif pattern.any_depth_suffix is not None:
+            domains.append(pattern.any_depth_suffix)
+            subdomains = True
+        else:
+            domains.append(pattern.glob())
+            globs = True
+            out.lose(ctype, "single-label wildcard",
+                     f"{pattern.text}: Vault's glob `*` also matches several labels.")
+    if bare and subdomains:
+        exact = {x.text for x in patterns(p.san_patterns) if x.exact}
+        deep = {x.any_depth_suffix for x in patterns(p.san_patterns)} - {None}
+        if exact != deep:
+            out.lose(ctype, "role-wide domain flags",
+                     "allow_bare_domains and allow_subdomains apply to every allowed domain, "
+                     "so the role allows bare names and subdomains of all of them.")
+    if not domains:
+        out.lose(ctype, "no DNS names",
+                 "the profile allows no DNS names; the role issues none — add the subjects "
+                 "(e.g. allowed_user_ids, allowed_uri_sans) this type needs.")
+    return {
+        "allowed_domains": list(dict.fromkeys(domains)),
+        "allow_bare_domains": bare,
+        "allow_subdomains": subdomains,
+        "allow_glob_domains": globs,
+        "allow_wildcard_certificates": p.allow_wildcards,
+        "allow_any_name": False,
+        "enforce_hostnames": True,
+        "allow_localhost": False,
+        "allow_ip_sans": False,
+    }
+
+
+def _keys(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> dict[str, Any]:
+    if len(p.key_types) == 1:
+        key = p.key_types[0]
+        bits = 0 if key.kind is KeyKind.ED25519 else key.min_size
+        return {"key_type": KEY_TYPES[key.kind], "key_bits": bits}
+    allowed = " or ".join(f"{k.kind.value} ≥ {k.min_size}" for k in p.key_types)
+    out.lose(ctype, "key types as alternatives",
+             f"a role allows one key type or \"any\": the profile allows {allowed}, the role "
+             "\"any\", so minimum sizes are not enforced by Vault.")
+    return {"key_type": "any", "key_bits": 0}
+
+
+def role(ctype: CertificateType, p: IssuanceProfile, out: Translation) -> dict[str, Any]:
+    """The role parameters for one type."""
+    per_kind = [key_usages(p, k.kind.value) for k in p.key_types]
+    usages = set().union(*per_kind)
+    if len(set(per_kind)) > 1:
+        out.lose(ctype, "key usage per key type",
+                 "key_usage applies to every key: KeyEncipherment (for RSA) is allowed for "
+                 "the other key types too.")
+    ekus = set(p.ekus)
+    body: dict[str, Any] = {**_domains(p, out, ctype), **_keys(p, out, ctype)}
+    body.update({
+        "ttl": hours(p.max_validity_days),
+        "max_ttl": hours(p.max_validity_days),
+        "key_usage": [KEY_USAGE_NAMES[u] for u in sorted(usages)],
+        "server_flag": ExtendedKeyUsage.SERVER_AUTH in ekus,
+        "client_flag": ExtendedKeyUsage.CLIENT_AUTH in ekus,
+        "code_signing_flag": ExtendedKeyUsage.CODE_SIGNING in ekus,
+        "email_protection_flag": ExtendedKeyUsage.EMAIL_PROTECTION in ekus,
+        "ext_key_usage": [],
+        "ext_key_usage_oids": [e.oid for e in p.ekus
+                               if e is ExtendedKeyUsage.DOCUMENT_SIGNING],
+        "basic_constraints_valid_for_non_ca": False,
+        "require_cn": False,
+        "use_csr_common_name": True,
+        "use_csr_sans": True,
+        "no_store": False,
+        "generate_lease": False,
+    })
+    return body
+
+
+def translate(project: Project, evaluation: Evaluation) -> Translation:
+    """One role JSON file per combined type and what Vault roles cannot express."""
+    out = Translation("HashiCorp Vault PKI")
+    for ctype, decision in routed(project, evaluation):
+        if not is_combined(decision):
+            approval_loss(out, ctype, decision,
+                          "A PKI role has no approval step; Vault Enterprise control groups "
+                          "can hold pki/sign/<role> for authorisers, but not the type's "
+                          "approval criteria.")
+            continue
+        p = profile(ctype)
+        if not p.issuable:
+            out.lose(ctype, "not issuable", "the profile issues no certificates of this type")
+            continue
+        name = resource_name(ctype.id)
+        text = json.dumps(role(ctype, p, out), indent=2, ensure_ascii=False) + "\n"
+        out.files[f"vault/roles/{name}.json"] = text
+        control_losses(out, ctype, decision)
+    return out

@@ -1,0 +1,185 @@
+"""Policy as code: approver-policy YAML, Vault roles, step-ca provisioners, parsed and checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from exporters.policy import approver_policy, step_ca, vault
+from exporters.policy.common import NOT_ENFORCEABLE
+from exporters.policy.export import translations, write_policy
+from exporters.policy.yaml_text import dump_all
+from models.evaluation import evaluate
+from models.issuance_policy import IssuanceProfileSettings, KeyKind, KeyRequirement
+from models.project import Project
+from tests.conftest import TODAY
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden" / "policy"
+SCHEMA = json.loads((HERE / "schemas" / "certificaterequestpolicy.schema.json").read_text())
+# Role parameters of Vault's PKI API "Create/Update role" that the export may set.
+VAULT_ROLE_PARAMETERS = {
+    "ttl", "max_ttl", "allow_localhost", "allowed_domains", "allowed_domains_template",
+    "allow_bare_domains", "allow_subdomains", "allow_glob_domains",
+    "allow_wildcard_certificates", "allow_any_name", "enforce_hostnames", "allow_ip_sans",
+    "allowed_uri_sans", "allowed_other_sans", "server_flag", "client_flag",
+    "code_signing_flag", "email_protection_flag", "key_type", "key_bits", "signature_bits",
+    "key_usage", "ext_key_usage", "ext_key_usage_oids", "use_csr_common_name",
+    "use_csr_sans", "require_cn", "basic_constraints_valid_for_non_ca", "not_before_duration",
+    "no_store", "generate_lease", "issuer_ref",
+}
+ADMIN_TYPES = {"ev-tls", "code-signing", "mainframe-tls"}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, example, example_evaluation) -> Path:
+    root = tmp_path_factory.mktemp("policy")
+    write_policy(example, example_evaluation, root)
+    return root
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text("utf-8")
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_policy_matches_the_golden_files_for_the_worked_example(exported):
+    """Regenerate after a deliberate change with CERTROUTE_UPDATE_GOLDEN=1, then review."""
+    got = _files(exported)
+    if os.environ.get("CERTROUTE_UPDATE_GOLDEN"):
+        for relative, text in got.items():
+            (GOLDEN / relative).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / relative).write_text(text, "utf-8")
+    assert got == _files(GOLDEN)
+
+
+def _policies(root: Path) -> list[dict]:
+    text = (root / approver_policy.FILE).read_text("utf-8")
+    return [d for d in yaml.safe_load_all(text) if d is not None]
+
+
+def test_approver_policies_validate_against_the_crd_schema(exported):
+    policies = _policies(exported)
+    # Customer TLS and internal TLS: RSA or ECDSA; the mesh: RSA, ECDSA or Ed25519.
+    assert len(policies) == 7
+    for policy in policies:
+        jsonschema.validate(policy, SCHEMA)
+    names = [p["metadata"]["name"] for p in policies]
+    assert len(set(names)) == len(names)
+
+
+def test_approver_policy_only_for_combined_types(exported):
+    types = {p["metadata"]["annotations"]["certroute.io/type"] for p in _policies(exported)}
+    assert types == {"Customer-facing TLS", "mTLS service mesh", "Internal services TLS"}
+
+
+def test_approver_policy_duration_keys_and_usages(exported):
+    mesh = [p["spec"] for p in _policies(exported)
+            if p["metadata"]["name"].startswith("certroute-mesh-mtls")]
+    assert {s["constraints"]["maxDuration"] for s in mesh} == {"168h"}  # short: 7 days
+    assert {s["constraints"]["privateKey"]["algorithm"] for s in mesh} == {
+        "RSA", "ECDSA", "Ed25519"}
+    assert set(mesh[0]["allowed"]["usages"]) >= {"server auth", "client auth"}
+    assert mesh[0]["allowed"]["isCA"] is False
+
+
+def test_approver_policy_cel_regex_allows_exactly_the_profile_names(exported):
+    spec = next(p["spec"] for p in _policies(exported)
+                if p["metadata"]["name"].startswith("certroute-customer-tls"))
+    rule = spec["allowed"]["dnsNames"]["validations"][0]["rule"]
+    pattern = re.fullmatch(r"self\.matches\('(.*)'\)", rule).group(1)
+    assert "\\" not in pattern  # nothing for CEL or YAML escaping to mangle
+    allowed = re.compile(pattern)
+    for name in ("example.com", "www.example.com", "a.b.example.com", "WWW.Example.com"):
+        assert allowed.search(name), name
+    for name in ("example.org", "badexample.com", "example.com.evil.net", ".example.com"):
+        assert not allowed.search(name), name
+
+
+def test_vault_roles_use_documented_parameters(exported):
+    roles = {p.name: json.loads(p.read_text()) for p in (exported / "vault" / "roles").iterdir()}
+    assert set(roles) == {"certroute-customer-tls.json", "certroute-mesh-mtls.json",
+                          "certroute-internal-tls.json"}
+    for body in roles.values():
+        assert set(body) <= VAULT_ROLE_PARAMETERS
+        assert body["allow_any_name"] is False
+    internal = roles["certroute-internal-tls.json"]
+    assert internal["allowed_domains"] == ["internal.example"]
+    assert (internal["allow_subdomains"], internal["allow_bare_domains"]) == (True, False)
+    assert internal["allow_wildcard_certificates"] is True  # low blast radius internal TLS
+    assert internal["max_ttl"] == "9528h"  # medium: 397 days
+    assert roles["certroute-mesh-mtls.json"]["client_flag"] is True
+
+
+def _render(template: str) -> dict:
+    """The template with its Go actions replaced as step-ca would render them for RSA."""
+    text = template.replace("{{ toJson .Subject }}", '{"commonName": "a"}')
+    text = text.replace("{{ toJson .SANs }}", "[]")
+    text = re.sub(r"\{\{- else \}\}.*?\{\{- end \}\}\n", "", text, flags=re.S)
+    text = re.sub(r"\{\{-? if [^}]*\}\}\n", "", text)
+    return json.loads(text)
+
+
+def test_step_ca_provisioners_parse_and_templates_render(exported):
+    fragments = json.loads((exported / step_ca.FILE).read_text())
+    assert [f["name"] for f in fragments] == [
+        "certroute-customer-tls", "certroute-mesh-mtls", "certroute-internal-tls"]
+    for fragment in fragments:
+        claims = fragment["claims"]
+        assert claims["defaultTLSCertDuration"] == claims["maxTLSCertDuration"]
+        rendered = _render(fragment["options"]["x509"]["template"])
+        assert "digitalSignature" in rendered["keyUsage"]
+    assert fragments[0]["type"] == "ACME"
+    assert fragments[0]["policy"]["x509"]["allow"]["dns"] == ["example.com", "*.example.com"]
+    assert _render(fragments[1]["options"]["x509"]["template"])["extKeyUsage"] == [
+        "serverAuth", "clientAuth"]
+
+
+def test_every_report_lists_admin_types_as_not_enforceable(example, example_evaluation):
+    for folder, translation in translations(example, example_evaluation):
+        blocked = {x.type_id for x in translation.losses if x.what == NOT_ENFORCEABLE}
+        assert blocked == ADMIN_TYPES, folder
+        report = translation.files[f"{folder}/LOST-IN-TRANSLATION.md"]
+        assert report.count(NOT_ENFORCEABLE) == 3
+        assert "Legacy mainframe TLS" in report
+
+
+def test_step_ca_reports_key_types_it_cannot_constrain(example, example_evaluation):
+    losses = step_ca.translate(example, example_evaluation).losses
+    assert {x.type_id for x in losses if x.what == "key types"} == {
+        "customer-tls", "mesh-mtls", "internal-tls"}
+
+
+def test_profile_edits_flow_into_every_target(example):
+    settings = IssuanceProfileSettings(
+        san_patterns=("**.apps.corp.example",),
+        key_types=(KeyRequirement(kind=KeyKind.EC, min_size=384),), max_validity_days=90)
+    data = example.model_dump()
+    types = list(data["types"])
+    types[3] = {**types[3], "profile": settings.model_dump()}
+    project = Project.model_validate({**data, "types": types})
+    evaluation = evaluate(project, today=TODAY)
+    role = json.loads(vault.translate(project, evaluation).files[
+        "vault/roles/certroute-internal-tls.json"])
+    assert (role["key_type"], role["key_bits"], role["max_ttl"]) == ("ec", 384, "2160h")
+    assert role["allowed_domains"] == ["apps.corp.example"]
+    policies = [d for d in yaml.safe_load_all(approver_policy.translate(
+        project, evaluation).files[approver_policy.FILE]) if d]
+    internal = [p for p in policies if p["metadata"]["name"].startswith("certroute-internal")]
+    assert [p["metadata"]["name"] for p in internal] == ["certroute-internal-tls"]
+    assert internal[0]["spec"]["constraints"]["privateKey"] == {"algorithm": "ECDSA",
+                                                                "minSize": 384}
+
+
+def test_yaml_writer_round_trips_awkward_strings():
+    document = {"a": "yes", "b": "null", "c": "# not a comment", "d": "key: value",
+                "e": "ünïcode ✓", "f": [], "g": {}, "h": [{"x": 1, "y": True}, "'q'"],
+                "i": "line\nbreak", "j": "*"}
+    assert list(yaml.safe_load_all(dump_all([document, {"k": 0}], header="x\n\ny"))) == [
+        document, {"k": 0}]
