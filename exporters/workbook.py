@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from importlib import metadata
 
 from xlsxwriter.utility import xl_col_to_name
 
-from exporters.workbook_book import Book, fit_widths, print_setup
+from exporters.workbook_book import Book, atomic_write_bytes, fit_widths, print_setup
 from exporters.workbook_cost import write_cost
 from exporters.workbook_inputs import write_inputs, write_maturity, write_radar
 from exporters.workbook_layout import LISTS, SHEETS, WORKBOOK_VERSION
@@ -55,11 +56,12 @@ def write_workbook(project: Project, evaluation: Evaluation, path: str | os.Path
     Args:
         project: the document.
         evaluation: `evaluate(project)`; every displayed figure comes from it.
-        path: the .xlsx file to write.
+        path: the .xlsx file to write (atomically; OSError if it cannot be written).
         now: the export time shown in the README and change log (defaults to the clock).
     """
     now = now or dt.datetime.now().replace(microsecond=0)
-    book = Book(path)
+    buffer = io.BytesIO()
+    book = Book(buffer)
     book.wb.set_properties({
         "title": f"Routing policy — {project.organisation.name}",
         "subject": "Certificate-issuance routing policy", "author": "Certroute",
@@ -82,6 +84,8 @@ def write_workbook(project: Project, evaluation: Evaluation, path: str | os.Path
     _sources(book)
     _change_log(book, now)
     book.close()
+    # Atomic, like project saves: a failed export never leaves half a workbook behind.
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def _readme(book: Book, project: Project, evaluation: Evaluation, now: dt.datetime) -> None:

@@ -1,0 +1,113 @@
+"""`certroute export` and `certroute import`: the exports of SPEC.md §4 from the command line.
+
+Cheap to import (app.cli loads it for every command): the exporters, xlsxwriter and
+python-calamine are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from models.evaluation import Evaluation
+    from models.project import Project
+
+
+def register(subparsers: Any) -> None:
+    """Add the `export` and `import` sub-commands to `certroute`."""
+    export = subparsers.add_parser(
+        "export", help="write the workbook, the matrix as CSV/Markdown, JSON, policy as code")
+    export.add_argument("file", nargs="?", metavar="FILE")
+    export.add_argument("--xlsx", metavar="OUT", help="the Excel workbook (WORKBOOK.md)")
+    export.add_argument("--csv", metavar="OUT", help="the routing matrix as CSV")
+    export.add_argument("--md", metavar="OUT", help="the routing matrix as Markdown")
+    export.add_argument("--json", metavar="OUT", help="the project and its evaluation")
+    export.add_argument("--policy", metavar="DIR",
+                        help="cert-manager, Vault and step-ca policy for the combined types")
+    export.set_defaults(func=_cmd_export)
+
+    imp = subparsers.add_parser(
+        "import", help="bring an edited Routing sheet (.xlsx) or matrix (.csv) back")
+    imp.add_argument("source", metavar="WORKBOOK|CSV")
+    imp.add_argument("-o", "--output", metavar="PROJECT", required=True,
+                     help="the project file to write")
+    imp.add_argument("--base", metavar="PROJECT",
+                     help="the project the matrix came from: keeps what the sheet does not "
+                          "carry (workflow designs, overrides, profiles) for matching IDs")
+    imp.set_defaults(func=_cmd_import)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from app.cli import CliError, open_project
+    from models.evaluation import evaluate
+
+    outputs = [args.xlsx, args.csv, args.md, args.json, args.policy]
+    if not any(outputs):
+        raise CliError("export: name at least one output (--xlsx, --csv, --md, --json, "
+                       "--policy)")
+    project = open_project(args.file)
+    evaluation = evaluate(project)
+    for path, write in ((args.xlsx, _write_workbook), (args.csv, _csv), (args.md, _markdown),
+                        (args.json, _json), (args.policy, _policy)):
+        if not path:
+            continue
+        try:
+            write(project, evaluation, path)
+        except OSError as exc:
+            raise CliError(f"export: cannot write {path}: {exc.strerror or exc}") from None
+    for path in filter(None, outputs):
+        print(f"wrote {path}")
+    return 0
+
+
+def _write_workbook(project: Project, evaluation: Evaluation, path: str) -> None:
+    from exporters.workbook import write_workbook
+
+    write_workbook(project, evaluation, path)
+
+
+def _csv(project: Project, evaluation: Evaluation, path: str) -> None:
+    from exporters.text_export import routing_csv, write_text
+
+    write_text(path, routing_csv(project, evaluation))
+
+
+def _markdown(project: Project, evaluation: Evaluation, path: str) -> None:
+    from exporters.text_export import routing_markdown, write_text
+
+    write_text(path, routing_markdown(project, evaluation))
+
+
+def _json(project: Project, evaluation: Evaluation, path: str) -> None:
+    from exporters.text_export import project_json, write_text
+
+    write_text(path, project_json(project, evaluation))
+
+
+def _policy(project: Project, evaluation: Evaluation, path: str) -> None:
+    from exporters.policy.export import write_policy
+
+    write_policy(project, evaluation, path)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from app.cli import CliError, open_project
+    from exporters.routing_import import RoutingImportError, import_file
+    from models.project_file import save_project
+
+    base = open_project(args.base) if args.base else None
+    try:
+        result = import_file(args.source, base=base)
+    except RoutingImportError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        save_project(result.project, args.output)
+    except OSError as exc:
+        raise CliError(f"import: cannot write {args.output}: {exc.strerror or exc}") from None
+    for problem in result.problems:
+        print(f"certroute: {args.source}: {problem}", file=sys.stderr)
+    print(f"imported {result.rows_kept} of {result.rows_read} row(s) into {args.output}")
+    # The good rows are saved either way; a non-zero status tells scripts some were not.
+    return 1 if result.problems else 0
