@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.gui import settings as keys
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
+from app.gui.transfer_actions import TransferActions
 from app.recovery import Recoverable, RecoveryWriter
 from models.project import Project
 from models.project_file import SUFFIX, ProjectFileError, load_example, load_project, save_project
@@ -64,6 +65,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._status = QLabel()
         self.statusBar().addWidget(self._status, 1)
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(8000)
+        self._status_timer.timeout.connect(self._status.clear)
         self._build_menus()
 
         store.undo_stack.cleanChanged.connect(self._update_title)
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self.revert_action = self._action(self.file_menu, "Re&vert", self.revert)
         self.file_menu.addSeparator()
         self.transfer_separator = self.file_menu.addSeparator()
+        self.transfer = TransferActions(self)  # File ▸ Export / Import (SPEC.md §4)
         self._action(self.file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         self.edit_menu = bar.addMenu("&Edit")
@@ -321,11 +327,14 @@ class MainWindow(QMainWindow):
             self.showNormal()
 
     def show_message(self, text: str) -> None:
+        """A passing status message, cleared after a few seconds."""
         self._status.setStyleSheet("")
         self._status.setText(text)
-        QTimer.singleShot(8000, lambda t=text: self._status.text() == t and self._status.clear())
+        self._status_timer.start()
 
     def show_error(self, text: str) -> None:
+        """An error stays in the status bar until the next message."""
+        self._status_timer.stop()
         self._status.setText(text)
         self._status.setStyleSheet("color: #b3261e; font-weight: 600;")
 
