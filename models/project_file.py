@@ -73,8 +73,9 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     path = Path(path)
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        raise ProjectFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ProjectFileError(f"{path}: cannot read ({reason})") from None
     return parse_project(data, source=path.name)
 
 

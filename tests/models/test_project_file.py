@@ -143,3 +143,8 @@ def test_parse_project_rejects_any_json_with_one_clear_error(value):
 def test_parse_project_rejects_any_bytes_with_one_clear_error(data):
     with pytest.raises(ProjectFileError):
         parse_project(data, source="fuzz")
+
+
+def test_load_path_with_nul_byte_is_a_clear_error():
+    with pytest.raises(ProjectFileError, match="cannot read"):
+        load_project("bad\0name.certroute.json")
