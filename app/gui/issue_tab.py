@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -110,7 +112,13 @@ class IssueTab(QWidget):
         body.addLayout(self._build_ca_bar())
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self._build_type_panel())
-        split.addWidget(self._build_work_panel())
+        # The forms scroll rather than force the window taller than a projector's screen.
+        work = QScrollArea()
+        work.setWidgetResizable(True)
+        work.setFrameShape(QFrame.Shape.NoFrame)
+        work.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        work.setWidget(self._build_work_panel())
+        split.addWidget(work)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         outer = QSplitter(Qt.Orientation.Vertical)

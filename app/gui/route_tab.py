@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -94,6 +94,10 @@ class RouteTab(QWidget):
         store.project_replaced.connect(self._on_store_project_replaced)
         store.evaluation_changed.connect(self._refresh_header)
         store.types_changed.connect(self._refresh_header)
+        self._refit_timer = QTimer(self)
+        self._refit_timer.setSingleShot(True)
+        self._refit_timer.setInterval(0)
+        self._refit_timer.timeout.connect(self._on_font_changed)
         self._refresh_header()
         self._fit_columns()
         if store.project.types:
@@ -178,11 +182,15 @@ class RouteTab(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         # Presentation mode changes the font: widen the columns so nothing is elided.
+        # A style change arrives as a burst of events: refit once, after the burst.
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self.table.verticalHeader().setDefaultSectionSize(
-                max(34, self.fontMetrics().height() + 14))
-            self._fit_columns()
+            self._refit_timer.start()
         super().changeEvent(event)
+
+    def _on_font_changed(self) -> None:
+        self.table.verticalHeader().setDefaultSectionSize(
+            max(34, self.fontMetrics().height() + 14))
+        self._fit_columns()
 
     # --- selection -----------------------------------------------------------------------
 
