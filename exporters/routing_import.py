@@ -6,6 +6,7 @@ Every bad cell is reported by row number and column header; the good rows are ke
 from __future__ import annotations
 
 import csv
+import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ def _cell(column: MatrixColumn, value: Any) -> Any:
             number = float(text.replace(",", "")) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
             raise ValueError(f"{text!r} is not a number") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{text!r} is not a finite number")
         if column.kind == "int":
             if not number.is_integer():
                 raise ValueError(f"{text!r} is not a whole number")

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exporters.routing_import import (
     RoutingImportError,
     import_csv,
     import_file,
+    import_rows,
     import_workbook,
 )
 from exporters.routing_table import HEADERS
@@ -115,3 +118,25 @@ def test_not_a_workbook_is_one_clear_error(tmp_path):
     path.write_text("not a zip", "utf-8")
     with pytest.raises(RoutingImportError, match=r"notes\.xlsx: not a readable \.xlsx workbook"):
         import_workbook(path)
+
+
+CELL = st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 10**6),
+                 st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+                 st.sampled_from(["tls-external", "strong", "yes", "no", "", "1e3", "-1"]))
+
+
+@given(rows=st.lists(st.lists(CELL, min_size=0, max_size=len(HEADERS) + 2), max_size=8))
+def test_import_of_arbitrary_cells_reports_problems_never_crashes(rows):
+    """SPEC.md §7: malformed input is rejected with messages, whatever the cells hold."""
+    result = import_rows([list(HEADERS), *rows])
+    bad_rows = {p.row for p in result.problems}
+    assert result.rows_kept + len(bad_rows) == result.rows_read
+    assert all(p.column in HEADERS for p in result.problems)
+
+
+def test_non_finite_numbers_are_rejected(example, example_evaluation):
+    rows = list(csv.reader(routing_csv(example, example_evaluation).splitlines()))
+    rows[1][HEADERS.index("Integration hours")] = "inf"
+    result = import_rows(rows)
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (2, "Integration hours", "'inf' is not a finite number")]
