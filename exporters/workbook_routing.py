@@ -46,10 +46,10 @@ def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
         ws.conditional_format(1, 0, last_row, len(SHEET_HEADERS) - 1, {
             "type": "formula", "criteria": f'=${wf}2="{workflow.value}"', "format": fmt,
         })
-    widths = fit_widths(ws, HEADERS, rows)
+    fit_widths(ws, HEADERS, rows)
     ws.set_column(len(HEADERS), len(SHEET_HEADERS) - 1, 18)
-    rationale = INDEX["rationale"]
-    ws.set_column(rationale, rationale, widths[rationale], book.wrap)
+    # No wrapping: rows keep one line each (row heights are not recomputed on load), and the
+    # rationale is clipped at its capped width; the full text is in the cell.
     ws.freeze_panes(1, 2)  # header row and the ID + name columns stay in view
     print_setup(ws, title_cols=2)
     return n
