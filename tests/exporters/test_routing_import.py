@@ -19,6 +19,7 @@ from exporters.routing_import import (
 )
 from exporters.routing_table import HEADERS
 from exporters.text_export import routing_csv, write_text
+from tests.conftest import TODAY
 
 ROUTING_FIELDS = ("id", "name", "purpose", "ca", "validity", "identity", "blast_radius",
                   "policy_implications", "annual_volume", "integration_hours", "as_is_workflow",
@@ -140,3 +141,16 @@ def test_non_finite_numbers_are_rejected(example, example_evaluation):
     result = import_rows(rows)
     assert [(p.row, p.column, p.message) for p in result.problems] == [
         (2, "Integration hours", "'inf' is not a finite number")]
+
+
+def test_empty_project_exports_and_imports_with_no_types(tmp_path):
+    from exporters.workbook import write_workbook
+    from models.evaluation import evaluate
+    from models.project import Project
+
+    empty = Project()
+    path = tmp_path / "empty.xlsx"
+    write_workbook(empty, evaluate(empty, today=TODAY), path)
+    assert openpyxl.load_workbook(path)["Routing"].tables["RoutingTable"].ref == "A1:R2"
+    result = import_workbook(path)
+    assert (result.rows_read, result.problems, result.project) == (0, (), empty)
