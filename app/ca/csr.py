@@ -32,7 +32,8 @@ def load_csr(data: bytes) -> x509.CertificateSigningRequest:
         if b"-----BEGIN" in data:
             return x509.load_pem_x509_csr(data)
         return x509.load_der_x509_csr(data)
-    except (ValueError, UnsupportedAlgorithm) as exc:
+    except (ValueError, UnsupportedAlgorithm, x509.InvalidVersion) as exc:
+        # InvalidVersion is not a ValueError: found by tests/ca/test_csr_fuzz.py.
         raise CaError(f"not a valid PEM or DER certificate signing request ({exc})") from None
 
 
@@ -90,7 +91,10 @@ def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
             requests_ca = value.ca
         elif isinstance(value, x509.ExtendedKeyUsage):
             ekus += [oid.dotted_string for oid in value]
-    cns = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    try:  # cryptography parses the subject lazily: a corrupt one raises only here
+        cns = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    except ValueError as exc:
+        cns, malformed = [], [*malformed, f"subject: {exc}"]
     cn = cns[0].value if cns else None
     return CsrFacts(
         dns_names=tuple(dns),
