@@ -1,0 +1,354 @@
+"""AssessTab: the PKI Health Radar — eight sliders, the radar, and the derived maturity level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui import commands
+from app.gui.palette import ACCENT, CHART_TEXT, MUTED_TEXT, TARGET
+from app.gui.radar_chart import MAX_SCORE, RadarChart
+from app.gui.store import ProjectStore
+from app.gui.widgets import heading, wrapped_label
+from models.assessment import DIMENSIONS, LEVEL_BASIS, LEVEL_NAMES, AssessmentScores
+from models.evaluation import Evaluation
+
+# ASSESSMENT.md scale, aligned with the PKI Consortium maturity model (PKIMM).
+SCALE_TEXT = "0 absent · 1 Initial · 2 Basic · 3 Advanced · 4 Managed · 5 Optimized"
+ANCHOR_SCORES = (1, 3, 5)
+SERIES_TEXT = {"current": "current", "target": "target"}
+REASON_LINES = 10
+
+
+def _anchor_colour(anchor: int, score: int) -> QColor:
+    """The anchor that describes the score stands out; the ones it lies between are plain."""
+    if score == anchor:
+        return ACCENT
+    if abs(score - anchor) == 1:
+        return CHART_TEXT
+    return MUTED_TEXT
+
+
+def _set_text_colour(label: QLabel, colour: QColor) -> None:
+    # Colour only: a bolder weight would re-wrap the text and move every row below it.
+    label.setStyleSheet(f"color: {colour.name()};")
+
+
+class DimensionRow:
+    """One dimension's widgets: title, current slider and value, target spin box, anchors."""
+
+    def __init__(self, index: int) -> None:
+        dim = DIMENSIONS[index]
+        self.title = QLabel(f"{index + 1}  {dim.title}")
+        self.title.setProperty("role", "h2")
+        self.title.setToolTip(dim.definition)
+        self.definition = wrapped_label(dim.definition, muted=True, selectable=False)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, MAX_SCORE)
+        self.slider.setPageStep(1)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.setTickInterval(1)
+        self.slider.setMinimumWidth(150)
+        self.slider.setToolTip(f"{dim.title}: current score, 0–5 ({SCALE_TEXT})")
+        self.slider.setAccessibleName(f"{dim.title} current score")
+        self.value = QLabel("0")
+        # Fixed size: a new value then never asks the grid to lay itself out again.
+        self.value.setFixedSize(self.value.fontMetrics().horizontalAdvance("0") * 2 + 4,
+                                self.value.fontMetrics().height() + 4)
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.value.setStyleSheet(f"color: {ACCENT.name()}; font-weight: 700;")
+        self.target = QSpinBox()
+        self.target.setRange(0, MAX_SCORE)
+        self.target.setPrefix("target ")
+        self.target.setToolTip(f"{dim.title}: target score, 0–5")
+        self.target.setAccessibleName(f"{dim.title} target score")
+        self.anchors = {
+            score: wrapped_label(f"{score}  {dim.anchors[score]}", selectable=False)
+            for score in ANCHOR_SCORES
+        }
+        self._shown: int | None = None
+
+    def show(self, current: int, target: int) -> None:
+        """Show the scores without emitting edits; untouched widgets are left alone."""
+        for widget, value in ((self.slider, current), (self.target, target)):
+            if widget.value() != value:
+                widget.blockSignals(True)
+                widget.setValue(value)
+                widget.blockSignals(False)
+        if current == self._shown:
+            return
+        self.value.setText(str(current))
+        for score, label in self.anchors.items():
+            colour = _anchor_colour(score, current)
+            if self._shown is None or colour != _anchor_colour(score, self._shown):
+                _set_text_colour(label, colour)
+        self._shown = current
+
+
+class AssessTab(QWidget):
+    """Self-assessment in a workshop: the radar redraws while a slider moves; all undoable."""
+
+    def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._gesture = 0  # bumped per slider press/release: one drag = one undo step
+        self.rows = [DimensionRow(i) for i in range(len(DIMENSIONS))]
+        self.chart = RadarChart()
+
+        body = QHBoxLayout(self)
+        body.setContentsMargins(12, 12, 12, 12)
+        body.setSpacing(16)
+        body.addWidget(self._build_sliders(), 11)
+        body.addLayout(self._build_result(), 9)
+
+        for index, row in enumerate(self.rows):
+            row.slider.valueChanged.connect(
+                lambda value, i=index: self._on_slider_value_changed(i, value))
+            row.slider.sliderPressed.connect(self._on_slider_gesture)
+            row.slider.sliderReleased.connect(self._on_slider_gesture)
+            row.target.valueChanged.connect(
+                lambda value, i=index: self._on_target_value_changed(i, value))
+        store.evaluation_changed.connect(self._on_store_evaluation_changed)
+        store.project_replaced.connect(self._on_store_project_replaced)
+        self._refresh(store.evaluation)
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build_sliders(self) -> QScrollArea:
+        inner = QWidget()
+        grid = QGridLayout(inner)
+        grid.setContentsMargins(14, 10, 14, 10)
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(2)
+        grid.addWidget(heading("PKI Health Radar", level=1), 0, 0, 1, 2)
+        scale = wrapped_label(f"Score each dimension 0–5: {SCALE_TEXT}", muted=True,
+                              selectable=False)
+        grid.addWidget(scale, 1, 0, 1, 3)
+        for column, text in ((1, "Current · target"), (2, "What scores 1, 3 and 5 look like")):
+            header = QLabel(text)
+            header.setProperty("role", "muted")
+            grid.addWidget(header, 2, column)
+        line = 3
+        for row in self.rows:
+            separator = QFrame()
+            separator.setFrameShape(QFrame.Shape.HLine)
+            separator.setStyleSheet("color: #e3e6ea;")
+            grid.addWidget(separator, line, 0, 1, 3)
+            controls = QGridLayout()
+            controls.setContentsMargins(0, 0, 0, 0)
+            controls.setHorizontalSpacing(8)
+            controls.addWidget(row.slider, 0, 0)
+            controls.addWidget(row.value, 0, 1)
+            controls.addWidget(row.target, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+            left = QVBoxLayout()
+            left.setSpacing(2)
+            left.addWidget(row.title)
+            left.addWidget(row.definition)
+            left.addStretch(1)
+            grid.addLayout(left, line + 1, 0)
+            grid.addLayout(controls, line + 1, 1, Qt.AlignmentFlag.AlignTop)
+            anchors = QVBoxLayout()
+            anchors.setSpacing(1)
+            for label in row.anchors.values():
+                anchors.addWidget(label)
+            grid.addLayout(anchors, line + 1, 2)
+            line += 2
+        grid.setColumnStretch(0, 4)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 8)
+        grid.setRowStretch(line, 1)
+        inner.setObjectName("dimensions")
+        inner.setStyleSheet("QWidget#dimensions { background: white; }")
+        scroll = QScrollArea()
+        scroll.setObjectName("dimensionsScroll")
+        scroll.setStyleSheet("QScrollArea#dimensionsScroll { background: white; border: 1px "
+                             "solid #dde2e7; border-radius: 6px; }")
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        return scroll
+
+    def _build_result(self) -> QVBoxLayout:
+        self.overall = QLabel()
+        self.overall.setProperty("role", "figure")
+        self.overall.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.overall_target = QLabel()
+        self.overall_target.setProperty("role", "muted")
+        self.level = QLabel()
+        self.level.setProperty("role", "figure")
+        self.level.setStyleSheet(f"color: {ACCENT.name()};")
+        basis = ", ".join(str(i + 1) for i in LEVEL_BASIS)
+        self.basis = wrapped_label(f"Rule: the mean of dimensions {basis}, capped by gates on "
+                                   "single dimensions (ASSESSMENT.md).", muted=True)
+        self.held_by = wrapped_label()
+        self.to_next = wrapped_label()
+        self.target_level = wrapped_label()
+        self.target_level.setStyleSheet(f"color: {TARGET.darker(140).name()};")
+        self.design = wrapped_label()
+        self.design.setObjectName("designEvidence")
+        self.design.setStyleSheet(
+            "QLabel#designEvidence { background: #eef4fb; border-left: 4px solid "
+            f"{ACCENT.name()}; padding: 8px 10px; color: #1d2733; }}")
+
+        card = QFrame()
+        card.setObjectName("levelCard")
+        card.setStyleSheet("QFrame#levelCard { background: white; border: 1px solid #dde2e7;"
+                           " border-radius: 6px; }")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(16, 12, 16, 14)
+        inner.setSpacing(6)
+        top = QGridLayout()
+        top.setVerticalSpacing(0)
+        caption = QLabel("Issuance-workflow maturity")
+        caption.setProperty("role", "h2")
+        top.addWidget(caption, 0, 0)
+        top.addWidget(self.level, 1, 0)
+        top.addWidget(self.overall_target, 0, 1, Qt.AlignmentFlag.AlignRight)
+        top.addWidget(self.overall, 1, 1, Qt.AlignmentFlag.AlignRight)
+        inner.addLayout(top)
+        inner.addWidget(self.basis)
+        # Reasons get a fixed room, so the radar above does not jump while a slider moves.
+        self.reasons = QWidget()
+        reasons = QVBoxLayout(self.reasons)
+        reasons.setContentsMargins(0, 0, 0, 0)
+        reasons.setSpacing(6)
+        reasons.addWidget(self.held_by)
+        reasons.addWidget(self.to_next)
+        reasons.addStretch(1)
+        # Variable text last, so a longer reason never moves the lines above it.
+        inner.addWidget(self.target_level)
+        inner.addWidget(self.design)
+        inner.addWidget(self.reasons)
+        for label in (self.held_by, self.to_next, self.design):
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            label.setSizePolicy(policy)
+        self._fit_reasons()
+
+        self.export_png_button = QPushButton("Export radar as PNG…")
+        self.export_svg_button = QPushButton("Export radar as SVG…")
+        self.export_png_button.clicked.connect(lambda: self._ask_export("png"))
+        self.export_svg_button.clicked.connect(lambda: self._ask_export("svg"))
+        exports = QHBoxLayout()
+        exports.addStretch(1)
+        exports.addWidget(self.export_png_button)
+        exports.addWidget(self.export_svg_button)
+
+        column = QVBoxLayout()
+        column.setSpacing(10)
+        column.addWidget(self.chart, 1)
+        column.addLayout(exports)
+        column.addWidget(card)
+        return column
+
+    def _fit_reasons(self) -> None:
+        # Two headings and up to six bullets, two of which may wrap.
+        self.reasons.setMinimumHeight(self.fontMetrics().lineSpacing() * REASON_LINES + 6)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_reasons()
+        super().changeEvent(event)
+
+    # --- edits ---------------------------------------------------------------------------
+
+    def _set_score(self, series: str, index: int, value: int) -> None:
+        scores = self._store.project.assessment
+        values = list(getattr(scores, series))
+        if values[index] == value:
+            return
+        values[index] = value
+        new = AssessmentScores.model_validate({**scores.model_dump(), series: tuple(values)})
+        dim = DIMENSIONS[index]
+        commands.edit_section(
+            self._store, "assessment", new,
+            # The text carries no value: merged drag steps keep the first command's text.
+            f"Score {dim.title} ({SERIES_TEXT[series]})",
+            merge_key=f"assessment:{series}:{dim.key}:{self._gesture}")
+
+    def _on_slider_value_changed(self, index: int, value: int) -> None:
+        self._set_score("current", index, value)
+
+    def _on_target_value_changed(self, index: int, value: int) -> None:
+        self._set_score("target", index, value)
+
+    def _on_slider_gesture(self) -> None:
+        self._gesture += 1
+
+    # --- display -------------------------------------------------------------------------
+
+    def _on_store_evaluation_changed(self, evaluation: Evaluation) -> None:
+        self._refresh(evaluation)
+
+    def _on_store_project_replaced(self) -> None:
+        self._refresh(self._store.evaluation)
+
+    def _refresh(self, evaluation: Evaluation) -> None:
+        scores = self._store.project.assessment
+        for row, current, target in zip(self.rows, scores.current, scores.target, strict=True):
+            row.show(current, target)
+        self.chart.set_scores(scores.current, scores.target)
+        result = evaluation.assessment
+        level = result.current_level
+        nxt = min(level.level + 1, 5)
+        target = result.target_level
+        design = evaluation.design_level
+        texts = {
+            self.overall: f"{result.current_overall:.1f} / 5",
+            self.overall_target: f"Overall score · target {result.target_overall:.1f}",
+            self.level: f"Level {level.level} · {level.name}",
+            self.held_by: _bullets("Held back by", level.held_by),
+            self.to_next: _bullets(f"To reach level {nxt} · {LEVEL_NAMES[nxt]}", level.to_next),
+            self.target_level: f"Target: level {target.level} · {target.name}",
+            self.design: "" if design is None else (
+                f"The routing design itself evidences level {design} · {LEVEL_NAMES[design]}: "
+                "every certificate type is classified and routed by an explicit rule, the "
+                f"article's level-3 description. The self-assessment says level {level.level}."),
+        }
+        for label, text in texts.items():
+            if label.text() != text:
+                label.setText(text)
+        for label, visible in ((self.held_by, bool(level.held_by)),
+                               (self.to_next, bool(level.to_next)),
+                               (self.design, design is not None and design != level.level)):
+            if label.isVisibleTo(self) != visible:
+                label.setVisible(visible)
+
+    # --- export --------------------------------------------------------------------------
+
+    def _ask_export(self, kind: str) -> None:
+        name = f"{self._store.project.organisation.name} radar.{kind}".replace("/", "-")
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export radar as {kind.upper()}", str(Path.home() / name),
+            f"{kind.upper()} image (*.{kind})")
+        if path:
+            self.export(Path(path))
+
+    def export(self, path: Path) -> None:
+        """Write the radar to `path`, PNG or SVG by its suffix."""
+        try:
+            if path.suffix.lower() == ".svg":
+                self.chart.export_svg(path)
+            else:
+                self.chart.export_png(path)
+        except OSError as exc:
+            self._store.error.emit(f"Radar not exported: {path}: {exc.strerror or exc}")
+
+
+def _bullets(title: str, lines: tuple[str, ...]) -> str:
+    return "\n".join([f"{title}:", *(f"  • {line}" for line in lines)])

@@ -1,0 +1,179 @@
+"""RadarChart: the PKI Health Radar, current and target series over eight axes (pyqtgraph)."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem, QWidget
+
+from app.gui.palette import ACCENT, CHART_GRID, CHART_TEXT, MUTED_TEXT, TARGET
+from models.assessment import DIMENSIONS
+
+MAX_SCORE = 5
+LABEL_RADIUS = 1.13  # axis labels sit just outside the outer ring (ring 5 = radius 1)
+VIEW_HALF_WIDTH = 1.78
+VIEW_HALF_HEIGHT = 1.42
+RING_LABEL_ANGLE = math.pi / 2 + math.pi / 8
+
+
+def axis_angles(n: int) -> np.ndarray:
+    """Angles of `n` axes in radians, the first pointing up, then clockwise."""
+    return math.pi / 2 - np.arange(n) * 2 * math.pi / n
+
+
+def polygon(scores: Sequence[float], angles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Closed polygon of `scores` (0–5) on the unit radar: the first point is repeated last."""
+    radii = np.asarray(scores, dtype=float) / MAX_SCORE
+    x = np.append(radii * np.cos(angles), radii[0] * np.cos(angles[0]))
+    y = np.append(radii * np.sin(angles), radii[0] * np.sin(angles[0]))
+    return x, y
+
+
+def _tinted(colour: QColor, alpha: int) -> QColor:
+    tint = QColor(colour)
+    tint.setAlpha(alpha)
+    return tint
+
+
+class RadarChart(pg.PlotWidget):
+    """Aspect-locked radar with 0–5 rings; items are built once and updated with `setData`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w")
+        self._angles = axis_angles(len(DIMENSIONS))
+        item = self.getPlotItem()
+        item.hideAxis("left")
+        item.hideAxis("bottom")
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        item.setMouseEnabled(x=False, y=False)
+        self.setAspectLocked(True)
+        self.setRange(xRange=(-VIEW_HALF_WIDTH, VIEW_HALF_WIDTH),
+                      yRange=(-VIEW_HALF_HEIGHT, VIEW_HALF_HEIGHT), padding=0)
+        self.setMinimumSize(QSize(420, 360))
+        self._build_grid()
+        self._build_labels()
+        # Plain curves and scatter items, not PlotDataItem: its setData repaints the whole
+        # view, these repaint only the polygon that moved.
+        self.current_curve = pg.PlotCurveItem(
+            pen=pg.mkPen(ACCENT, width=3), fillLevel="enclosed", brush=_tinted(ACCENT, 70))
+        self.current_dots = pg.ScatterPlotItem(
+            size=8, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("w", width=1.5))
+        self.target_curve = pg.PlotCurveItem(
+            pen=pg.mkPen(TARGET, width=2, style=Qt.PenStyle.DashLine), fillLevel="enclosed",
+            brush=_tinted(TARGET, 40))
+        self.target_dots = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(TARGET), pen=None)
+        for z, series in enumerate((self.target_curve, self.target_dots, self.current_curve,
+                                    self.current_dots)):
+            series.setZValue(z + 1)  # current over target
+            self.addItem(series)
+        legend = item.addLegend(offset=(8, -8), labelTextColor=CHART_TEXT,
+                                brush=pg.mkBrush(255, 255, 255, 220))
+        legend.setLabelTextSize("10pt")
+        legend.setColumnCount(2)
+        legend.addItem(self.current_curve, "Current")
+        legend.addItem(self.target_curve, "Target")
+        unset = (-1,) * len(DIMENSIONS)
+        self._shown: tuple[tuple[int, ...], tuple[int, ...]] = (unset, unset)
+        self.set_scores((0,) * len(DIMENSIONS), (0,) * len(DIMENSIONS))
+
+    def _build_grid(self) -> None:
+        pen = pg.mkPen(CHART_GRID, width=1)
+        outer = pg.mkPen(CHART_GRID.darker(115), width=1.5)
+        n = len(DIMENSIONS)
+        for score in range(1, MAX_SCORE + 1):
+            ring = pg.PlotCurveItem(*polygon([score] * n, self._angles),
+                                    pen=outer if score == MAX_SCORE else pen)
+            self.addItem(ring)
+            tick = pg.TextItem(str(score), color=MUTED_TEXT, anchor=(0.5, 0.5))
+            tick.setFont(QFont(self.font().family(), 8))
+            # Ring numbers halfway between the last and the first spoke, where series rarely
+            # meet them.
+            tick.setPos(score / MAX_SCORE * math.cos(RING_LABEL_ANGLE),
+                        score / MAX_SCORE * math.sin(RING_LABEL_ANGLE))
+            self._add_static(tick)
+        spokes_x = np.column_stack([np.zeros(n), np.cos(self._angles)]).ravel()
+        spokes_y = np.column_stack([np.zeros(n), np.sin(self._angles)]).ravel()
+        self.addItem(pg.PlotCurveItem(spokes_x, spokes_y, pen=pen, connect="pairs"))
+
+    def _add_static(self, item: QGraphicsItem) -> None:
+        # The view never pans or zooms, so items that rarely change are painted from a
+        # pixmap cache: a slider step then repaints the moving polygon, not the whole grid.
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.addItem(item)
+
+    def _build_labels(self) -> None:
+        self.axis_labels: list[pg.TextItem] = []
+        font = QFont(self.font().family(), 10)
+        font.setWeight(QFont.Weight.DemiBold)
+        for angle in self._angles:
+            cos, sin = math.cos(angle), math.sin(angle)
+            # Anchor the side of the text nearest the centre at the label point: diagonal and
+            # side labels grow outwards, the top and bottom ones stay centred on their spoke.
+            anchor = (0.5 - 0.5 * max(-1.0, min(1.0, 2 * cos)), 0.5 + 0.5 * sin)
+            label = pg.TextItem(color=CHART_TEXT, anchor=anchor)
+            label.setFont(font)
+            label.setPos(LABEL_RADIUS * cos, LABEL_RADIUS * sin)
+            self._add_static(label)
+            self.axis_labels.append(label)
+
+    def set_scores(self, current: Sequence[int], target: Sequence[int]) -> None:
+        """Show both series; labels carry each dimension's "current → target".
+
+        A series that did not change is left alone: dragging one slider touches one curve.
+        """
+        current, target = tuple(current), tuple(target)
+        for scores, shown, curve, dots in ((current, self._shown[0], self.current_curve,
+                                            self.current_dots),
+                                           (target, self._shown[1], self.target_curve,
+                                            self.target_dots)):
+            if scores != shown:
+                x, y = polygon(scores, self._angles)
+                curve.setData(x, y)
+                dots.setData(x[:-1], y[:-1])
+        for label, dim, now, goal, before in zip(
+                self.axis_labels, DIMENSIONS, current, target, zip(*self._shown, strict=True),
+                strict=True):
+            if (now, goal) != before:
+                title = "\n".join(textwrap.wrap(dim.title, 16))
+                label.setText(f"{title}\n{now} → {goal}")
+        self._shown = (current, target)
+
+    # --- export --------------------------------------------------------------------------
+
+    def export_png(self, path: str | Path, *, width: int = 1600) -> None:
+        """Write the chart as PNG at `width` pixels (pyqtgraph's ImageExporter)."""
+        exporter = ImageExporter(self.getPlotItem())
+        exporter.parameters()["width"] = width
+        if not exporter.export(str(path)):
+            raise OSError(f"cannot write {path}")
+
+    def export_svg(self, path: str | Path) -> None:
+        """Write the chart as SVG.
+
+        pyqtgraph 0.14's SVGExporter raises ValueError under PySide6 6.12, so the widget
+        renders itself into a QSvgGenerator instead (SPEC.md section 1).
+        """
+        size = self.size()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(size)
+        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        generator.setTitle("PKI Health Radar")
+        generator.setDescription("Current and target scores, 0–5 per dimension")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"cannot write {path}")
+        try:
+            self.render(painter)
+        finally:
+            painter.end()

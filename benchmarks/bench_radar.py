@@ -1,0 +1,123 @@
+"""Radar slider steps through the real store (target ≪ 16 ms), against rebuilding the plot."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import itertools
+import os
+import sys
+
+from benchmarks.timing import median_seconds, report
+
+STEPS = 100
+# Slider values swept up and down so every step is a real change (0→5→0→…).
+SWEEP = (*range(6), *range(4, 0, -1))
+
+
+def _rebuild_from_scratch(chart, current, target) -> None:
+    """The peer: clear the plot and re-create rings, spokes, labels and both polygons."""
+    import numpy as np
+    import pyqtgraph as pg
+
+    from app.gui.radar_chart import LABEL_RADIUS, MAX_SCORE, polygon
+    from models.assessment import DIMENSIONS
+
+    angles = chart._angles
+    chart.getPlotItem().clear()
+    for score in range(1, MAX_SCORE + 1):
+        chart.addItem(pg.PlotDataItem(*polygon([score] * len(DIMENSIONS), angles)))
+        chart.addItem(pg.TextItem(str(score)))
+    spokes = np.column_stack([np.zeros(len(angles)), np.cos(angles)]).ravel()
+    chart.addItem(pg.PlotDataItem(spokes, np.column_stack(
+        [np.zeros(len(angles)), np.sin(angles)]).ravel(), connect="pairs"))
+    for angle, dim, now, goal in zip(angles, DIMENSIONS, current, target, strict=True):
+        label = pg.TextItem(f"{dim.title}\n{now} → {goal}")
+        label.setPos(LABEL_RADIUS * np.cos(angle), LABEL_RADIUS * np.sin(angle))
+        chart.addItem(label)
+    for scores in (target, current):
+        chart.addItem(pg.PlotDataItem(*polygon(scores, angles), fillLevel="enclosed",
+                                      fillBrush=(43, 93, 155, 70), symbol="o"))
+
+
+def _singleton_refs() -> tuple[int, int]:
+    return sys.getrefcount(None), sys.getrefcount(True)
+
+
+def _reserve_singleton_refs() -> None:
+    """Keep the run alive on PySide6 6.12.0 + CPython 3.11.
+
+    That PySide6 returns None from void methods and True from `SignalInstance.emit()` without
+    a new reference, so every Qt setter and every emit drops one reference the caller never
+    owned; after a few hundred slider steps CPython deallocates None and aborts. CPython 3.12
+    makes these singletons immortal (PEP 683); here they get a reserve of references.
+    """
+    if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
+        for singleton in (None, True, False):
+            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+
+
+def main(*, smoke: bool = False) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _reserve_singleton_refs()
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.assess_tab import AssessTab
+    from app.gui.store import ProjectStore
+    from app.gui.style import apply_style
+    from models.project_file import load_example
+
+    app = QApplication.instance() or QApplication([])
+    apply_style(app)  # the app's stylesheet costs paint time: measure with it
+    store = ProjectStore(load_example(), today=dt.date(2026, 11, 26))
+    tab = AssessTab(store)
+    tab.resize(1600, 940)
+    tab.show()
+    app.processEvents()
+
+    class PaintCounter(QObject):
+        paints = 0
+
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                PaintCounter.paints += 1
+            return False
+
+    counter = PaintCounter()
+    tab.chart.viewport().installEventFilter(counter)
+    slider = tab.rows[0].slider
+    values = itertools.cycle(SWEEP[1:] + SWEEP[:1])
+    steps = 10 if smoke else STEPS
+
+    def step() -> None:
+        slider.setValue(next(values))  # → store edit → evaluate → set_scores (setData)
+        app.processEvents()             # → repaint
+
+    def step_rebuilding() -> None:
+        step()
+        scores = store.project.assessment
+        _rebuild_from_scratch(tab.chart, scores.current, scores.target)
+        app.processEvents()
+
+    slider.setSliderDown(True)  # one drag: the steps merge into one undo command
+    refs_before = _singleton_refs()
+    seconds = median_seconds(step, repeat=steps, warmup=3)
+    refs_after = _singleton_refs()
+    paints = PaintCounter.paints
+    peer = median_seconds(step_rebuilding, repeat=max(steps // 4, 5), warmup=1)
+    slider.setSliderDown(False)
+    report(f"radar slider step ({steps} steps, store + redraw)", seconds * 1e3, "ms",
+           target="≪ 16 ms", peer=("rebuilding the plot items", peer * 1e3))
+    report("  chart repaints per step", paints / (steps + 3), "")
+    report("  undo steps for the whole drag", store.undo_stack.count(), "")
+    lost_none, lost_true = (b - a for a, b in zip(refs_after, refs_before, strict=True))
+    report("  None / True references dropped per step", lost_none / (steps + 3), "None",
+           target="0 (PySide6 6.12.0 refcount defect)")
+    report("", lost_true / (steps + 3), "True")
+    store.undo_stack.setClean()
+    tab.close()
+
+
+if __name__ == "__main__":
+    main()
