@@ -83,7 +83,7 @@ def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: 
         print(f"certroute: error: --tab {tab!r}: choose from {', '.join(names)}",
               file=sys.stderr)
         return 2
-    window.tabs.setCurrentWidget(window.tab_widgets[tab.lower()])
+    window.tab_widgets.show(tab.lower())
     window.resize(width, height)
     window.show()
     for _ in range(5):

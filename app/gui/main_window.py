@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -21,18 +20,12 @@ from PySide6.QtWidgets import (
 from app.gui import settings as keys
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
+from app.gui.tab_pages import LazyTabs
 from app.gui.transfer_actions import TransferActions
 from app.recovery import Recoverable, RecoveryWriter
 from models.project import Project
 from models.project_file import SUFFIX, ProjectFileError, load_example, load_project, save_project
 
-# (tab title, module, class): each tab is built from the store alone.
-TABS: tuple[tuple[str, str, str], ...] = (
-    ("Route", "app.gui.route_tab", "RouteTab"),
-    ("Assess", "app.gui.assess_tab", "AssessTab"),
-    ("Cost", "app.gui.cost_tab", "CostTab"),
-    ("Issue", "app.gui.issue_tab", "IssueTab"),
-)
 # Unsaved work is written to the recovery file after this much idle time (SPEC.md §7).
 AUTOSAVE_IDLE_MS = 2000
 FILE_FILTER = f"Certroute projects (*{SUFFIX});;JSON files (*.json);;All files (*)"
@@ -51,17 +44,8 @@ class MainWindow(QMainWindow):
         self._normal_look: tuple[QFont, str] | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tab_widgets: dict[str, QWidget] = {}
-        for title, module_name, class_name in TABS:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
-                continue  # a tab that is not part of this build
-            widget = getattr(module, class_name)(store)
-            self.tab_widgets[title.lower()] = widget
-            self.tabs.addTab(widget, title)
+        self.tab_widgets = LazyTabs(self.tabs, store)
+        self.tab_widgets["route"]  # the first screen; the other tabs build when opened
         self.setCentralWidget(self.tabs)
         self._status = QLabel()
         self.statusBar().addWidget(self._status, 1)
