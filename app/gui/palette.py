@@ -22,3 +22,14 @@ ACCENT = QColor("#2b5d9b")
 TARGET = QColor("#8a8f98")
 CHART_GRID = QColor("#d5dae0")
 CHART_TEXT = QColor("#1d2733")
+# Cost chart layers: visible analyst time calm, hidden cost amber, blocked services red,
+# the combined workflow's running cost in the combined tone.
+COST_COMPONENT_TONE = {
+    "analyst_cost": QColor("#6b8fb8"),
+    "hidden_cost": QColor("#d9962f"),
+    "blocked_cost": QColor("#b5544c"),
+    "combined_run_cost": QColor("#1f7a68"),
+}
+SAVING_TONE = QColor("#1f7a68")
+SAVING_TINT = QColor(31, 122, 104, 55)
+SPENDING_TINT = QColor(179, 38, 30, 40)

@@ -1,0 +1,160 @@
+"""Cost charts (pyqtgraph): today vs after migration by component, and the payback line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QWidget
+
+from app.gui.palette import (
+    CHART_GRID,
+    CHART_TEXT,
+    COST_COMPONENT_TONE,
+    MUTED_TEXT,
+    SAVING_TINT,
+    SAVING_TONE,
+    SPENDING_TINT,
+)
+from models import display
+from models.cost import CostComponent, PaybackCurve
+
+BAR_WIDTH = 0.56
+BAR_HEADROOM = 1.18  # room above the taller bar for its total
+
+
+class MoneyAxis(pg.AxisItem):
+    """An axis whose ticks read like the figures: £500k, £1.00M, −£1.70M."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [display.money(v * scale) for v in values]
+
+
+def _plot_style(plot: pg.PlotWidget) -> None:
+    item = plot.getPlotItem()
+    item.hideButtons()
+    item.setMenuEnabled(False)
+    item.setMouseEnabled(x=False, y=False)
+    item.showGrid(x=False, y=True, alpha=0.25)
+    font = QFont(plot.font())
+    font.setPointSizeF(9.5)
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen(CHART_GRID.darker(130)))
+        axis.setTextPen(pg.mkPen(CHART_TEXT))
+        axis.setStyle(tickFont=font)
+
+
+def _title(plot: pg.PlotWidget, text: str) -> None:
+    plot.getPlotItem().setTitle(text, color=CHART_TEXT.name(), size="11pt", bold=True)
+
+
+class CostBarChart(pg.PlotWidget):
+    """Stacked bars, one layer per cost component; bars are updated with `setOpts`."""
+
+    def __init__(self, keys: Sequence[str], labels: Sequence[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w", axisItems={"left": MoneyAxis("left")})
+        _plot_style(self)
+        _title(self, "Annual cost: today vs after migration")
+        self.getPlotItem().getAxis("bottom").setTicks(
+            [[(0, "Today"), (1, "After migration")]])
+        # The right third of the plot is the legend's, clear of both bars at any height.
+        self.setXRange(-0.55, 2.5, padding=0)
+        legend = self.getPlotItem().addLegend(offset=(-8, 8), labelTextColor=CHART_TEXT,
+                                              brush=pg.mkBrush(255, 255, 255, 230))
+        legend.setLabelTextSize("9pt")
+        self.bars: dict[str, pg.BarGraphItem] = {}
+        for key, label in zip(keys, labels, strict=True):
+            bar = pg.BarGraphItem(x=[0, 1], height=[0, 0], y0=[0, 0], width=BAR_WIDTH,
+                                  brush=COST_COMPONENT_TONE[key], pen=pg.mkPen("w", width=1))
+            self.addItem(bar)
+            legend.addItem(bar, label)
+            self.bars[key] = bar
+        self.totals = [pg.TextItem(color=CHART_TEXT, anchor=(0.5, 1.15)) for _ in range(2)]
+        font = QFont(self.font())
+        font.setPointSizeF(11)
+        font.setWeight(QFont.Weight.DemiBold)
+        for x, label in enumerate(self.totals):
+            label.setFont(font)
+            label.setPos(x, 0)
+            self.addItem(label)
+
+    def set_components(self, components: Sequence[CostComponent], *, today_total: float,
+                       projected_total: float) -> None:
+        """Stack the components bottom-up and label each bar with its total."""
+        base = np.zeros(2)
+        for component in components:
+            heights = np.array([component.today, component.projected])
+            self.bars[component.key].setOpts(height=heights, y0=base.copy())
+            base += heights
+        top = max(today_total, projected_total, 1.0)
+        for x, (label, total) in enumerate(zip(self.totals, (today_total, projected_total),
+                                               strict=True)):
+            label.setText(display.money(total))
+            label.setPos(x, total)
+        self.setYRange(0, top * BAR_HEADROOM, padding=0)
+
+
+class PaybackChart(pg.PlotWidget):
+    """Cumulative savings minus the migration cost, month by month, break-even marked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w", axisItems={"left": MoneyAxis("left")})
+        _plot_style(self)
+        _title(self, "Payback: cumulative savings minus migration cost")
+        item = self.getPlotItem()
+        item.setLabel("bottom", "months after the migration", color=MUTED_TEXT.name())
+        item.getAxis("bottom").setTickSpacing(6, 3)
+        # Below zero the migration is still being paid for; above it the savings are banked.
+        self.spending = pg.PlotCurveItem(fillLevel=0, brush=SPENDING_TINT, pen=None)
+        self.saving = pg.PlotCurveItem(fillLevel=0, brush=SAVING_TINT, pen=None)
+        self.line = pg.PlotCurveItem(pen=pg.mkPen(SAVING_TONE, width=3))
+        self.zero = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen(CHART_TEXT, width=1))
+        self.break_even = pg.InfiniteLine(
+            angle=90, pen=pg.mkPen(CHART_TEXT, width=1.5, style=Qt.PenStyle.DashLine))
+        self.break_even_dot = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(SAVING_TONE),
+                                                 pen=pg.mkPen("w", width=2))
+        self.break_even_label = pg.TextItem(color=CHART_TEXT)
+        font = QFont(self.font())
+        font.setPointSizeF(10.5)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.break_even_label.setFont(font)
+        for piece in (self.spending, self.saving, self.zero, self.line, self.break_even,
+                      self.break_even_dot, self.break_even_label):
+            self.addItem(piece)
+
+    def set_curve(self, curve: PaybackCurve, *, payback_text: str) -> None:
+        """Draw the curve; `payback_text` is the formatted payback ("9 months", "never")."""
+        months = np.asarray(curve.months, dtype=float)
+        net = np.asarray(curve.net, dtype=float)
+        self.line.setData(months, net)
+        self.spending.setData(months, np.minimum(net, 0))
+        self.saving.setData(months, np.maximum(net, 0))
+        marked = curve.break_even_month is not None
+        for piece in (self.break_even, self.break_even_dot):
+            piece.setVisible(marked)
+        if curve.break_even_month is not None:
+            self.break_even.setPos(curve.break_even_month)
+            self.break_even_dot.setData([curve.break_even_month], [0.0])
+            self.break_even_label.setText(f"Break-even after {payback_text}")
+            self.break_even_label.setPos(curve.break_even_month, 0)
+            self.break_even_label.setAnchor((-0.08, -0.25))  # below the axis, clear of the line
+        else:
+            text = "Never breaks even" if payback_text == "never" else (
+                f"No break-even within {int(months[-1])} months ({payback_text})")
+            self.break_even_label.setText(text)
+            self.break_even_label.setPos(months[-1], net[-1])
+            self.break_even_label.setAnchor((1.0, 1.3))
+        low, high = min(net.min(), 0.0), max(net.max(), 0.0)
+        pad = (high - low) * 0.12 or 1.0
+        self.setYRange(low - pad * 0.5, high + pad, padding=0)
+        self.setXRange(0, months[-1], padding=0.02)
+
+    def break_even_month(self) -> float | None:
+        """The month the marker stands at, or None when it is hidden."""
+        return float(self.break_even.value()) if self.break_even.isVisible() else None
+

@@ -1,0 +1,488 @@
+"""CostTab: the hidden rework cost of admin-mediated issuance and the migration business case."""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui import commands
+from app.gui.cost_charts import CostBarChart, PaybackChart
+from app.gui.palette import ACCENT, SAVING_TONE, WARNING_TONE
+from app.gui.store import ProjectStore
+from app.gui.widgets import heading, set_text_quietly, wrapped_label
+from models import display
+from models.cost import (
+    SCALE_PRESETS,
+    CostInputs,
+    MigrationShareSource,
+    Scale,
+    cost_components,
+    input_unit,
+    payback_curve,
+)
+from models.evaluation import Evaluation
+from models.project import CostSettings
+
+# COST-MODEL.md inputs, grouped as a reader walks the model.
+INPUT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Volume and effort", ("tickets_per_year", "base_hours", "hourly_rate")),
+    ("Hidden rework and reopens", ("rework_rate", "rework_effort", "reopen_rate",
+                                   "reopen_effort")),
+    ("Blocked services", ("blocking_share", "blocked_days", "blocked_day_cost")),
+    ("Migration", ("migration_share", "migration_cost", "combined_run_cost")),
+)
+SHARE_UNIT = "share"
+PRESET_HINT = {
+    Scale.SMALL: "600 tickets a year, £400k migration",
+    Scale.MID: "the article's table: 3,000 tickets a year, £1.70M migration",
+    Scale.LARGE: "15,000 tickets a year, £6.50M migration",
+}
+CARD_STYLE = ("QFrame#costCard { background: white; border: 1px solid #dde2e7; "
+              "border-radius: 6px; }")
+TAB_STYLE = (
+    f'QLineEdit[invalid="true"] {{ border: 2px solid {WARNING_TONE.name()}; }}'
+    'QPushButton[preset="true"] { background: white; border: 1px solid #c9d0d8;'
+    " border-radius: 4px; padding: 4px 16px; }"
+    f'QPushButton[preset="true"]:checked {{ background: {ACCENT.name()}; color: white;'
+    f" border-color: {ACCENT.name()}; font-weight: 600; }}"
+)
+
+
+def explanation(key: str) -> str:
+    """The input's one-line explanation, from its field description."""
+    return (CostInputs.model_fields[key].description or key).rstrip(".")
+
+
+def format_input(value: float) -> str:
+    """An input as the user would type it: 3,000 · 12 · 0.25 · 1,700,000."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def parse_input(key: str, text: str) -> float:
+    """The number typed for `key`; "25%" means 0.25. Raises ValueError with the reason."""
+    cleaned = text.strip().replace(",", "").replace("£", "").replace(" ", "")
+    percent = cleaned.endswith("%")
+    try:
+        value = float(cleaned.rstrip("%"))
+    except ValueError:
+        raise ValueError(f"“{text.strip()}” is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError("enter a finite number")
+    return value / 100 if percent else value
+
+
+def validation_message(key: str, error: ValidationError) -> str:
+    """One plain sentence for the first problem of an input."""
+    kind = error.errors()[0]["type"]
+    if input_unit(key) == SHARE_UNIT and kind in ("greater_than_equal", "less_than_equal"):
+        return "A share is between 0 and 1: type 0.25 or 25%."
+    if kind == "greater_than_equal":
+        return "Cannot be negative."
+    return error.errors()[0]["msg"]
+
+
+def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
+    card = QFrame()
+    card.setObjectName("costCard")
+    card.setStyleSheet(CARD_STYLE)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(16, 12, 16, 12)
+    layout.setSpacing(6)
+    layout.addWidget(heading(title, level=2))
+    return card, layout
+
+
+class CostTab(QWidget):
+    """Edits the cost inputs through the store; every figure comes from the Evaluation."""
+
+    def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.editors: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.figures: dict[str, QLabel] = {}
+        self.tiles: dict[str, QLabel] = {}
+        self.setStyleSheet(TAB_STYLE)
+
+        self.bar_chart = CostBarChart(
+            [c.key for c in self._components()], [c.label for c in self._components()])
+        self.payback_chart = PaybackChart()
+        charts = QVBoxLayout()
+        charts.setSpacing(12)
+        charts.addWidget(self.bar_chart, 1)
+        charts.addWidget(self.payback_chart, 1)
+
+        body = QHBoxLayout()
+        body.setSpacing(14)
+        body.addWidget(self._build_figures(), 0)
+        body.addLayout(charts, 1)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addLayout(self._build_tiles())
+        right.addWidget(self.headline)
+        right.addLayout(body, 1)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(14)
+        layout.addWidget(self._build_inputs(), 0)
+        layout.addLayout(right, 1)
+
+        store.evaluation_changed.connect(self._on_store_evaluation_changed)
+        store.types_changed.connect(self._on_store_types_changed)
+        store.project_replaced.connect(self._on_store_project_replaced)
+        self._refresh()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build_inputs(self) -> QScrollArea:
+        inner = QWidget()
+        inner.setObjectName("costInputs")
+        inner.setStyleSheet("QWidget#costInputs { background: white; }")
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(14, 10, 14, 10)
+        column.setSpacing(8)
+        column.addWidget(heading("Inputs", level=2))
+        column.addLayout(self._build_presets())
+        for title, keys in INPUT_GROUPS:
+            group = QLabel(title.upper())
+            group.setProperty("role", "muted")
+            group.setStyleSheet("font-weight: 600; letter-spacing: 1px; padding-top: 6px;")
+            column.addWidget(group)
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(8)
+            grid.setVerticalSpacing(2)
+            for n, key in enumerate(keys):
+                self._add_input_row(grid, 2 * n, key)
+            grid.setColumnStretch(0, 1)
+            column.addLayout(grid)
+            if title == "Migration":
+                column.addWidget(self._build_source())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("costInputsScroll")
+        scroll.setStyleSheet("QScrollArea#costInputsScroll { background: white; border: 1px "
+                             "solid #dde2e7; border-radius: 6px; }")
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        scroll.setMinimumWidth(420)
+        scroll.setMaximumWidth(470)
+        return scroll
+
+    def _build_presets(self) -> QVBoxLayout:
+        self.preset_buttons: dict[Scale, QPushButton] = {}
+        self._preset_group = QButtonGroup(self)
+        self._preset_group.setExclusive(False)  # "none checked" means custom inputs
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addWidget(QLabel("Scale preset"))
+        for scale in Scale:
+            button = QPushButton(scale.value.capitalize())
+            button.setCheckable(True)
+            button.setProperty("preset", True)
+            button.setToolTip(PRESET_HINT[scale])
+            button.clicked.connect(lambda _=False, s=scale: self._on_preset_clicked(s))
+            self._preset_group.addButton(button)
+            self.preset_buttons[scale] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        self.preset_note = wrapped_label(muted=True, selectable=False)
+        box = QVBoxLayout()
+        box.setSpacing(2)
+        box.addLayout(row)
+        box.addWidget(self.preset_note)
+        return box
+
+    def _add_input_row(self, grid: QGridLayout, line: int, key: str) -> None:
+        label = wrapped_label(explanation(key), selectable=False)
+        editor = QLineEdit()
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+        editor.setFixedWidth(104)
+        editor.setAccessibleName(explanation(key))
+        tip = explanation(key)
+        if input_unit(key) == SHARE_UNIT:
+            tip += " — a share between 0 and 1 (type 0.25 or 25%)"
+        editor.setToolTip(tip)
+        editor.editingFinished.connect(lambda k=key: self._on_editor_editing_finished(k))
+        unit = QLabel(input_unit(key))
+        unit.setProperty("role", "muted")
+        unit.setMinimumWidth(62)
+        error = QLabel()
+        error.setProperty("role", "error")
+        error.setWordWrap(True)
+        error.hide()
+        grid.addWidget(label, line, 0)
+        grid.addWidget(editor, line, 1)
+        grid.addWidget(unit, line, 2)
+        grid.addWidget(error, line + 1, 0, 1, 3)
+        self.editors[key] = editor
+        self.errors[key] = error
+
+    def _build_source(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(QLabel("Migration share comes from"))
+        self.source_buttons: dict[MigrationShareSource, QRadioButton] = {
+            MigrationShareSource.PRESET: QRadioButton("the input above"),
+            MigrationShareSource.DESIGN: QRadioButton(
+                "the routing design (admin-mediated today, routed to combined)"),
+        }
+        group = QButtonGroup(box)
+        for source, button in self.source_buttons.items():
+            group.addButton(button)
+            button.clicked.connect(lambda _=False, s=source: self._on_source_clicked(s))
+            layout.addWidget(button)
+        return box
+
+    def _build_tiles(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        for key, caption in (("total_cost", "Annual cost today"),
+                             ("projected_cost", "Annual cost after migration"),
+                             ("annual_savings", "Annual savings"),
+                             ("payback_months", "Payback period")):
+            tile = QFrame()
+            tile.setObjectName("costCard")
+            tile.setStyleSheet(CARD_STYLE)
+            inner = QVBoxLayout(tile)
+            inner.setContentsMargins(16, 10, 16, 10)
+            inner.setSpacing(0)
+            name = QLabel(caption)
+            name.setProperty("role", "muted")
+            value = QLabel()
+            value.setProperty("role", "figure")
+            if key in ("annual_savings", "payback_months"):
+                value.setStyleSheet(f"color: {SAVING_TONE.name()};")
+            inner.addWidget(name)
+            inner.addWidget(value)
+            self.tiles[key] = value
+            row.addWidget(tile, 1)
+        self.headline = wrapped_label()
+        self.headline.setStyleSheet("font-size: 12pt; color: #1d2733;")
+        return row
+
+    def _build_figures(self) -> QWidget:
+        column = QVBoxLayout()
+        column.setSpacing(12)
+        column.setContentsMargins(0, 0, 0, 0)
+
+        card, layout = _card("Time per ticket")
+        grid = self._figure_grid(layout)
+        self._figure_row(grid, "base_hours", "Base time (approval + fulfilment)", "hours")
+        self._figure_row(grid, "rework_hours", "Hidden — rework", "hours")
+        self._figure_row(grid, "reopen_hours", "Hidden — reopens", "hours")
+        self._figure_row(grid, "ticket_hours", "Total effective time per ticket", "hours",
+                         total=True)
+        self._figure_row(grid, "hidden_of_base", "Hidden time, share of base time", "")
+        column.addWidget(card)
+
+        card, layout = _card("Annual cost")
+        grid = self._figure_grid(layout)
+        self._figure_row(grid, "analyst_cost", "Analyst time (visible)", "")
+        self._figure_row(grid, "hidden_cost", "Hidden — rework + reopens", "")
+        self._figure_row(grid, "blocked_cost", "Blocked services", "")
+        self._figure_row(grid, "total_cost", "Total annual cost", "", total=True)
+        self._figure_row(grid, "hidden_share", "Hidden costs, share of total", "")
+        column.addWidget(card)
+
+        card, layout = _card("Migration projection")
+        self.migration_intro = wrapped_label()
+        self.migration_source = wrapped_label(muted=True)
+        layout.addWidget(self.migration_intro)
+        layout.addWidget(self.migration_source)
+        grid = self._figure_grid(layout)
+        self._figure_row(grid, "projected_cost", "Projected annual cost", "")
+        self._figure_row(grid, "annual_savings", "Annual savings", "")
+        self._figure_row(grid, "payback_months", "Payback period", "", total=True)
+        self._figure_row(grid, "migration_cost", "Estimated migration cost", "")
+        column.addWidget(card)
+        column.addStretch(1)
+
+        box = QWidget()
+        box.setLayout(column)
+        box.setMinimumWidth(400)
+        box.setMaximumWidth(440)
+        return box
+
+    @staticmethod
+    def _figure_grid(layout: QVBoxLayout) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(5)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnMinimumWidth(2, 42)  # the same unit column in every card aligns values
+        layout.addLayout(grid)
+        return grid
+
+    def _figure_row(self, grid: QGridLayout, key: str, caption: str, unit: str, *,
+                    total: bool = False) -> None:
+        line = grid.rowCount()
+        name = QLabel(caption)
+        value = QLabel()
+        value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        weight = "700" if total else "600"
+        value.setStyleSheet(f"font-weight: {weight}; font-size: 12pt; color: #1d2733;")
+        if total:
+            name.setStyleSheet("font-weight: 700;")
+            rule = QFrame()
+            rule.setFrameShape(QFrame.Shape.HLine)
+            rule.setStyleSheet("color: #dde2e7;")
+            grid.addWidget(rule, line, 0, 1, 3)
+            line += 1
+        unit_label = QLabel(unit)
+        unit_label.setProperty("role", "muted")
+        grid.addWidget(name, line, 0)
+        grid.addWidget(value, line, 1)
+        grid.addWidget(unit_label, line, 2)
+        self.figures[key] = value
+
+    # --- edits ---------------------------------------------------------------------------
+
+    def _on_editor_editing_finished(self, key: str) -> None:
+        editor = self.editors[key]
+        settings = self._store.project.cost
+        try:
+            value = parse_input(key, editor.text())
+            inputs = CostInputs.model_validate({**settings.inputs.model_dump(), key: value})
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+            message = (validation_message(key, exc) if isinstance(exc, ValidationError)
+                       else f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+            self._show_error(key, message)
+            return
+        self._show_error(key, "")
+        editor.setText(format_input(getattr(inputs, key)))
+        if inputs == settings.inputs:
+            return
+        # A preset stays recorded only while the inputs still are that preset.
+        scale = settings.scale if (settings.scale is not None
+                                   and inputs == SCALE_PRESETS[settings.scale]) else None
+        self._edit(settings.model_copy(update={"inputs": inputs, "scale": scale}),
+                   f"Set {explanation(key).lower()}")
+
+    def _on_preset_clicked(self, scale: Scale) -> None:
+        settings = self._store.project.cost
+        for key in self.editors:
+            self._show_error(key, "")
+        self._edit(settings.model_copy(update={"inputs": SCALE_PRESETS[scale], "scale": scale}),
+                   f"Apply the {scale.value} scale preset")
+        self._refresh()  # re-check the button even when nothing changed
+
+    def _on_source_clicked(self, source: MigrationShareSource) -> None:
+        settings = self._store.project.cost
+        self._edit(settings.model_copy(update={"migration_share_source": source}),
+                   f"Take the migration share from the {source.value}")
+
+    def _edit(self, settings: CostSettings, text: str) -> None:
+        # Validate the whole section again: model_copy(update=...) does not.
+        valid = CostSettings.model_validate(settings.model_dump())
+        commands.edit_section(self._store, "cost", valid, text)
+
+    def _show_error(self, key: str, message: str) -> None:
+        label, editor = self.errors[key], self.editors[key]
+        label.setText(message)
+        label.setVisible(bool(message))
+        if editor.property("invalid") != bool(message):
+            editor.setProperty("invalid", bool(message))
+            editor.style().unpolish(editor)
+            editor.style().polish(editor)
+
+    # --- display -------------------------------------------------------------------------
+
+    def _on_store_evaluation_changed(self, _evaluation: Evaluation) -> None:
+        self._refresh()
+
+    def _on_store_types_changed(self, _rows) -> None:
+        self._show_inputs()  # an input edit that leaves every figure as it was
+
+    def _on_store_project_replaced(self) -> None:
+        for key in self.editors:
+            self._show_error(key, "")
+        self._refresh()
+
+    def _components(self):
+        costs = self._store.evaluation.costs
+        return cost_components(costs,
+                               combined_run_cost=self._store.project.cost.inputs.combined_run_cost)
+
+    def _show_inputs(self) -> None:
+        settings = self._store.project.cost
+        for key, editor in self.editors.items():
+            if not editor.hasFocus() and self.errors[key].isHidden():
+                set_text_quietly(editor, format_input(getattr(settings.inputs, key)))
+        for scale, button in self.preset_buttons.items():
+            button.setChecked(settings.scale is scale)
+        self.preset_note.setText(
+            PRESET_HINT[settings.scale] if settings.scale is not None
+            else "Custom inputs: edited away from the presets.")
+        design_available = self._store.evaluation.migration.design_value is not None
+        design = self.source_buttons[MigrationShareSource.DESIGN]
+        design.setEnabled(design_available)
+        design.setToolTip("" if design_available else self._store.evaluation.migration.explanation)
+        wanted = settings.migration_share_source
+        for source, button in self.source_buttons.items():
+            button.setChecked(source is wanted)
+
+    def _refresh(self) -> None:
+        self._show_inputs()
+        evaluation = self._store.evaluation
+        costs, inputs = evaluation.costs, self._store.project.cost.inputs
+        shown = {
+            "base_hours": display.hours(inputs.base_hours),
+            "rework_hours": display.hours(costs.rework_hours),
+            "reopen_hours": display.hours(costs.reopen_hours),
+            "ticket_hours": display.hours(costs.ticket_hours),
+            "hidden_of_base": display.percent(costs.hidden_of_base),
+            "analyst_cost": display.money(costs.analyst_cost),
+            "hidden_cost": display.money(costs.hidden_cost),
+            "blocked_cost": display.money(costs.blocked_cost),
+            "total_cost": display.money(costs.total_cost),
+            "hidden_share": display.percent(costs.hidden_share),
+            "projected_cost": display.money(costs.projected_cost),
+            "annual_savings": display.money(costs.annual_savings),
+            "payback_months": display.months(costs.payback_months),
+            "migration_cost": display.money(inputs.migration_cost),
+        }
+        for key, text in shown.items():
+            self.figures[key].setText(text)
+            if key in self.tiles:
+                self.tiles[key].setText(text)
+        share = display.percent(costs.migration_share)
+        self.migration_intro.setText(
+            f"If {share} of admin-mediated volume migrates to the combined workflow:")
+        self.migration_source.setText(f"Source: {evaluation.migration.explanation}.")
+        self.headline.setText(self._headline(shown, share))
+        self.bar_chart.set_components(self._components(), today_total=costs.total_cost,
+                                      projected_total=costs.projected_cost)
+        self.payback_chart.set_curve(payback_curve(costs, inputs.migration_cost),
+                                     payback_text=shown["payback_months"])
+
+    def _headline(self, shown: dict[str, str], share: str) -> str:
+        first = (f"Admin-mediated issuance costs {shown['total_cost']} a year, "
+                 f"{shown['hidden_share']} of it hidden in rework and reopens. ")
+        if self._store.evaluation.costs.payback_months is None:
+            return first + (f"Moving {share} of that volume to the combined workflow saves "
+                            f"nothing, so the {shown['migration_cost']} migration never pays "
+                            "back.")
+        return first + (f"Moving {share} of that volume to the combined workflow saves "
+                        f"{shown['annual_savings']} a year; the {shown['migration_cost']} "
+                        f"migration pays back in {shown['payback_months']}.")
+
