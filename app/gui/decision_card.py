@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
 from app.gui import commands
 from app.gui.palette import OVERRIDE_TONE, WARNING_TONE, WORKFLOW_TONE
 from app.gui.store import ProjectStore
-from app.gui.widgets import heading, set_badge, set_text_quietly, wrapped_label
+from app.gui.widgets import (
+    heading,
+    set_badge,
+    set_style_quietly,
+    set_text_quietly,
+    wrapped_label,
+)
 from models import display
 from models.certificate import AdminDesign, CombinedDesign, Override
 from models.enums import Workflow
@@ -255,11 +261,11 @@ class DecisionCard(QWidget):
             self.override_status.setText(
                 f"Overridden: rule {decision.rule} would route this type "
                 f"{decision.rule_workflow}. The findings flag it as workflow drift.")
-            self.override_status.setStyleSheet(f"color: {OVERRIDE_TONE.name()};")
+            set_style_quietly(self.override_status, f"color: {OVERRIDE_TONE.name()};")
         else:
             self.override_status.setText(
                 "Overrides need a written justification and are flagged by the findings.")
-            self.override_status.setStyleSheet("")
+            set_style_quietly(self.override_status, "")
 
     def _on_override_toggled(self, on: bool) -> None:
         for widget in (self.override_workflow, self.override_text, self.override_apply):

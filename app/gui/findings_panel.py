@@ -11,33 +11,50 @@ from app.gui.widgets import heading, wrapped_label
 from models.evaluation import Evaluation
 from models.findings import Finding, Severity
 
+NONE_FOUND = ("No failure modes detected: routing is parameterised, approvals have criteria, "
+              "identity matches assurance and rework is tracked.")
+
 
 class FindingCard(QFrame):
-    """One finding: title, what was seen, the fix, and a link to the first type concerned."""
+    """One finding: title, what was seen, the fix, and a link to the first type concerned.
+
+    Cards are reused as findings come and go (`set_finding`): creating and styling widgets
+    on every edit costs more than the rest of the edit together.
+    """
 
     show_type = Signal(str)
 
-    def __init__(self, finding: Finding, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.finding = finding
+        self.finding: Finding | None = None
         self.setObjectName("findingCard")
-        self.setProperty("severity", finding.severity.value)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)
+        self.title = QLabel()
+        self.title.setStyleSheet(f"font-weight: 600; color: {WARNING_TONE.name()};")
+        self.title.setWordWrap(True)
+        self.detail = wrapped_label()
+        self.fix = wrapped_label(muted=True)
+        self.button = QPushButton("Show type")
+        self.button.setFlat(True)
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.button.clicked.connect(self._on_button_clicked)
+        for widget in (self.title, self.detail, self.fix):
+            layout.addWidget(widget)
+        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignLeft)
+
+    def set_finding(self, finding: Finding) -> None:
+        self.finding = finding
         kind = "Exception" if finding.severity is Severity.EXCEPTION else "Failure mode"
-        title = QLabel(f"{kind} · {finding.title}")
-        title.setStyleSheet(f"font-weight: 600; color: {WARNING_TONE.name()};")
-        title.setWordWrap(True)
-        layout.addWidget(title)
-        layout.addWidget(wrapped_label(finding.detail))
-        layout.addWidget(wrapped_label(f"Fix: {finding.fix}", muted=True))
-        if finding.type_ids:
-            button = QPushButton("Show type")
-            button.setFlat(True)
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.clicked.connect(lambda: self.show_type.emit(finding.type_ids[0]))
-            layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.title.setText(f"{kind} · {finding.title}")
+        self.detail.setText(finding.detail)
+        self.fix.setText(f"Fix: {finding.fix}")
+        self.button.setVisible(bool(finding.type_ids))
+
+    def _on_button_clicked(self) -> None:
+        if self.finding is not None and self.finding.type_ids:
+            self.show_type.emit(self.finding.type_ids[0])
 
 
 class FindingsPanel(QWidget):
@@ -52,12 +69,15 @@ class FindingsPanel(QWidget):
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._title = heading("Findings", level=2)
-        self._cards = QVBoxLayout()
-        self._cards.setSpacing(8)
+        self._none = wrapped_label(NONE_FOUND, muted=True)
+        self._cards: list[FindingCard] = []
+        self._card_layout = QVBoxLayout()
+        self._card_layout.setSpacing(8)
+        self._card_layout.addWidget(self._none)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(0, 0, 0, 0)
-        inner_layout.addLayout(self._cards)
+        inner_layout.addLayout(self._card_layout)
         inner_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -72,24 +92,24 @@ class FindingsPanel(QWidget):
         self.set_findings(store.evaluation)
 
     def cards(self) -> list[FindingCard]:
-        return [self._cards.itemAt(i).widget() for i in range(self._cards.count())
-                if isinstance(self._cards.itemAt(i).widget(), FindingCard)]
+        """The cards showing findings now, in order."""
+        return [card for card in self._cards if card.finding is not None]
 
     def set_findings(self, evaluation: Evaluation) -> None:
         findings = evaluation.findings
         if findings == self._shown:
-            return  # most edits leave the findings as they were: keep the widgets
+            return  # most edits leave the findings as they were
         self._shown = findings
-        while self._cards.count():
-            widget = self._cards.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        self._title.setText(f"Findings ({len(findings)})" if findings else "Findings")
-        if not findings:
-            self._cards.addWidget(wrapped_label(
-                "No failure modes detected: routing is parameterised, approvals have "
-                "criteria, identity matches assurance and rework is tracked.", muted=True))
-        for finding in findings:
-            card = FindingCard(finding)
+        while len(self._cards) < len(findings):
+            card = FindingCard()
             card.show_type.connect(self.show_type)
-            self._cards.addWidget(card)
+            self._card_layout.addWidget(card)
+            self._cards.append(card)
+        for card, finding in zip(self._cards, findings, strict=False):
+            card.set_finding(finding)
+            card.show()
+        for card in self._cards[len(findings):]:
+            card.finding = None
+            card.hide()
+        self._none.setVisible(not findings)
+        self._title.setText(f"Findings ({len(findings)})" if findings else "Findings")

@@ -15,7 +15,6 @@ def stylesheet(point_size: float) -> str:
     big = point_size * 1.6
     medium = point_size * 1.2
     return f"""
-    QWidget {{ font-size: {point_size:.1f}pt; }}
     QMainWindow, QTabWidget::pane {{ background: #f7f8fa; }}
     QLabel[role="h1"] {{ font-size: {big:.1f}pt; font-weight: 600; color: #1d2733; }}
     QLabel[role="h2"] {{ font-size: {medium:.1f}pt; font-weight: 600; color: #1d2733; }}

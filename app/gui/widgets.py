@@ -25,10 +25,16 @@ def heading(text: str = "", *, level: int = 1) -> QLabel:
     return label
 
 
+def set_style_quietly(widget: QWidget, sheet: str) -> None:
+    """Set a widget's style sheet only when it changes: re-polishing is the slow part."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
 def set_badge(label: QLabel, text: str, colour: QColor) -> None:
     """A rounded coloured pill, e.g. the workflow of a decision."""
     label.setText(text)
-    label.setStyleSheet(
+    set_style_quietly(label,
         f"QLabel {{ background: {colour.name()}; color: white; border-radius: 10px;"
         " padding: 3px 12px; font-weight: 600; }"
     )
