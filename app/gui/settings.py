@@ -15,6 +15,7 @@ GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 RECENT_FILES = "files/recent"
 LAST_DIR = "files/last_dir"
+CA_FOLDER = "ca/folder"  # the Issue tab reopens it, locked; never a passphrase
 
 
 def open_settings() -> QSettings:
@@ -56,3 +57,12 @@ def geometry(settings: QSettings) -> QByteArray | None:
 
 def last_dir(settings: QSettings) -> str:
     return str(settings.value(LAST_DIR, str(Path.home())))
+
+
+def ca_folder(settings: QSettings) -> str:
+    """The CA folder open last, or "" when there is none."""
+    return str(settings.value(CA_FOLDER, "") or "")
+
+
+def remember_ca_folder(settings: QSettings, folder: Path) -> None:
+    settings.setValue(CA_FOLDER, str(folder))

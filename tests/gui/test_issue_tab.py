@@ -1,4 +1,4 @@
-"""Issue tab wiring: CA folder, decision and profile, both paths, the queue, self-approval."""
+"""Issue tab wiring: CA folder, decision and profile, both paths, the queue, the table models."""
 
 from __future__ import annotations
 
@@ -6,11 +6,26 @@ import stat
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
+from app.gui import settings as keys
 from app.gui.issue_tab import IssueTab
 from models.enums import Workflow
 
 PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def own_settings(monkeypatch, tmp_path: Path) -> Path:
+    """Each test its own settings file, so a remembered CA folder never leaks between tests."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv(keys.CONFIG_DIR_ENV, str(folder))
+    return folder
+
+
+def cell(model, row: int, column: int) -> str:
+    """What a table shows in one cell (DisplayRole through the model's own index)."""
+    return model.index(row, column).data()
 
 
 @pytest.fixture
@@ -32,23 +47,23 @@ def ca_tab(qtbot, tab):
 
 def generate(qtbot, tab, action, names: str) -> None:
     """Fill in the DNS names, press the action, wait for the key to be generated."""
-    tab.csr_source.setCurrentIndex(0)
-    tab.dns_edit.setText(names)
+    tab.csr.source_combo.setCurrentIndex(0)
+    tab.csr.dns_edit.setText(names)
     with qtbot.waitSignal(tab.task_finished, timeout=10_000):
         action()
 
 
 def test_no_ca_yet_disables_ca_actions(tab):
     assert tab.service is None
-    assert not tab.issue_button.isEnabled()
-    assert "No CA open" in tab.ca_status.text()
+    assert not tab.pages.combined.issue_button.isEnabled()
+    assert "No CA open" in tab.folder_bar.status.text()
 
 
 def test_new_ca_is_created_off_the_ui_thread(ca_tab, tmp_path: Path):
-    assert ca_tab.folder_edit.text() == str(tmp_path / "ca")
-    assert "unlocked" in ca_tab.ca_status.text()
+    assert ca_tab.folder_bar.folder_edit.text() == str(tmp_path / "ca")
+    assert "unlocked" in ca_tab.folder_bar.status.text()
     assert stat.S_IMODE((tmp_path / "ca").stat().st_mode) == 0o700
-    assert ca_tab.audit_table.rowCount() == 1
+    assert ca_tab.ledger_tabs.audit_model.rowCount() == 1
 
 
 def test_open_existing_ca_is_locked_until_the_passphrase(qtbot, ca_tab, store, tmp_path: Path):
@@ -57,25 +72,25 @@ def test_open_existing_ca_is_locked_until_the_passphrase(qtbot, ca_tab, store, t
     other._ask_folder = lambda title: str(tmp_path / "ca")
     other._ask_passphrase = lambda title, confirm=False: "wrong passphrase"
     other.choose_folder()
-    assert "locked" in other.ca_status.text()
+    assert "locked" in other.folder_bar.status.text()
     assert not other.unlock()
     assert "wrong CA passphrase" in other.message.text()
     other._ask_passphrase = lambda title, confirm=False: PASSPHRASE
     assert other.unlock()
-    assert "unlocked" in other.ca_status.text()
+    assert "unlocked" in other.folder_bar.status.text()
 
 
 def test_type_shows_its_decision_and_profile(tab):
     tab.select_type("mainframe-tls")
-    assert tab.badge.text() == "ADMIN-MEDIATED"
-    assert tab.decision_label.text().startswith("Identity capability")
-    assert "SAN patterns: **.internal.example" in tab.profile_text.text()
-    assert "Validity: at most 825 days (long class)" in tab.profile_text.text()
+    assert tab.profile.badge.text() == "ADMIN-MEDIATED"
+    assert tab.profile.decision_label.text().startswith("Identity capability")
+    assert "SAN patterns: **.internal.example" in tab.profile.profile_text.text()
+    assert "Validity: at most 825 days (long class)" in tab.profile.profile_text.text()
     assert tab.pages.currentIndex() == 1
     tab.select_type("internal-tls")
-    assert tab.badge.text() == "COMBINED"
+    assert tab.profile.badge.text() == "COMBINED"
     assert tab.pages.currentIndex() == 0
-    assert tab.validity_spin.maximum() == 397
+    assert tab.csr.validity_spin.maximum() == 397
 
 
 def test_type_follows_store_edits(qtbot, tab, store):
@@ -86,14 +101,15 @@ def test_type_follows_store_edits(qtbot, tab, store):
     with qtbot.waitSignal(store.evaluation_changed):
         store.edit(store.project.model_copy(update={"types": tuple(types)}), "identity")
     assert store.evaluation.decisions[row].workflow is Workflow.COMBINED
-    assert tab.badge.text() == "COMBINED"
+    assert tab.profile.badge.text() == "COMBINED"
     assert tab.pages.currentIndex() == 0
 
 
 def test_check_lists_every_violation(qtbot, ca_tab):
     ca_tab.select_type("internal-tls")
     generate(qtbot, ca_tab, ca_tab.check_csr, "API.internal.example, x.example.org")
-    items = [ca_tab.violations.item(i).text() for i in range(ca_tab.violations.count())]
+    violations = ca_tab.csr.violations_model
+    items = [cell(violations, row, 1) for row in range(violations.rowCount())]
     assert any("mixed-case" in text for text in items)
     assert any("outside the allowed SAN patterns" in text for text in items)
     assert "2 policy violation(s)" in ca_tab.message.text()
@@ -101,110 +117,110 @@ def test_check_lists_every_violation(qtbot, ca_tab):
 
 def test_combined_issue_delivers_and_schedules_renewal(qtbot, ca_tab, tmp_path: Path):
     ca_tab.select_type("internal-tls")
-    ca_tab.delivery_mode.setCurrentIndex(0)
-    ca_tab.delivery_path.setText(str(tmp_path / "out"))
+    ca_tab.delivery.mode_combo.setCurrentIndex(0)
+    ca_tab.delivery.target_edit.setText(str(tmp_path / "out"))
     generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
     assert ca_tab.message.text().startswith("Issued ")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "cert.pem", "chain.pem", "fullchain.pem", "privkey.pem"]
-    assert ca_tab.issued_table.rowCount() == 1
-    assert ca_tab.issued_table.item(0, 2).text() == "combined"
-    assert ca_tab.renewal_table.rowCount() == 1
-    assert ca_tab.renewal_table.item(0, 2).text() == "renewal"
+    assert ca_tab.ledger_tabs.issued_model.rowCount() == 1
+    assert cell(ca_tab.ledger_tabs.issued_model, 0, 2) == "combined"
+    assert ca_tab.ledger_tabs.renewal_model.rowCount() == 1
+    assert cell(ca_tab.ledger_tabs.renewal_model, 0, 2) == "renewal"
 
 
 def test_combined_issue_refused_lists_violations(qtbot, ca_tab):
     ca_tab.select_type("internal-tls")
     generate(qtbot, ca_tab, ca_tab.issue, "api.example.org")
-    assert ca_tab.violations.count() == 1
-    assert ca_tab.issued_table.rowCount() == 0
-    assert ca_tab.audit_table.item(0, 3).text() == "refused:issue"
+    assert ca_tab.csr.violations_model.rowCount() == 1
+    assert ca_tab.ledger_tabs.issued_model.rowCount() == 0
+    assert cell(ca_tab.ledger_tabs.audit_model, 0, 3) == "refused:issue"
 
 
 def raise_request(qtbot, tab, requester: str = "alice") -> None:
     tab.select_type("mainframe-tls")
-    tab.requester_edit.setText(requester)
-    tab.justification_edit.setText("Core banking listener needs TLS")
+    tab.pages.admin.requester_edit.setText(requester)
+    tab.pages.admin.justification_edit.setText("Core banking listener needs TLS")
     generate(qtbot, tab, tab.raise_request, "mf01.internal.example")
-    assert tab.queue.rowCount() == 1
+    assert tab.approvals.queue_model.rowCount() == 1
 
 
 def tick_all(tab) -> None:
-    for box in tab.criteria:
+    for box in tab.approvals.criteria:
         box.setChecked(True)
 
 
 def test_self_approval_refused_through_the_gui(qtbot, ca_tab):
     raise_request(qtbot, ca_tab)
     ca_tab.select_request(1)
-    ca_tab.approver_edit.setText("Alice")
+    ca_tab.approvals.approver_edit.setText("Alice")
     tick_all(ca_tab)
-    assert ca_tab.approve_button.isEnabled()
-    ca_tab.approve_button.click()
+    assert ca_tab.approvals.approve_button.isEnabled()
+    ca_tab.approvals.approve_button.click()
     assert "the requester can never approve their own request" in ca_tab.message.text()
     request = ca_tab.service.ledger.request(1)
     assert request.state.value == "pending"
     assert request.approvals == ()
-    assert ca_tab.audit_table.item(0, 3).text() == "refused:approve"
+    assert cell(ca_tab.ledger_tabs.audit_model, 0, 3) == "refused:approve"
 
 
 def test_approve_needs_every_criterion_ticked(qtbot, ca_tab):
     raise_request(qtbot, ca_tab)
     ca_tab.select_request(1)
-    ca_tab.approver_edit.setText("bob")
-    assert [box.text() for box in ca_tab.criteria] == [
+    ca_tab.approvals.approver_edit.setText("bob")
+    assert [box.text() for box in ca_tab.approvals.criteria] == [
         "Requester is the mainframe service owner", "SANs match the CMDB entry"]
-    ca_tab.criteria[0].setChecked(True)
-    assert not ca_tab.approve_button.isEnabled()
-    ca_tab.criteria[1].setChecked(True)
-    assert ca_tab.approve_button.isEnabled()
+    ca_tab.approvals.criteria[0].setChecked(True)
+    assert not ca_tab.approvals.approve_button.isEnabled()
+    ca_tab.approvals.criteria[1].setChecked(True)
+    assert ca_tab.approvals.approve_button.isEnabled()
 
 
 def test_admin_path_end_to_end(qtbot, ca_tab, tmp_path: Path):
     raise_request(qtbot, ca_tab)
     ca_tab.select_request(1)
-    assert not ca_tab.fulfil_button.isEnabled()
-    ca_tab.approver_edit.setText("bob")
-    ca_tab.role_combo.setCurrentText("Team lead")
+    assert not ca_tab.approvals.fulfil_button.isEnabled()
+    ca_tab.approvals.approver_edit.setText("bob")
+    ca_tab.approvals.role_combo.setCurrentText("Team lead")
     tick_all(ca_tab)
-    ca_tab.approve_button.click()
-    assert ca_tab.queue.item(0, 3).text() == "approved"
-    assert ca_tab.fulfil_button.isEnabled()
-    ca_tab.operator_edit.setText("ops")
-    ca_tab.delivery_mode.setCurrentIndex(2)
-    ca_tab.delivery_path.setText(str(tmp_path / "secret.yaml"))
-    ca_tab.fulfil_button.click()
+    ca_tab.approvals.approve_button.click()
+    assert cell(ca_tab.approvals.queue_model, 0, 3) == "approved"
+    assert ca_tab.approvals.fulfil_button.isEnabled()
+    ca_tab.approvals.operator_edit.setText("ops")
+    ca_tab.delivery.mode_combo.setCurrentIndex(2)
+    ca_tab.delivery.target_edit.setText(str(tmp_path / "secret.yaml"))
+    ca_tab.approvals.fulfil_button.click()
     assert "type: kubernetes.io/tls" in (tmp_path / "secret.yaml").read_text()
-    assert ca_tab.queue.item(0, 3).text() == "fulfilled"
-    ca_tab.requester_edit.setText("bob")
-    ca_tab.acknowledge_button.click()
+    assert cell(ca_tab.approvals.queue_model, 0, 3) == "fulfilled"
+    ca_tab.pages.admin.requester_edit.setText("bob")
+    ca_tab.approvals.acknowledge_button.click()
     assert "only the requester, alice, can acknowledge" in ca_tab.message.text()
-    ca_tab.requester_edit.setText("alice")
-    ca_tab.acknowledge_button.click()
-    assert ca_tab.queue.item(0, 3).text() == "acknowledged"
-    calendar = [(ca_tab.renewal_table.item(r, 2).text(), ca_tab.renewal_table.item(r, 3).text())
-                for r in range(ca_tab.renewal_table.rowCount())]
+    ca_tab.pages.admin.requester_edit.setText("alice")
+    ca_tab.approvals.acknowledge_button.click()
+    assert cell(ca_tab.approvals.queue_model, 0, 3) == "acknowledged"
+    renewals = ca_tab.ledger_tabs.renewal_model
+    calendar = [(cell(renewals, r, 2), cell(renewals, r, 3)) for r in range(renewals.rowCount())]
     assert calendar == [("notice", "90"), ("notice", "30"), ("notice", "7")]
 
 
 def test_reject_with_reason_ends_the_request(qtbot, ca_tab):
     raise_request(qtbot, ca_tab)
     ca_tab.select_request(1)
-    ca_tab.approver_edit.setText("bob")
-    assert not ca_tab.reject_button.isEnabled()
-    ca_tab.reason_edit.setText("Not in the CMDB")
-    ca_tab.reject_button.click()
-    assert ca_tab.queue.item(0, 3).text() == "rejected"
-    assert "Not in the CMDB" in ca_tab.queue.item(0, 4).text()
-    assert not ca_tab.approve_button.isEnabled()
+    ca_tab.approvals.approver_edit.setText("bob")
+    assert not ca_tab.approvals.reject_button.isEnabled()
+    ca_tab.approvals.reason_edit.setText("Not in the CMDB")
+    ca_tab.approvals.reject_button.click()
+    assert cell(ca_tab.approvals.queue_model, 0, 3) == "rejected"
+    assert "Not in the CMDB" in cell(ca_tab.approvals.queue_model, 0, 4)
+    assert not ca_tab.approvals.approve_button.isEnabled()
 
 
 def test_revoke_publishes_a_crl(qtbot, ca_tab, tmp_path: Path):
     ca_tab.select_type("internal-tls")
     generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
-    ca_tab.issued_table.selectRow(0)
-    ca_tab.revoke_button.click()
-    assert ca_tab.issued_table.item(0, 5).text() != ""
+    ca_tab.ledger_tabs.issued_table.selectRow(0)
+    ca_tab.ledger_tabs.revoke_button.click()
+    assert cell(ca_tab.ledger_tabs.issued_model, 0, 5) != ""
     assert (tmp_path / "ca" / "crl.pem").is_file()
     ca_tab.verify()
     assert ca_tab.message.text().startswith("Ledger intact")
@@ -212,3 +228,72 @@ def test_revoke_publishes_a_crl(qtbot, ca_tab, tmp_path: Path):
 
 def test_issue_tab_is_in_the_main_window(window):
     assert isinstance(window.tab_widgets["issue"], IssueTab)
+
+
+def test_check_passing_csr_hides_the_violations_table(qtbot, ca_tab):
+    ca_tab.select_type("internal-tls")
+    generate(qtbot, ca_tab, ca_tab.check_csr, "API.internal.example")
+    assert ca_tab.csr.violations_model.rowCount() == 1
+    assert ca_tab.csr.violations.isVisibleTo(ca_tab)
+    generate(qtbot, ca_tab, ca_tab.check_csr, "api.internal.example")
+    assert ca_tab.csr.violations_model.rowCount() == 0
+    assert not ca_tab.csr.violations.isVisibleTo(ca_tab)
+    assert ca_tab.csr.check_result.text() == "No violation: the profile allows this CSR"
+    assert ca_tab.message.text() == "The CSR passes the profile"
+
+
+def test_ca_table_models_pass_the_model_tester(qtbot, qtmodeltester, ca_tab):
+    ca_tab.select_type("internal-tls")
+    generate(qtbot, ca_tab, ca_tab.check_csr, "API.internal.example, x.example.org")
+    generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
+    raise_request(qtbot, ca_tab)
+    lists = ca_tab.ledger_tabs
+    models = (lists.issued_model, lists.renewal_model, lists.audit_model,
+              ca_tab.approvals.queue_model, ca_tab.csr.violations_model)
+    for model in models:
+        assert model.rowCount() > 0
+        qtmodeltester.check(model)
+        qtmodeltester.check(model, force_py=True)
+    assert [model.headerData(0, Qt.Orientation.Horizontal) for model in models] == [
+        "Serial", "Due", "#", "#", "Concerns"]
+    assert cell(lists.audit_model, 0, 3) == "request"  # newest first
+    assert cell(ca_tab.approvals.queue_model, 0, 2) == "alice"
+
+
+def test_empty_table_models_pass_the_model_tester(qtmodeltester, tab):
+    for model in (tab.ledger_tabs.issued_model, tab.approvals.queue_model,
+                  tab.csr.violations_model):
+        assert model.rowCount() == 0
+        qtmodeltester.check(model)
+
+
+def test_last_ca_folder_reopens_locked(qtbot, ca_tab, store, tmp_path: Path):
+    assert keys.ca_folder(keys.open_settings()) == str(tmp_path / "ca")
+    again = IssueTab(store)
+    qtbot.addWidget(again)
+    assert again.service is not None
+    assert again.folder_bar.folder_edit.text() == str(tmp_path / "ca")
+    assert not again.service.authority.unlocked
+    assert again.folder_bar.status.text().endswith("· locked")
+    assert again.message.text().startswith("Reopened the CA in")
+    assert again.ledger_tabs.audit_model.rowCount() == 1
+    again._ask_passphrase = lambda title, confirm=False: PASSPHRASE
+    assert again.unlock()
+    assert again.folder_bar.status.text().endswith("· unlocked")
+
+
+def test_last_ca_folder_gone_leaves_no_ca_open(qtbot, store, tmp_path: Path):
+    settings = keys.open_settings()
+    keys.remember_ca_folder(settings, tmp_path / "gone")
+    settings.sync()
+    widget = IssueTab(store)
+    qtbot.addWidget(widget)
+    assert widget.service is None
+    assert "No CA open" in widget.folder_bar.status.text()
+    assert "holds no CA any more" in widget.message.text()
+
+
+def test_no_remembered_folder_opens_nothing(tab):
+    assert keys.ca_folder(tab.session.settings) == ""
+    assert tab.service is None
+    assert tab.message.text() == ""

@@ -1,0 +1,159 @@
+"""RecordsTableModel: read-only tables over frozen CA records, one column spec per column."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+Index = QModelIndex | QPersistentModelIndex
+Role = Qt.ItemDataRole
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _day(value: str | None) -> str:
+    """An ISO timestamp shown as its date (the tooltip keeps the full time)."""
+    return value[:10] if value else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordColumn:
+    """One column: header, how to read a record, how to show it, and its optional tooltip."""
+
+    header: str
+    getter: Callable[[Any], Any]
+    formatter: Callable[[Any], str] = _text
+    tooltip: Callable[[Any], str | None] | None = None
+    numeric: bool = False  # right-aligned
+    stretch: bool = False  # takes the width the other columns leave
+
+
+class RecordsTableModel(QAbstractTableModel):
+    """Rows are a tuple of frozen records, replaced as a whole by `set_records`."""
+
+    def __init__(self, columns: tuple[RecordColumn, ...], parent=None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self._records: tuple[Any, ...] = ()
+
+    def set_records(self, records: Iterable[Any]) -> None:
+        self.beginResetModel()
+        self._records = tuple(records)
+        self.endResetModel()
+
+    def records(self) -> tuple[Any, ...]:
+        return self._records
+
+    def record(self, row: int) -> Any:
+        return self._records[row]
+
+    def row_of(self, predicate: Callable[[Any], bool]) -> int:
+        """The first row whose record satisfies `predicate`, or -1."""
+        return next((r for r, rec in enumerate(self._records) if predicate(rec)), -1)
+
+    def text(self, row: int, column: int) -> str:
+        """What the cell shows."""
+        spec = self.columns[column]
+        return spec.formatter(spec.getter(self._records[row]))
+
+    # --- Qt overrides --------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        if not index.isValid() or not self.hasIndex(index.row(), index.column()):
+            return None
+        spec = self.columns[index.column()]
+        if role == Role.DisplayRole:
+            return self.text(index.row(), index.column())
+        if role == Role.ToolTipRole and spec.tooltip is not None:
+            return spec.tooltip(self._records[index.row()]) or None
+        if role == Role.TextAlignmentRole and spec.numeric:
+            return RIGHT
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Role.DisplayRole):
+        if role != Role.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header if 0 <= section < len(self.columns) else None
+        return str(section + 1) if 0 <= section < len(self._records) else None
+
+
+def records_view(model: RecordsTableModel) -> QTableView:
+    """A read-only, single-row-selection table view sized by its column specs."""
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setStretchLastSection(not any(c.stretch for c in model.columns))
+    for section, column in enumerate(model.columns):
+        header.setSectionResizeMode(section, QHeaderView.ResizeMode.Stretch if column.stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    return view
+
+
+# --- the CA's records (app.ca.records) -----------------------------------------------------
+
+ISSUED_COLUMNS = (
+    RecordColumn("Serial", attrgetter("serial"),
+                 tooltip=lambda c: f"{c.subject}\nSHA-256 fingerprint {c.fingerprint}"),
+    RecordColumn("Type", attrgetter("type_id")),
+    RecordColumn("Workflow", attrgetter("workflow")),
+    RecordColumn("Names", lambda c: ", ".join(c.names), tooltip=lambda c: "\n".join(c.names),
+                 stretch=True),
+    RecordColumn("Not after", attrgetter("not_after"), _day, tooltip=attrgetter("not_after")),
+    RecordColumn("Revoked", attrgetter("revoked_at"), _day,
+                 tooltip=lambda c: c.revoked_at and f"{c.revoked_at} ({c.revocation_reason})"),
+)
+
+QUEUE_COLUMNS = (
+    RecordColumn("#", attrgetter("id"), numeric=True),
+    RecordColumn("Type", attrgetter("type_name")),
+    RecordColumn("Requester", attrgetter("requester")),
+    RecordColumn("State", lambda r: r.state.value),
+    RecordColumn("Waiting for", lambda r: r.waiting_for() or r.closed_reason,
+                 tooltip=lambda r: r.justification, stretch=True),
+)
+
+RENEWAL_COLUMNS = (
+    RecordColumn("Due", attrgetter("due_at"), _day, tooltip=attrgetter("due_at")),
+    RecordColumn("Status", attrgetter("status")),
+    RecordColumn("Kind", attrgetter("kind")),
+    RecordColumn("Days before expiry", attrgetter("days_before"), numeric=True),
+    RecordColumn("Expires", attrgetter("not_after"), _day, tooltip=attrgetter("not_after")),
+    RecordColumn("Subject", attrgetter("subject"), tooltip=attrgetter("serial"), stretch=True),
+)
+
+AUDIT_COLUMNS = (
+    RecordColumn("#", attrgetter("seq"), numeric=True),
+    RecordColumn("At", attrgetter("at")),
+    RecordColumn("Actor", attrgetter("actor")),
+    RecordColumn("Action", attrgetter("action")),
+    RecordColumn("Subject", attrgetter("subject"),
+                 tooltip=lambda e: json.dumps(e.detail, indent=1, sort_keys=True), stretch=True),
+)
+
+VIOLATION_COLUMNS = (
+    RecordColumn("Concerns", attrgetter("subject")),
+    RecordColumn("Violation", attrgetter("message"), tooltip=lambda v: v.code.value,
+                 stretch=True),
+)

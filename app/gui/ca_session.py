@@ -1,0 +1,345 @@
+"""CaSession: the Issue tab's open CA folder and the operations it runs there, told by signal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from app.gui import settings as keys
+from app.gui.ca_worker import CaWorker
+from app.gui.issue_forms import CsrSource
+from models.project import Project
+
+# plan(key) -> app.ca.delivery.DeliveryPlan, or None when the user gave up (no password)
+PlanFor = Callable[[Any], Any]
+
+
+class CaSession(QObject):
+    """The CA service of one folder and every operation the Issue tab runs on it.
+
+    Inputs arrive as values (the tab reads its forms); outcomes leave as signals, so the
+    session touches no widget. Checks, issuance, the approval workflow and the ledger live in
+    `app.ca` (imported on first use); key generation and CA creation run on a `CaWorker`.
+    Folders and passphrases come from `ask_folder(title)` and
+    `ask_passphrase(title, confirm=False)`, which the tab points at its dialogs.
+
+    Signals:
+        message(text): an outcome, one line.
+        failed(text): a refusal or an error, one line.
+        violations_found(violations): a CSR check or a refusal listed these (maybe none).
+        ca_changed(): a CA folder was opened, created or unlocked.
+        records_changed(): the ledger changed; its tables should be read again.
+        request_raised(request_id): an admin-mediated request entered the queue.
+        busy_changed(busy): background work started (True) or ended (False).
+        task_finished(message): background work ended, with its outcome line.
+    """
+
+    message = Signal(str)
+    failed = Signal(str)
+    violations_found = Signal(object)
+    ca_changed = Signal()
+    records_changed = Signal()
+    request_raised = Signal(int)
+    busy_changed = Signal(bool)
+    task_finished = Signal(str)
+
+    def __init__(self, settings: QSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service: Any = None  # app.ca.service.CaService
+        self.settings = settings
+        self.worker = CaWorker(self)
+        self.keys: dict[int, Any] = {}  # request id -> key generated here, for delivery
+        self.ask_folder: Callable[[str], str] = lambda _title: ""
+        self.ask_passphrase: Callable[..., str] = lambda _title, confirm=False: ""
+        self._last = ""
+
+    # --- outcomes and background work ------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self._last = text
+        self.message.emit(text)
+
+    def _fail(self, text: str) -> None:
+        self._last = text
+        self.failed.emit(text)
+
+    def _run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], busy: str) -> None:
+        """Run slow crypto on the pool; `on_done(result)` runs on the UI thread."""
+        self._say(busy)
+        self.busy_changed.emit(True)
+
+        def finish(result: Any = None, error: str | None = None) -> None:
+            self.busy_changed.emit(False)
+            if error is not None:
+                self._fail(error)
+            else:
+                on_done(result)
+            self.task_finished.emit(error or self._last)
+
+        self.worker.start(fn, lambda result: finish(result), lambda error: finish(error=error))
+
+    def _guard(self, fn: Callable[[], Any]) -> Any:
+        """Call `fn`; a CA error becomes the failure line (and None) instead of raising."""
+        from app.ca.errors import CaError
+
+        try:
+            return fn()
+        except CaError as exc:
+            self._fail(str(exc))
+            return None
+
+    def _succeeds(self, fn: Callable[[], object]) -> bool:
+        """Call `fn` for its effect; False (and the failure told) on a CA error."""
+        return self._guard(lambda: fn() or True) is not None
+
+    def _report(self, exc: Exception) -> None:
+        """Tell a CA error (refusals are already in the audit log); re-raise anything else."""
+        from app.ca.errors import CaError, PolicyRefused
+
+        if not isinstance(exc, CaError):
+            raise exc
+        if isinstance(exc, PolicyRefused):  # the form lists them; the line counts them
+            self.violations_found.emit(exc.violations)
+            self._fail(f"{len(exc.violations)} policy violation(s)")
+        else:
+            self._fail(str(exc))
+        self.records_changed.emit()
+
+    # --- the CA folder ---------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        """Open an existing CA folder; offer to create one if it holds none."""
+        from app.ca.authority import ROOT_CERT
+        from app.ca.service import CaService
+
+        folder = self.ask_folder("Open a CA folder")
+        if not folder:
+            return
+        if not (Path(folder) / ROOT_CERT).exists():
+            self.new_ca(folder)
+            return
+        service = self._guard(lambda: CaService.open(folder))
+        if service is not None:
+            self._set_service(service)
+            self._say(f"Opened the CA in {service.folder} (locked)")
+
+    def new_ca(self, folder: str | None = None) -> None:
+        """Create a two-tier CA (P-384 root, P-256 issuing) in a new or empty folder."""
+        from app.ca.service import CaService
+
+        folder = folder or self.ask_folder("Folder for a new CA (new or empty)")
+        if not folder:
+            return
+        passphrase = self.ask_passphrase("New CA passphrase", confirm=True)
+        if not passphrase:
+            return
+        self._run(lambda: CaService.init(Path(folder), passphrase.encode("utf-8")),
+                  self._on_worker_ca_created, "Creating the CA…")
+
+    def _on_worker_ca_created(self, service: Any) -> None:
+        self._set_service(service)
+        self._say(f"Created a two-tier CA in {service.folder} (unlocked)")
+
+    def reopen_last(self) -> None:
+        """Reopen the last session's CA folder, locked: unlocking still asks the passphrase."""
+        from app.ca.authority import ROOT_CERT
+        from app.ca.service import CaService
+
+        folder = keys.ca_folder(self.settings)
+        if not folder:
+            return
+        if not (Path(folder) / ROOT_CERT).is_file():
+            self._say(f"The last CA folder, {folder}, holds no CA any more")
+            return
+        service = self._guard(lambda: CaService.open(folder))
+        if service is not None:
+            self._set_service(service)
+            self._say(f"Reopened the CA in {service.folder} (locked: the passphrase is asked "
+                      "when the CA signs)")
+
+    def unlock(self) -> bool:
+        """Ask for the passphrase and decrypt the issuing key; True when unlocked."""
+        if self.service is None:
+            self._fail("Open or create a CA folder first")
+            return False
+        if self.service.authority.unlocked:
+            return True
+        passphrase = self.ask_passphrase("CA passphrase")
+        if not passphrase:
+            return False
+        if self._succeeds(lambda: self.service.unlock(passphrase.encode("utf-8"))):
+            self.ca_changed.emit()
+            self._say("CA unlocked")
+            return True
+        return False
+
+    def verify(self) -> None:
+        if self.service is None:
+            return
+        report = self.service.verify()
+        if report.ok:
+            self._say(f"Ledger intact: {report.entries} audit entries, head {report.head}")
+        else:
+            self._fail("Ledger verification failed: " + "; ".join(report.problems))
+
+    def _set_service(self, service: Any) -> None:
+        if self.service is not None:
+            self.service.close()
+        self.service = service
+        keys.remember_ca_folder(self.settings, service.folder)
+        self.settings.sync()
+        self.ca_changed.emit()
+        self.records_changed.emit()
+
+    # --- CSR -------------------------------------------------------------------------------
+
+    def with_csr(self, source: CsrSource, then: Callable[[Any, Any], None]) -> None:
+        """Get the CSR (and a key when generated here), then call `then(csr, key)`."""
+        from app.ca.csr import build_csr, generate_key, load_csr
+
+        if source.pem_path is not None:
+            path = source.pem_path
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                self._fail(f"{path or 'CSR file'}: cannot read ({exc.strerror or exc})")
+                return
+            csr = self._guard(lambda: load_csr(data))
+            if csr is not None:
+                then(csr, None)
+            return
+        if not source.names and not source.common_name:
+            self._fail("Give DNS names (or a common name) for the CSR")
+            return
+
+        def make() -> tuple[Any, Any]:
+            key = generate_key(*source.key)
+            return build_csr(key, list(source.names), source.common_name), key
+
+        self._run(make, lambda pair: then(*pair), "Generating the key…")
+
+    def check(self, project: Project, type_id: str, source: CsrSource, *,
+              validity_days: int) -> None:
+        """List every violation of the type's profile (nothing is issued or logged)."""
+        if self.service is None:
+            return
+
+        def show(csr: Any, _key: Any) -> None:
+            preview = self._guard(lambda: self.service.preview(
+                project, type_id, csr, validity_days=validity_days))
+            if preview is None:
+                return
+            self.violations_found.emit(preview.violations)
+            if preview.violations:
+                self._fail(f"{len(preview.violations)} policy violation(s)")
+            else:
+                self._say("The CSR passes the profile")
+
+        self.with_csr(source, show)
+
+    # --- combined path ---------------------------------------------------------------------
+
+    def issue(self, project: Project, type_id: str, source: CsrSource, *, plan_for: PlanFor,
+              requester: str, validity_days: int, evidence: str) -> None:
+        """Combined path: check, issue at once, deliver; every violation listed on refusal."""
+        if self.service is None or not self.unlock():
+            return
+
+        def go(csr: Any, key: Any) -> None:
+            plan = plan_for(key)
+            if plan is None or not self._succeeds(lambda: plan.validate(csr.public_key())):
+                return
+            try:
+                issued = self.service.issue(project, type_id, csr, requester=requester,
+                                            validity_days=validity_days,
+                                            identity_evidence=evidence)
+            except Exception as exc:
+                self._report(exc)
+                return
+            self._delivered(issued, plan)
+
+        self.with_csr(source, go)
+
+    def _delivered(self, issued: Any, plan: Any) -> None:
+        written = self._guard(lambda: plan.deliver(issued.certificate, issued.chain))
+        self.records_changed.emit()
+        where = f"; wrote {', '.join(p.name for p in written)}" if written else ""
+        self._say(f"Issued {issued.record.serial} for "
+                  f"{', '.join(issued.record.names) or issued.record.subject}{where}")
+
+    def revoke(self, serial: str) -> None:
+        """Revoke a certificate and publish a CRL."""
+        if self.service is None or not self.unlock():
+            return
+        try:
+            self.service.revoke(serial, reason="unspecified", actor="certroute-gui")
+            crl = self.service.crl(actor="certroute-gui")
+        except Exception as exc:
+            self._report(exc)
+            return
+        self.records_changed.emit()
+        self._say(f"Revoked {serial}; CRL with {len(list(crl))} entr(y/ies) published")
+
+    # --- admin-mediated path ---------------------------------------------------------------
+
+    def raise_request(self, project: Project, type_id: str, source: CsrSource, *,
+                      requester: str, justification: str, validity_days: int) -> None:
+        if self.service is None:
+            return
+
+        def go(csr: Any, key: Any) -> None:
+            try:
+                request = self.service.admin.request(
+                    project, type_id, csr, requester=requester, justification=justification,
+                    validity_days=validity_days)
+            except Exception as exc:
+                self._report(exc)
+                return
+            if key is not None:
+                self.keys[request.id] = key  # kept in memory for PKCS#12 / Secret delivery
+            self.records_changed.emit()
+            self.request_raised.emit(request.id)
+            self._say(f"Request {request.id} raised: waiting for {request.waiting_for()}")
+
+        self.with_csr(source, go)
+
+    def _review(self, action: Callable[[], Any], done: str) -> None:
+        try:
+            result = action()
+        except Exception as exc:
+            self._report(exc)
+            return
+        self.records_changed.emit()
+        self._say(done.format(result=result))
+
+    def approve(self, request_id: int, *, approver: str, role: str,
+                confirmed: list[str]) -> None:
+        self._review(lambda: self.service.admin.approve(
+            request_id, approver=approver, role=role, confirmed=confirmed).state.value,
+            f"Request {request_id}: approval recorded ({{result}})")
+
+    def reject(self, request_id: int, *, approver: str, role: str, reason: str) -> None:
+        self._review(lambda: self.service.admin.reject(
+            request_id, approver=approver, role=role, reason=reason).state.value,
+            f"Request {request_id} {{result}}")
+
+    def acknowledge(self, request_id: int, *, requester: str) -> None:
+        self._review(lambda: self.service.admin.acknowledge(
+            request_id, requester=requester).state.value,
+            f"Request {request_id} {{result}}: renewal tracking open")
+
+    def fulfil(self, request_id: int, *, operator: str, plan_for: PlanFor) -> None:
+        if not self.unlock():
+            return
+        plan = plan_for(self.keys.get(request_id))
+        if plan is None or not self._succeeds(lambda: plan.validate(None)):
+            return
+        try:
+            issued = self.service.admin.fulfil(request_id, operator=operator)
+        except Exception as exc:
+            self._report(exc)
+            return
+        self._delivered(issued, plan)

@@ -1,0 +1,78 @@
+"""ProfilePanel: the type chosen for test issuance, its routing decision and issuance profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from app.gui.palette import WORKFLOW_TONE
+from app.gui.widgets import heading, set_badge, wrapped_label
+from models.certificate import CertificateType
+from models.issuance_policy import IssuanceProfile
+from models.routing import Decision
+
+
+def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
+    """The profile and the type's approval routing in plain lines (SPEC.md §3)."""
+    keys = ", ".join(f"{k.kind.value.upper()} ≥ {k.min_size}" for k in profile.key_types)
+    lines = [
+        "SAN patterns: " + (", ".join(profile.san_patterns) or "no DNS names"),
+        "Wildcards: " + ("allowed" if profile.allow_wildcards else "not allowed"),
+        f"Keys: {keys}",
+        f"Validity: at most {profile.max_validity_days} days ({ctype.validity.value} class)",
+        "Extended key usage: " + (", ".join(e.value for e in profile.ekus) or "none"),
+    ]
+    if not profile.issuable:
+        lines.append("Not issuable by the local test CA (it would create a new issuer).")
+    admin = ctype.admin
+    lines.append(f"Approval: {admin.approvals_required} of "
+                 f"{', '.join(admin.approver_roles)}; criteria: "
+                 + ("; ".join(admin.approval_criteria) or "none (rubber stamp)"))
+    lines.append("Renewal notices: " + ", ".join(f"{d} d" for d in admin.notice_days))
+    return "\n".join(lines)
+
+
+class ProfilePanel(QGroupBox):
+    """Type chooser, workflow badge, decision and profile; it shows what it is given."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Certificate type", parent)
+        layout = QVBoxLayout(self)
+        self.type_combo = QComboBox()
+        self.badge = QLabel()
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.decision_label = wrapped_label()
+        self.profile_text = wrapped_label(muted=True)
+        layout.addWidget(self.type_combo)
+        layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.decision_label)
+        layout.addWidget(heading("Issuance profile", level=2))
+        layout.addWidget(self.profile_text)
+        layout.addStretch(1)
+
+    def set_types(self, types: Any) -> None:
+        """Offer `types` (name shown, id as data), keeping the current choice if it remains."""
+        current = self.type_combo.currentData()
+        self.type_combo.blockSignals(True)
+        self.type_combo.clear()
+        for ctype in types:
+            self.type_combo.addItem(ctype.name, ctype.id)
+        self.type_combo.setCurrentIndex(max(self.type_combo.findData(current), 0))
+        self.type_combo.blockSignals(False)
+
+    def type_ids(self) -> list[str]:
+        return [self.type_combo.itemData(i) for i in range(self.type_combo.count())]
+
+    def show_type(self, ctype: CertificateType, decision: Decision,
+                  profile: IssuanceProfile) -> None:
+        set_badge(self.badge, decision.workflow.value.upper(), WORKFLOW_TONE[decision.workflow])
+        self.badge.show()
+        self.decision_label.setText(f"{decision.label}: {decision.rationale}")
+        self.profile_text.setText(describe_profile(ctype, profile))
+
+    def show_no_type(self) -> None:
+        self.badge.hide()
+        self.decision_label.setText("No certificate types in the project.")
+        self.profile_text.clear()
