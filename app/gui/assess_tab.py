@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,7 +32,7 @@ from models.evaluation import Evaluation
 SCALE_TEXT = "0 absent · 1 Initial · 2 Basic · 3 Advanced · 4 Managed · 5 Optimized"
 ANCHOR_SCORES = (1, 3, 5)
 SERIES_TEXT = {"current": "current", "target": "target"}
-REASON_LINES = 10
+REASON_LINES = 8
 
 
 def _anchor_colour(anchor: int, score: int) -> QColor:
@@ -49,6 +49,37 @@ def _set_text_colour(label: QLabel, colour: QColor) -> None:
     label.setStyleSheet(f"color: {colour.name()};")
 
 
+class FittingScrollArea(QScrollArea):
+    """Scrolls vertically only, and is never narrower than its content needs.
+
+    A plain QScrollArea with the horizontal bar off clips its content when a larger font
+    (presentation mode) widens it; this one asks its layout for the room instead.
+    """
+
+    def __init__(self, content: QWidget, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setStyleSheet(f"QScrollArea#{name} {{ background: white; border: 1px solid "
+                           "#dde2e7; border-radius: 6px; }")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        needed = (self.widget().minimumSizeHint().width() + 2 * self.frameWidth()
+                  + self.verticalScrollBar().sizeHint().width())
+        return QSize(max(hint.width(), needed), hint.height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.updateGeometry()
+        super().changeEvent(event)
+
+
 class DimensionRow:
     """One dimension's widgets: title, current slider and value, target spin box, anchors."""
 
@@ -56,6 +87,7 @@ class DimensionRow:
         dim = DIMENSIONS[index]
         self.title = QLabel(f"{index + 1}  {dim.title}")
         self.title.setProperty("role", "h2")
+        self.title.setWordWrap(True)
         self.title.setToolTip(dim.definition)
         self.definition = wrapped_label(dim.definition, muted=True, selectable=False)
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -63,7 +95,7 @@ class DimensionRow:
         self.slider.setPageStep(1)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.setTickInterval(1)
-        self.slider.setMinimumWidth(150)
+        self.slider.setMinimumWidth(120)
         self.slider.setToolTip(f"{dim.title}: current score, 0–5 ({SCALE_TEXT})")
         self.slider.setAccessibleName(f"{dim.title} current score")
         self.value = QLabel("0")
@@ -129,13 +161,14 @@ class AssessTab(QWidget):
 
     # --- layout --------------------------------------------------------------------------
 
-    def _build_sliders(self) -> QScrollArea:
+    def _build_sliders(self) -> FittingScrollArea:
         inner = QWidget()
         grid = QGridLayout(inner)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(2)
         grid.addWidget(heading("PKI Health Radar", level=1), 0, 0, 1, 2)
+        grid.addLayout(self._build_exports(), 0, 2)
         scale = wrapped_label(f"Score each dimension 0–5: {SCALE_TEXT}", muted=True,
                               selectable=False)
         grid.addWidget(scale, 1, 0, 1, 3)
@@ -166,6 +199,7 @@ class AssessTab(QWidget):
             anchors.setSpacing(1)
             for label in row.anchors.values():
                 anchors.addWidget(label)
+            anchors.addStretch(1)
             grid.addLayout(anchors, line + 1, 2)
             line += 2
         grid.setColumnStretch(0, 4)
@@ -174,14 +208,7 @@ class AssessTab(QWidget):
         grid.setRowStretch(line, 1)
         inner.setObjectName("dimensions")
         inner.setStyleSheet("QWidget#dimensions { background: white; }")
-        scroll = QScrollArea()
-        scroll.setObjectName("dimensionsScroll")
-        scroll.setStyleSheet("QScrollArea#dimensionsScroll { background: white; border: 1px "
-                             "solid #dde2e7; border-radius: 6px; }")
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(inner)
-        return scroll
+        return FittingScrollArea(inner, "dimensionsScroll")
 
     def _build_result(self) -> QVBoxLayout:
         self.overall = QLabel()
@@ -192,9 +219,6 @@ class AssessTab(QWidget):
         self.level = QLabel()
         self.level.setProperty("role", "figure")
         self.level.setStyleSheet(f"color: {ACCENT.name()};")
-        basis = ", ".join(str(i + 1) for i in LEVEL_BASIS)
-        self.basis = wrapped_label(f"Rule: the mean of dimensions {basis}, capped by gates on "
-                                   "single dimensions (ASSESSMENT.md).", muted=True)
         self.held_by = wrapped_label()
         self.to_next = wrapped_label()
         self.target_level = wrapped_label()
@@ -216,12 +240,16 @@ class AssessTab(QWidget):
         top.setVerticalSpacing(0)
         caption = QLabel("Issuance-workflow maturity")
         caption.setProperty("role", "h2")
+        basis = ", ".join(str(i + 1) for i in LEVEL_BASIS)
+        rule = (f"Level rule (ASSESSMENT.md): the mean of dimensions {basis}, capped by gates "
+                "on single dimensions.")
+        for label in (caption, self.level):
+            label.setToolTip(rule)
         top.addWidget(caption, 0, 0)
         top.addWidget(self.level, 1, 0)
         top.addWidget(self.overall_target, 0, 1, Qt.AlignmentFlag.AlignRight)
         top.addWidget(self.overall, 1, 1, Qt.AlignmentFlag.AlignRight)
         inner.addLayout(top)
-        inner.addWidget(self.basis)
         # Reasons get a fixed room, so the radar above does not jump while a slider moves.
         self.reasons = QWidget()
         reasons = QVBoxLayout(self.reasons)
@@ -240,24 +268,31 @@ class AssessTab(QWidget):
             label.setSizePolicy(policy)
         self._fit_reasons()
 
-        self.export_png_button = QPushButton("Export radar as PNG…")
-        self.export_svg_button = QPushButton("Export radar as SVG…")
-        self.export_png_button.clicked.connect(lambda: self._ask_export("png"))
-        self.export_svg_button.clicked.connect(lambda: self._ask_export("svg"))
-        exports = QHBoxLayout()
-        exports.addStretch(1)
-        exports.addWidget(self.export_png_button)
-        exports.addWidget(self.export_svg_button)
-
         column = QVBoxLayout()
         column.setSpacing(10)
         column.addWidget(self.chart, 1)
-        column.addLayout(exports)
         column.addWidget(card)
         return column
 
+    def _build_exports(self) -> QHBoxLayout:
+        self.export_png_button = QPushButton("PNG…")
+        self.export_svg_button = QPushButton("SVG…")
+        self.export_png_button.setToolTip("Export the radar as a PNG image")
+        self.export_svg_button.setToolTip("Export the radar as an SVG drawing")
+        self.export_png_button.clicked.connect(lambda: self._ask_export("png"))
+        self.export_svg_button.clicked.connect(lambda: self._ask_export("svg"))
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addStretch(1)
+        caption = QLabel("Export radar")
+        caption.setProperty("role", "muted")
+        row.addWidget(caption)
+        row.addWidget(self.export_png_button)
+        row.addWidget(self.export_svg_button)
+        return row
+
     def _fit_reasons(self) -> None:
-        # Two headings and up to six bullets, two of which may wrap.
+        # Two headings and up to six bullets; a longer wrap grows the card, rarely.
         self.reasons.setMinimumHeight(self.fontMetrics().lineSpacing() * REASON_LINES + 6)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -316,9 +351,9 @@ class AssessTab(QWidget):
             self.to_next: _bullets(f"To reach level {nxt} · {LEVEL_NAMES[nxt]}", level.to_next),
             self.target_level: f"Target: level {target.level} · {target.name}",
             self.design: "" if design is None else (
-                f"The routing design itself evidences level {design} · {LEVEL_NAMES[design]}: "
-                "every certificate type is classified and routed by an explicit rule, the "
-                f"article's level-3 description. The self-assessment says level {level.level}."),
+                f"The routing design evidences level {design} · {LEVEL_NAMES[design]}: every "
+                "type is classified and routed by an explicit rule, the article's level-3 "
+                f"description. Self-assessed: level {level.level}."),
         }
         for label, text in texts.items():
             if label.text() != text:

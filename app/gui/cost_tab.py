@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.gui import commands
+from app.gui.assess_tab import FittingScrollArea
 from app.gui.cost_charts import CostBarChart, PaybackChart
 from app.gui.palette import ACCENT, SAVING_TONE, WARNING_TONE
 from app.gui.store import ProjectStore
@@ -47,6 +48,7 @@ INPUT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Migration", ("migration_share", "migration_cost", "combined_run_cost")),
 )
 SHARE_UNIT = "share"
+SHARE_HINT = " — a share between 0 and 1 (type 0.25 or 25%)"
 PRESET_HINT = {
     Scale.SMALL: "600 tickets a year, £400k migration",
     Scale.MID: "the article's table: 3,000 tickets a year, £1.70M migration",
@@ -150,7 +152,7 @@ class CostTab(QWidget):
 
     # --- layout --------------------------------------------------------------------------
 
-    def _build_inputs(self) -> QScrollArea:
+    def _build_inputs(self) -> FittingScrollArea:
         inner = QWidget()
         inner.setObjectName("costInputs")
         inner.setStyleSheet("QWidget#costInputs { background: white; }")
@@ -174,15 +176,8 @@ class CostTab(QWidget):
             if title == "Migration":
                 column.addWidget(self._build_source())
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("costInputsScroll")
-        scroll.setStyleSheet("QScrollArea#costInputsScroll { background: white; border: 1px "
-                             "solid #dde2e7; border-radius: 6px; }")
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(inner)
+        scroll = FittingScrollArea(inner, "costInputsScroll")
         scroll.setMinimumWidth(420)
-        scroll.setMaximumWidth(470)
         return scroll
 
     def _build_presets(self) -> QVBoxLayout:
@@ -215,10 +210,7 @@ class CostTab(QWidget):
         editor.setAlignment(Qt.AlignmentFlag.AlignRight)
         editor.setFixedWidth(104)
         editor.setAccessibleName(explanation(key))
-        tip = explanation(key)
-        if input_unit(key) == SHARE_UNIT:
-            tip += " — a share between 0 and 1 (type 0.25 or 25%)"
-        editor.setToolTip(tip)
+        editor.setToolTip(explanation(key) + (SHARE_HINT if input_unit(key) == SHARE_UNIT else ""))
         editor.editingFinished.connect(lambda k=key: self._on_editor_editing_finished(k))
         unit = QLabel(input_unit(key))
         unit.setProperty("role", "muted")
@@ -319,7 +311,7 @@ class CostTab(QWidget):
         box = QWidget()
         box.setLayout(column)
         box.setMinimumWidth(400)
-        box.setMaximumWidth(440)
+        box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         return box
 
     @staticmethod
@@ -440,6 +432,12 @@ class CostTab(QWidget):
         wanted = settings.migration_share_source
         for source, button in self.source_buttons.items():
             button.setChecked(source is wanted)
+        # The input share is not used while the routing design supplies it.
+        from_design = self._store.evaluation.migration.source is MigrationShareSource.DESIGN
+        share = self.editors["migration_share"]
+        share.setEnabled(not from_design)
+        share.setToolTip("Not used: the share comes from the routing design." if from_design
+                         else explanation("migration_share") + SHARE_HINT)
 
     def _refresh(self) -> None:
         self._show_inputs()

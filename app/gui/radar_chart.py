@@ -10,18 +10,17 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QWidget
 
 from app.gui.palette import ACCENT, CHART_GRID, CHART_TEXT, MUTED_TEXT, TARGET
 from models.assessment import DIMENSIONS
 
 MAX_SCORE = 5
 LABEL_RADIUS = 1.13  # axis labels sit just outside the outer ring (ring 5 = radius 1)
-VIEW_HALF_WIDTH = 1.78
-VIEW_HALF_HEIGHT = 1.42
+LABEL_MARGIN_PX = 6
 RING_LABEL_ANGLE = math.pi / 2 + math.pi / 8
 
 
@@ -57,9 +56,7 @@ class RadarChart(pg.PlotWidget):
         item.setMenuEnabled(False)
         item.setMouseEnabled(x=False, y=False)
         self.setAspectLocked(True)
-        self.setRange(xRange=(-VIEW_HALF_WIDTH, VIEW_HALF_WIDTH),
-                      yRange=(-VIEW_HALF_HEIGHT, VIEW_HALF_HEIGHT), padding=0)
-        self.setMinimumSize(QSize(420, 360))
+        self.setMinimumSize(QSize(360, 320))
         self._build_grid()
         self._build_labels()
         # Plain curves and scatter items, not PlotDataItem: its setData repaints the whole
@@ -76,15 +73,20 @@ class RadarChart(pg.PlotWidget):
                                     self.current_dots)):
             series.setZValue(z + 1)  # current over target
             self.addItem(series)
-        legend = item.addLegend(offset=(8, -8), labelTextColor=CHART_TEXT,
-                                brush=pg.mkBrush(255, 255, 255, 220))
+        # The legend sits in its own row under the radar, so no axis label can hide under it.
+        legend = pg.LegendItem(labelTextColor=CHART_TEXT, horSpacing=20)
         legend.setLabelTextSize("10pt")
         legend.setColumnCount(2)
+        legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        item.layout.addItem(legend, 4, 1)
+        item.layout.setAlignment(legend, Qt.AlignmentFlag.AlignHCenter)
         legend.addItem(self.current_curve, "Current")
         legend.addItem(self.target_curve, "Target")
         unset = (-1,) * len(DIMENSIONS)
         self._shown: tuple[tuple[int, ...], tuple[int, ...]] = (unset, unset)
         self.set_scores((0,) * len(DIMENSIONS), (0,) * len(DIMENSIONS))
+        item.getViewBox().sigResized.connect(self._on_view_resized)
+        self._fit_view()
 
     def _build_grid(self) -> None:
         pen = pg.mkPen(CHART_GRID, width=1)
@@ -111,10 +113,15 @@ class RadarChart(pg.PlotWidget):
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(item)
 
+    def _label_font(self) -> QFont:
+        # Follows the application's font, so presentation mode enlarges the labels too.
+        font = QFont(self.font())
+        font.setWeight(QFont.Weight.DemiBold)
+        return font
+
     def _build_labels(self) -> None:
         self.axis_labels: list[pg.TextItem] = []
-        font = QFont(self.font().family(), 10)
-        font.setWeight(QFont.Weight.DemiBold)
+        font = self._label_font()
         for angle in self._angles:
             cos, sin = math.cos(angle), math.sin(angle)
             # Anchor the side of the text nearest the centre at the label point: diagonal and
@@ -125,6 +132,38 @@ class RadarChart(pg.PlotWidget):
             label.setPos(LABEL_RADIUS * cos, LABEL_RADIUS * sin)
             self._add_static(label)
             self.axis_labels.append(label)
+
+    def _fit_view(self) -> None:
+        """Zoom so the radar is as large as the widget allows with every label inside it."""
+        view = self.getPlotItem().getViewBox().size()
+        if view.width() < 10 or view.height() < 10:
+            return
+        half_w, half_h = view.width() / 2, view.height() / 2
+        # Pixels per radar unit such that each label's far edge stays inside the view.
+        scale = min(half_w, half_h)
+        for label, angle in zip(self.axis_labels, self._angles, strict=True):
+            rect = label.textItem.boundingRect()
+            cos, sin = abs(math.cos(angle)), abs(math.sin(angle))
+            if cos > 1e-6:
+                scale = min(scale, (half_w - rect.width() * min(1.0, 2 * cos)
+                                    - LABEL_MARGIN_PX) / (LABEL_RADIUS * cos))
+            if sin > 1e-6:
+                scale = min(scale, (half_h - rect.height() * (0.5 + 0.5 * sin)
+                                    - LABEL_MARGIN_PX) / (LABEL_RADIUS * sin))
+        scale = max(scale, 20.0)
+        self.setRange(xRange=(-half_w / scale, half_w / scale),
+                      yRange=(-half_h / scale, half_h / scale), padding=0)
+
+    def _on_view_resized(self, _view) -> None:
+        self._fit_view()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "axis_labels"):
+            font = self._label_font()
+            for label in self.axis_labels:
+                label.setFont(font)
+            self._fit_view()
 
     def set_scores(self, current: Sequence[int], target: Sequence[int]) -> None:
         """Show both series; labels carry each dimension's "current → target".
@@ -150,10 +189,13 @@ class RadarChart(pg.PlotWidget):
 
     # --- export --------------------------------------------------------------------------
 
-    def export_png(self, path: str | Path, *, width: int = 1600) -> None:
-        """Write the chart as PNG at `width` pixels (pyqtgraph's ImageExporter)."""
+    def export_png(self, path: str | Path) -> None:
+        """Write the chart as PNG, pixel for pixel as on screen (pyqtgraph's ImageExporter).
+
+        Asked for more pixels, ImageExporter scales the text but not the cosmetic pens nor
+        the legend, so the PNG keeps the on-screen size; the SVG is the scalable export.
+        """
         exporter = ImageExporter(self.getPlotItem())
-        exporter.parameters()["width"] = width
         if not exporter.export(str(path)):
             raise OSError(f"cannot write {path}")
 

@@ -141,6 +141,7 @@ def test_design_share_follows_a_type_edited_on_the_route_tab(window, store):
     assert cost.migration_source.text() == ("Source: routing design: 2,500 of 3,000 "
                                             "admin-mediated issuances a year route to combined.")
     assert cost.figures["payback_months"].text() == _design_payback(2500 / 3000)
+    assert not cost.editors["migration_share"].isEnabled()  # the input share is not used
 
     model = window.tab_widgets["route"].model
     assert model.setData(model.index(MAINFRAME, IDENTITY), "strong")
