@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -44,9 +44,34 @@ def _anchor_colour(anchor: int, score: int) -> QColor:
     return MUTED_TEXT
 
 
-def _set_text_colour(label: QLabel, colour: QColor) -> None:
-    # Colour only: a bolder weight would re-wrap the text and move every row below it.
-    label.setStyleSheet(f"color: {colour.name()};")
+class AnchorLabel(QLabel):
+    """A wrapped anchor description whose colour changes with a repaint only.
+
+    A style sheet or palette change re-polishes the label and lays out the whole grid of
+    wrapped labels again, on every slider step; a bolder weight would also re-wrap it.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._colour = QColor(MUTED_TEXT)
+
+    def colour(self) -> QColor:
+        return QColor(self._colour)
+
+    def set_colour(self, colour: QColor) -> None:
+        if colour != self._colour:
+            self._colour = QColor(colour)
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setPen(self._colour)
+        painter.setFont(self.font())
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(self.contentsRect(), int(flags.value), self.text())
+        painter.end()
 
 
 class FittingScrollArea(QScrollArea):
@@ -110,7 +135,7 @@ class DimensionRow:
         self.target.setToolTip(f"{dim.title}: target score, 0–5")
         self.target.setAccessibleName(f"{dim.title} target score")
         self.anchors = {
-            score: wrapped_label(f"{score}  {dim.anchors[score]}", selectable=False)
+            score: AnchorLabel(f"{score}  {dim.anchors[score]}")
             for score in ANCHOR_SCORES
         }
         self._shown: int | None = None
@@ -126,9 +151,7 @@ class DimensionRow:
             return
         self.value.setText(str(current))
         for score, label in self.anchors.items():
-            colour = _anchor_colour(score, current)
-            if self._shown is None or colour != _anchor_colour(score, self._shown):
-                _set_text_colour(label, colour)
+            label.set_colour(_anchor_colour(score, current))
         self._shown = current
 
 
@@ -250,15 +273,23 @@ class AssessTab(QWidget):
         top.addWidget(self.overall_target, 0, 1, Qt.AlignmentFlag.AlignRight)
         top.addWidget(self.overall, 1, 1, Qt.AlignmentFlag.AlignRight)
         inner.addLayout(top)
-        # Reasons get a fixed room, so the radar above does not jump while a slider moves.
-        self.reasons = QWidget()
-        reasons = QVBoxLayout(self.reasons)
+        # The reasons change on every slider step. They live in their own scroll area of a
+        # reserved height: the radar above never jumps, and their re-layout stops there
+        # instead of running through the whole tab.
+        content = QWidget()
+        content.setObjectName("reasons")
+        content.setStyleSheet("QWidget#reasons { background: white; }")
+        reasons = QVBoxLayout(content)
         reasons.setContentsMargins(0, 0, 0, 0)
         reasons.setSpacing(6)
         reasons.addWidget(self.held_by)
         reasons.addWidget(self.to_next)
         reasons.addStretch(1)
-        # Variable text last, so a longer reason never moves the lines above it.
+        self.reasons = QScrollArea()
+        self.reasons.setFrameShape(QFrame.Shape.NoFrame)
+        self.reasons.setWidgetResizable(True)
+        self.reasons.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.reasons.setWidget(content)
         inner.addWidget(self.target_level)
         inner.addWidget(self.design)
         inner.addWidget(self.reasons)
@@ -292,8 +323,8 @@ class AssessTab(QWidget):
         return row
 
     def _fit_reasons(self) -> None:
-        # Two headings and up to six bullets; a longer wrap grows the card, rarely.
-        self.reasons.setMinimumHeight(self.fontMetrics().lineSpacing() * REASON_LINES + 6)
+        # Two headings and up to six bullets; more scrolls.
+        self.reasons.setFixedHeight(self.fontMetrics().lineSpacing() * REASON_LINES + 6)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):

@@ -49,6 +49,7 @@ class RadarChart(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
         self._angles = axis_angles(len(DIMENSIONS))
+        self._static: list[QGraphicsItem] = []
         item = self.getPlotItem()
         item.hideAxis("left")
         item.hideAxis("bottom")
@@ -63,12 +64,14 @@ class RadarChart(pg.PlotWidget):
         # view, these repaint only the polygon that moved.
         self.current_curve = pg.PlotCurveItem(
             pen=pg.mkPen(ACCENT, width=3), fillLevel="enclosed", brush=_tinted(ACCENT, 70))
+        # useCache=False: dots drawn as paths, so the SVG export keeps them as vectors.
         self.current_dots = pg.ScatterPlotItem(
-            size=8, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("w", width=1.5))
+            size=8, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("w", width=1.5), useCache=False)
         self.target_curve = pg.PlotCurveItem(
             pen=pg.mkPen(TARGET, width=2, style=Qt.PenStyle.DashLine), fillLevel="enclosed",
             brush=_tinted(TARGET, 40))
-        self.target_dots = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(TARGET), pen=None)
+        self.target_dots = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(TARGET), pen=None,
+                                              useCache=False)
         for z, series in enumerate((self.target_curve, self.target_dots, self.current_curve,
                                     self.current_dots)):
             series.setZValue(z + 1)  # current over target
@@ -95,7 +98,7 @@ class RadarChart(pg.PlotWidget):
         for score in range(1, MAX_SCORE + 1):
             ring = pg.PlotCurveItem(*polygon([score] * n, self._angles),
                                     pen=outer if score == MAX_SCORE else pen)
-            self.addItem(ring)
+            self._add_static(ring)
             tick = pg.TextItem(str(score), color=MUTED_TEXT, anchor=(0.5, 0.5))
             tick.setFont(QFont(self.font().family(), 8))
             # Ring numbers halfway between the last and the first spoke, where series rarely
@@ -105,13 +108,20 @@ class RadarChart(pg.PlotWidget):
             self._add_static(tick)
         spokes_x = np.column_stack([np.zeros(n), np.cos(self._angles)]).ravel()
         spokes_y = np.column_stack([np.zeros(n), np.sin(self._angles)]).ravel()
-        self.addItem(pg.PlotCurveItem(spokes_x, spokes_y, pen=pen, connect="pairs"))
+        self._add_static(pg.PlotCurveItem(spokes_x, spokes_y, pen=pen, connect="pairs"))
 
     def _add_static(self, item: QGraphicsItem) -> None:
         # The view never pans or zooms, so items that rarely change are painted from a
         # pixmap cache: a slider step then repaints the moving polygon, not the whole grid.
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(item)
+        self._static.append(item)
+
+    def _set_caching(self, on: bool) -> None:
+        mode = (QGraphicsItem.CacheMode.DeviceCoordinateCache if on
+                else QGraphicsItem.CacheMode.NoCache)
+        for item in self._static:
+            item.setCacheMode(mode)
 
     def _label_font(self) -> QFont:
         # Follows the application's font, so presentation mode enlarges the labels too.
@@ -215,7 +225,9 @@ class RadarChart(pg.PlotWidget):
         painter = QPainter()
         if not painter.begin(generator):
             raise OSError(f"cannot write {path}")
+        self._set_caching(False)  # cached items would land in the SVG as bitmaps
         try:
             self.render(painter)
         finally:
             painter.end()
+            self._set_caching(True)

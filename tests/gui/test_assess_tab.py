@@ -142,6 +142,7 @@ def test_export_png_and_svg(tab, tmp_path):
     assert text.lstrip().startswith("<?xml")
     assert "<svg" in text
     assert "Visibility" in text
+    assert "<image" not in text  # vectors only: no cached bitmaps in the drawing
     assert svg.stat().st_size > 20_000
 
 
