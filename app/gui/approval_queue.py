@@ -53,6 +53,7 @@ class ApprovalQueuePanel(QGroupBox):
         self.approver_edit = QLineEdit()
         self.approver_edit.setPlaceholderText("approver name")
         self.role_combo = QComboBox()
+        self.role_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.criteria_box = QVBoxLayout()
         self.criteria_box.setContentsMargins(0, 0, 0, 0)
         self.approve_button = QPushButton("Approve")
@@ -69,22 +70,20 @@ class ApprovalQueuePanel(QGroupBox):
         who.addWidget(self.approver_edit, 1)
         who.addWidget(QLabel("as"))
         who.addWidget(self.role_combo)
-        fulfil = QHBoxLayout()
-        fulfil.addWidget(self.fulfil_button)
-        fulfil.addWidget(self.acknowledge_button)
-        fulfil.addStretch(1)
-        # Label column, input column, button column: each step of the review on one line.
+        receipt = wrapped_label("By the requester named in the request form", muted=True)
+        # Label, input, button: each step of the review on one line, its button on the right.
         rows = (("Request", self.request_detail, None), ("Approver", who, None),
                 ("Criteria", self.criteria_box, self.approve_button),
                 ("Reject", self.reason_edit, self.reject_button),
-                ("Fulfil", self.operator_edit, None), ("", fulfil, None))
+                ("Fulfil", self.operator_edit, self.fulfil_button),
+                ("Receipt", receipt, self.acknowledge_button))
         for row, (label, middle, button) in enumerate(rows):
-            if label:
-                grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(QLabel(label), row, 0)
+            span = 2 if button is None else 1  # rows without a button use its column too
             if isinstance(middle, QWidget):
-                grid.addWidget(middle, row, 1)
+                grid.addWidget(middle, row, 1, 1, span)
             else:
-                grid.addLayout(middle, row, 1)
+                grid.addLayout(middle, row, 1, 1, span)
             if button is not None:
                 grid.addWidget(button, row, 2)
         grid.setColumnStretch(1, 1)
@@ -123,6 +122,7 @@ class ApprovalQueuePanel(QGroupBox):
         request = self.selected_request()
         for box in self.criteria:
             self.criteria_box.removeWidget(box)
+            box.hide()  # deleted later: never drawn again meanwhile
             box.deleteLater()
         self.criteria = []
         self.role_combo.clear()

@@ -50,9 +50,6 @@ class RecordsTableModel(QAbstractTableModel):
         self._records = tuple(records)
         self.endResetModel()
 
-    def records(self) -> tuple[Any, ...]:
-        return self._records
-
     def record(self, row: int) -> Any:
         return self._records[row]
 
@@ -101,6 +98,7 @@ def records_view(model: RecordsTableModel) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # names and serials keep both ends
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -115,7 +113,8 @@ def records_view(model: RecordsTableModel) -> QTableView:
 
 ISSUED_COLUMNS = (
     RecordColumn("Serial", attrgetter("serial"),
-                 tooltip=lambda c: f"{c.subject}\nSHA-256 fingerprint {c.fingerprint}"),
+                 tooltip=lambda c: f"{c.serial}\n{c.subject}\nSHA-256 {c.fingerprint}",
+                 stretch=True),
     RecordColumn("Type", attrgetter("type_id")),
     RecordColumn("Workflow", attrgetter("workflow")),
     RecordColumn("Names", lambda c: ", ".join(c.names), tooltip=lambda c: "\n".join(c.names),

@@ -52,10 +52,6 @@ class CaWorker(QObject):
         task.signals.finished.connect(self._on_task_finished)
         self.pool.start(task)
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._pending)
-
     def _on_task_finished(self, number: int, result: Any, error: str | None) -> None:
         _task, on_done, on_failed = self._pending.pop(number)
         if error is None:

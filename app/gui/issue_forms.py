@@ -13,10 +13,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -33,6 +36,15 @@ DELIVERY_MODES = ("Folder (cert, chain, key)", "PKCS#12 bundle", "Kubernetes TLS
 DELIVERY_TARGETS = ("folder to write cert.pem, chain.pem, fullchain.pem, privkey.pem",
                     "bundle.p12 to write", "secret.yaml to write")
 SECRET_MODE = 2
+
+
+def _combo(items: Sequence[str]) -> QComboBox:
+    """A drop-down that may shrink below its longest item (the popup still shows it all)."""
+    combo = QComboBox()
+    combo.addItems(list(items))
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    return combo
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,29 +68,31 @@ class CsrForm(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("CSR", parent)
-        form = QFormLayout(self)
-        self.source_combo = QComboBox()
-        self.source_combo.addItems(CSR_SOURCES)
+        box = QVBoxLayout(self)
+        form = self._form = QFormLayout()
+        self.source_combo = _combo(CSR_SOURCES)
         self.dns_edit = QLineEdit()
         self.dns_edit.setPlaceholderText("api.internal.example, www.internal.example")
         self.cn_edit = QLineEdit()
         self.cn_edit.setPlaceholderText("subject name (types without DNS names)")
-        self.key_combo = QComboBox()
-        self.key_combo.addItems(list(KEY_CHOICES))
+        self.key_combo = _combo(list(KEY_CHOICES))
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("request.csr (PEM)")
         self.browse_button = QPushButton("Browse…")
         self.browse_button.clicked.connect(self.browse_requested)
-        path_row = QHBoxLayout()
+        path_row = self._path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.browse_button)
         self.validity_spin = QSpinBox()
         self.validity_spin.setSuffix(" days")
         self.check_button = QPushButton("Check against the profile")
-        self.check_result = wrapped_label()
+        self.check_result = QLabel()  # one line: no height-for-width to inflate the scroller
         self.violations_model = RecordsTableModel(VIOLATION_COLUMNS, self)
         self.violations = records_view(self.violations_model)
-        self.violations.setMaximumHeight(150)
+        self.violations.setWordWrap(True)  # a violation is a sentence: show all of it
+        self.violations.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.violations.setMinimumHeight(80)
         self.violations.hide()  # shown when a check or a refusal has something to list
         form.addRow("Source", self.source_combo)
         form.addRow("DNS names", self.dns_edit)
@@ -87,7 +101,9 @@ class CsrForm(QGroupBox):
         form.addRow("PEM file", path_row)
         form.addRow("Validity", self.validity_spin)
         form.addRow(self.check_button, self.check_result)
-        form.addRow(self.violations)
+        box.addLayout(form)
+        box.addWidget(self.violations, 1)  # the room left in the box, scrolling inside
+        box.addStretch(0)
         self.source_combo.currentIndexChanged.connect(self._on_source_changed)
         self._on_source_changed()
 
@@ -128,10 +144,11 @@ class CsrForm(QGroupBox):
             else "No violation: the profile allows this CSR")
 
     def _on_source_changed(self, *_args: object) -> None:
+        # Only the rows the chosen source reads are shown.
         generate = not self.from_file()
-        for widget in (self.dns_edit, self.cn_edit, self.key_combo):
-            widget.setEnabled(generate)
-        self.path_edit.setEnabled(not generate)
+        for field in (self.dns_edit, self.cn_edit, self.key_combo):
+            self._form.setRowVisible(field, generate)
+        self._form.setRowVisible(self._path_row, not generate)
 
 
 class CombinedForm(QGroupBox):
@@ -190,8 +207,7 @@ class DeliveryForm(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Delivery", parent)
         self._form = QFormLayout(self)
-        self.mode_combo = QComboBox()
-        self.mode_combo.addItems(DELIVERY_MODES)
+        self.mode_combo = _combo(DELIVERY_MODES)
         self.target_edit = QLineEdit()
         self.secret_name_edit = QLineEdit()
         self.secret_name_edit.setPlaceholderText("default: the first DNS name")

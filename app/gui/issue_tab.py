@@ -29,11 +29,10 @@ from models.issuance_policy import profile_for
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
-    """`widget` in a frameless vertical scroller: forms never force a projector-tall window."""
+    """`widget` in a frameless scroller: forms never force a projector-sized window."""
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(widget)
     return area
 
@@ -85,8 +84,7 @@ class IssueTab(QWidget):
         column = QVBoxLayout(path)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.pages)
-        column.addWidget(self.delivery)
-        column.addStretch(1)
+        column.addWidget(self.delivery, 1)  # down to the bottom edge of its neighbours
         # Top: what is issued (type, CSR, path and delivery); bottom: what the ledger holds.
         top = QSplitter(Qt.Orientation.Horizontal)
         for widget in (self.profile, self.csr, path):
@@ -98,10 +96,12 @@ class IssueTab(QWidget):
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
         outer.addWidget(bottom)
-        for splitter, stretches in ((top, (3, 4, 4)), (bottom, (4, 3)), (outer, (1, 1))):
+        # Shares, not pixels: the splitters scale them to the space they get.
+        for splitter, shares in ((top, (34, 32, 34)), (bottom, (64, 36)), (outer, (44, 56))):
             splitter.setChildrenCollapsible(False)
-            for index, stretch in enumerate(stretches):
-                splitter.setStretchFactor(index, stretch)
+            splitter.setSizes([share * 100 for share in shares])
+            for index, share in enumerate(shares):
+                splitter.setStretchFactor(index, share)
         body = QVBoxLayout(self)
         body.setContentsMargins(12, 12, 12, 12)
         body.addWidget(self.folder_bar)

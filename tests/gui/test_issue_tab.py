@@ -297,3 +297,29 @@ def test_no_remembered_folder_opens_nothing(tab):
     assert keys.ca_folder(tab.session.settings) == ""
     assert tab.service is None
     assert tab.message.text() == ""
+
+
+def test_csr_form_shows_only_the_rows_its_source_reads(tab):
+    form = tab.csr
+    assert form.dns_edit.isVisibleTo(tab)
+    assert not form.path_edit.isVisibleTo(tab)
+    form.set_pem_path("/nowhere/request.csr")
+    assert form.from_file()
+    assert not form.dns_edit.isVisibleTo(tab)
+    assert form.path_edit.isVisibleTo(tab)
+    assert form.source().pem_path == "/nowhere/request.csr"
+
+
+def test_delivery_form_asks_secret_fields_only_for_a_secret(tab):
+    form = tab.delivery
+    assert not form.namespace_edit.isVisibleTo(tab)
+    form.mode_combo.setCurrentIndex(2)
+    assert form.namespace_edit.isVisibleTo(tab)
+    assert form.secret_name_edit.isVisibleTo(tab)
+
+
+def test_ledger_tab_titles_count_their_rows(qtbot, ca_tab):
+    ca_tab.select_type("internal-tls")
+    generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
+    titles = [ca_tab.ledger_tabs.tabText(i) for i in range(ca_tab.ledger_tabs.count())]
+    assert titles == ["Issued certificates (1)", "Renewal calendar (1)", "Audit log"]
