@@ -92,7 +92,6 @@ class IssueTab(QWidget):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.ledger_tabs)
         bottom.addWidget(self.approvals)
-        self.splitters = (top, bottom)
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
         outer.addWidget(bottom)
@@ -114,7 +113,7 @@ class IssueTab(QWidget):
         bar.new_button.clicked.connect(lambda: session.new_ca())
         bar.unlock_button.clicked.connect(session.unlock)
         bar.verify_button.clicked.connect(session.verify)
-        self.profile.type_combo.currentIndexChanged.connect(self._on_type_changed)
+        self.profile.type_combo.currentIndexChanged.connect(self._on_type_combo_changed)
         self.csr.browse_requested.connect(self._on_csr_browse_requested)
         self.csr.check_button.clicked.connect(self.check_csr)
         self.pages.combined.issue_button.clicked.connect(self.issue)
@@ -190,13 +189,13 @@ class IssueTab(QWidget):
 
     def _on_store_project_replaced(self) -> None:
         self.profile.set_types(self._store.project.types)
-        self._on_type_changed()
+        self._on_type_combo_changed()
 
     def _on_store_evaluation_changed(self, _evaluation: object) -> None:
         if self.profile.type_ids() != [t.id for t in self._store.project.types]:
             self._on_store_project_replaced()
         else:
-            self._on_type_changed()
+            self._on_type_combo_changed()
 
     def select_type(self, type_id: str) -> None:
         combo = self.profile.type_combo
@@ -210,7 +209,7 @@ class IssueTab(QWidget):
             return None
         return project.types[row], self._store.evaluation.decisions[row]
 
-    def _on_type_changed(self, *_args: object) -> None:
+    def _on_type_combo_changed(self, *_args: object) -> None:
         chosen = self.current_type()
         if chosen is None:
             self.profile.show_no_type()
