@@ -78,6 +78,8 @@ def format_input(value: float) -> str:
 def parse_input(key: str, text: str) -> float:
     """The number typed for `key`; "25%" means 0.25. Raises ValueError with the reason."""
     cleaned = text.strip().replace(",", "").replace("£", "").replace(" ", "")
+    if not cleaned:
+        raise ValueError("enter a number")
     percent = cleaned.endswith("%")
     try:
         value = float(cleaned.rstrip("%"))

@@ -90,6 +90,7 @@ def test_percent_typed_into_a_share_means_that_share(tab, store):
     ("blocking_share", "-0.1", "A share is between 0 and 1: type 0.25 or 25%."),
     ("hourly_rate", "lots", "“lots” is not a number."),
     ("migration_cost", "inf", "Enter a finite number."),
+    ("blocked_days", "  ", "Enter a number."),
 ])
 def test_invalid_input_shows_the_message_and_changes_nothing(tab, store, key, text, message):
     before = store.project
