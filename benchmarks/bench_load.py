@@ -1,0 +1,91 @@
+"""Load (SPEC.md §7): 5,000 types open/edit/save/export and a 10,000-certificate CA ledger.
+
+Prints the time of each step and the process's peak memory (ru_maxrss) after each, against
+the peak right after the imports, so growth is visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_evaluate import synthetic_project
+from benchmarks.timing import report
+
+NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _timed(name: str, fn, baseline: float):
+    start = time.perf_counter()
+    result = fn()
+    report(name, time.perf_counter() - start, "s")
+    report(f"  peak memory after it (at start: {baseline:.0f} MiB)", _peak_mib(), "MiB")
+    return result
+
+
+def _project_steps(folder: Path, n_types: int, baseline: float) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import commands
+    from app.gui.main_window import MainWindow
+    from app.gui.store import ProjectStore
+    from exporters.workbook import write_workbook
+    from models.project_file import load_project, save_project
+
+    app = QApplication.instance() or QApplication([])
+    path = folder / "big.certroute.json"
+    save_project(synthetic_project(n_types), path)
+    store = _timed(f"open {n_types:,} types in the window",
+                   lambda: ProjectStore(load_project(path)), baseline)
+    window = MainWindow(store)
+    window.show()
+    app.processEvents()
+    _timed("edit every 50th type (one undo step each)", lambda: [
+        commands.edit_type(store, row, "load", owner=f"team {row}")
+        for row in range(0, n_types, 50)], baseline)
+    _timed("save", lambda: save_project(store.project, path), baseline)
+    _timed("export the workbook",
+           lambda: write_workbook(store.project, store.evaluation, folder / "big.xlsx"), baseline)
+    store.undo_stack.setClean()
+    window.close()
+
+
+def _ledger_steps(folder: Path, n_certs: int, baseline: float) -> None:
+    from app.ca.csr import build_csr, generate_key
+    from app.ca.service import CaService
+    from models.project_file import load_example
+
+    service = CaService.init(folder / "ca", b"load passphrase", now=NOW)
+    project = load_example()
+    key = generate_key()  # one key for all: the ledger, not key generation, is under load
+    _timed(f"issue {n_certs:,} certificates into the ledger", lambda: [
+        service.issue(project, "internal-tls", build_csr(key, [f"h{i}.internal.example"]),
+                      requester="load", now=NOW) for i in range(n_certs)], baseline)
+    service.close()
+    reopened = _timed("reopen the CA", lambda: CaService.open(folder / "ca"), baseline)
+    certs = _timed("list every certificate", reopened.ledger.certificates, baseline)
+    assert len(certs) == n_certs
+    report_ = _timed("verify the audit chain", reopened.verify, baseline)
+    assert report_.ok, report_
+    reopened.close()
+
+
+def main(*, smoke: bool = False) -> None:
+    n_types, n_certs = (200, 20) if smoke else (5_000, 10_000)
+    baseline = _peak_mib()
+    with tempfile.TemporaryDirectory() as tmp:
+        _project_steps(Path(tmp), n_types, baseline)
+        _ledger_steps(Path(tmp), n_certs, baseline)
+
+
+if __name__ == "__main__":
+    main()
