@@ -64,14 +64,12 @@ class RadarChart(pg.PlotWidget):
         # view, these repaint only the polygon that moved.
         self.current_curve = pg.PlotCurveItem(
             pen=pg.mkPen(ACCENT, width=3), fillLevel="enclosed", brush=_tinted(ACCENT, 70))
-        # useCache=False: dots drawn as paths, so the SVG export keeps them as vectors.
         self.current_dots = pg.ScatterPlotItem(
-            size=8, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("w", width=1.5), useCache=False)
+            size=8, brush=pg.mkBrush(ACCENT), pen=pg.mkPen("w", width=1.5))
         self.target_curve = pg.PlotCurveItem(
             pen=pg.mkPen(TARGET, width=2, style=Qt.PenStyle.DashLine), fillLevel="enclosed",
             brush=_tinted(TARGET, 40))
-        self.target_dots = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(TARGET), pen=None,
-                                              useCache=False)
+        self.target_dots = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(TARGET), pen=None)
         for z, series in enumerate((self.target_curve, self.target_dots, self.current_curve,
                                     self.current_dots)):
             series.setZValue(z + 1)  # current over target
@@ -122,6 +120,9 @@ class RadarChart(pg.PlotWidget):
                 else QGraphicsItem.CacheMode.NoCache)
         for item in self._static:
             item.setCacheMode(mode)
+        # Scatter dots are stamped from a pixmap atlas unless told to draw paths.
+        for dots in (self.current_dots, self.target_dots):
+            dots.opts["useCache"] = on
 
     def _label_font(self) -> QFont:
         # Follows the application's font, so presentation mode enlarges the labels too.
@@ -225,7 +226,7 @@ class RadarChart(pg.PlotWidget):
         painter = QPainter()
         if not painter.begin(generator):
             raise OSError(f"cannot write {path}")
-        self._set_caching(False)  # cached items would land in the SVG as bitmaps
+        self._set_caching(False)  # cached pixmaps would land in the SVG as bitmaps
         try:
             self.render(painter)
         finally:
