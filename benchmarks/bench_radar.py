@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import itertools
 import os
-import sys
 
 from benchmarks.timing import median_seconds, report
 
@@ -40,26 +38,8 @@ def _rebuild_from_scratch(chart, current, target) -> None:
                                       fillBrush=(43, 93, 155, 70), symbol="o"))
 
 
-def _singleton_refs() -> tuple[int, int]:
-    return sys.getrefcount(None), sys.getrefcount(True)
-
-
-def _reserve_singleton_refs() -> None:
-    """Keep the run alive on PySide6 6.12.0 + CPython 3.11.
-
-    That PySide6 returns None from void methods and True from `SignalInstance.emit()` without
-    a new reference, so every Qt setter and every emit drops one reference the caller never
-    owned; after a few hundred slider steps CPython deallocates None and aborts. CPython 3.12
-    makes these singletons immortal (PEP 683); here they get a reserve of references.
-    """
-    if sys.version_info < (3, 12) and sys.implementation.name == "cpython":
-        for singleton in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
 def main(*, smoke: bool = False) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _reserve_singleton_refs()
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
@@ -101,9 +81,7 @@ def main(*, smoke: bool = False) -> None:
         app.processEvents()
 
     slider.setSliderDown(True)  # one drag: the steps merge into one undo command
-    refs_before = _singleton_refs()
     seconds = median_seconds(step, repeat=steps, warmup=3)
-    refs_after = _singleton_refs()
     paints = PaintCounter.paints
     peer = median_seconds(step_rebuilding, repeat=max(steps // 4, 5), warmup=1)
     slider.setSliderDown(False)
@@ -111,10 +89,6 @@ def main(*, smoke: bool = False) -> None:
            target="≪ 16 ms", peer=("rebuilding the plot items", peer * 1e3))
     report("  chart repaints per step", paints / (steps + 3), "")
     report("  undo steps for the whole drag", store.undo_stack.count(), "")
-    lost_none, lost_true = (b - a for a, b in zip(refs_after, refs_before, strict=True))
-    report("  None / True references dropped per step", lost_none / (steps + 3), "None",
-           target="0 (PySide6 6.12.0 refcount defect)")
-    report("", lost_true / (steps + 3), "True")
     # Tear down in order while the application lives, not in garbage-collection order.
     tab.chart.viewport().removeEventFilter(counter)
     tab.close()

@@ -9,7 +9,7 @@ from importlib import metadata
 
 from xlsxwriter.utility import xl_col_to_name
 
-from exporters.workbook_book import Book, atomic_write_bytes, fit_widths, print_setup
+from exporters.workbook_book import Book, fit_widths, print_setup
 from exporters.workbook_cost import write_cost
 from exporters.workbook_inputs import write_inputs, write_maturity, write_radar
 from exporters.workbook_layout import LISTS, SHEETS, WORKBOOK_VERSION
@@ -17,6 +17,7 @@ from exporters.workbook_routing import column_letter, write_routing
 from models import display
 from models.evaluation import Evaluation
 from models.project import SCHEMA_VERSION, Project
+from models.project_file import atomic_write_bytes
 
 SOURCES = (
     ("1", "Certificate issuance workflows: combined vs admin-mediated (the article this "

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -81,25 +78,6 @@ class Book:
 
     def close(self) -> None:
         self.wb.close()
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write a temporary file beside `path`, fsync it, rename it over `path` (as saves do).
-
-    Raises:
-        OSError: the folder is missing or read-only, the disk is full; `path` is unchanged.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def fit_widths(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]],

@@ -11,7 +11,8 @@ from models.issuance_policy import IssuanceProfileSettings
 
 TypeId = NewType("TypeId", str)
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+_FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
+                     allow_inf_nan=False)
 
 
 class CombinedDesign(BaseModel):

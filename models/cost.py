@@ -27,7 +27,8 @@ class MigrationShareSource(StrEnum):
 class CostInputs(BaseModel):
     """Every input of COST-MODEL.md, mid-scale defaults; descriptions are the UI's explanations."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # No infinities or NaN: every figure on screen must be a number (SPEC.md §7).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     tickets_per_year: float = Field(
         3000, ge=0, description="Admin-mediated tickets per year.",

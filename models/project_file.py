@@ -84,16 +84,18 @@ def dump_project(project: Project) -> str:
     return project.model_dump_json(indent=2) + "\n"
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write a temporary file beside `path`, fsync it, then rename over `path`.
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write a temporary file beside `path`, fsync it, then rename it over `path`.
 
-    A failure at any step leaves `path` as it was and removes the temporary file.
+    Raises:
+        OSError: the folder is missing or read-only, the disk is full; `path` is unchanged
+            and the temporary file is removed.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -110,6 +112,11 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """`atomic_write_bytes` of UTF-8 text with Unix line endings."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:

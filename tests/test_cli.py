@@ -73,6 +73,8 @@ def test_cost_payback_never(capsys):
     (["cost", "--set", "base_hours=abc"], "'abc' is not a number"),
     (["cost", "--set", "rework_rate=1.5"], "rework_rate"),
     (["cost", "--set", "rework_rate"], "expected KEY=VALUE"),
+    (["cost", "--set", "migration_cost=inf"], "migration_cost"),
+    (["cost", "--set", "base_hours=nan"], "base_hours"),
     (["route", "/nonexistent/x.certroute.json"], "cannot read"),
 ])
 def test_cli_bad_input_is_one_line_and_exit_2(capsys, argv, message):

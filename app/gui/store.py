@@ -37,6 +37,7 @@ class ReplaceProject(QUndoCommand):
         if not isinstance(other, ReplaceProject) or other.merge_key != self.merge_key:
             return False
         self.after = other.after
+        self.setText(other.text())  # the undo menu names the value the drag ended on
         if self.after == self.before:
             self.setObsolete(True)
         return True
