@@ -34,12 +34,19 @@ def build_window(file: str | None) -> MainWindow:
     return MainWindow(ProjectStore(project, path))
 
 
-def run(file: str | None = None) -> int:
-    app = _application()
+def _window_or_report(file: str | None) -> MainWindow | None:
+    """The window, or None after printing why the file cannot be opened."""
     try:
-        window = build_window(file)
+        return build_window(file)
     except ProjectFileError as exc:
         print(f"certroute: error: {exc}", file=sys.stderr)
+        return None
+
+
+def run(file: str | None = None) -> int:
+    app = _application()
+    window = _window_or_report(file)
+    if window is None:
         return 2
     window.show()
     offer_recovery(window)
@@ -73,10 +80,8 @@ def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: 
     """Render the main window offscreen to a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _application()
-    try:
-        window = build_window(file)
-    except ProjectFileError as exc:
-        print(f"certroute: error: {exc}", file=sys.stderr)
+    window = _window_or_report(file)
+    if window is None:
         return 2
     names = list(window.tab_widgets)
     if tab.lower() not in names:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,7 +24,7 @@ from app.gui import commands
 from app.gui.palette import ACCENT, CHART_TEXT, MUTED_TEXT, TARGET
 from app.gui.radar_chart import MAX_SCORE, RadarChart
 from app.gui.store import ProjectStore
-from app.gui.widgets import heading, wrapped_label
+from app.gui.widgets import FittingScrollArea, heading, wrapped_label
 from models.assessment import DIMENSIONS, LEVEL_BASIS, LEVEL_NAMES, AssessmentScores
 from models.evaluation import Evaluation
 
@@ -72,37 +72,6 @@ class AnchorLabel(QLabel):
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
         painter.drawText(self.contentsRect(), int(flags.value), self.text())
         painter.end()
-
-
-class FittingScrollArea(QScrollArea):
-    """Scrolls vertically only, and is never narrower than its content needs.
-
-    A plain QScrollArea with the horizontal bar off clips its content when a larger font
-    (presentation mode) widens it; this one asks its layout for the room instead.
-    """
-
-    def __init__(self, content: QWidget, name: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setStyleSheet(f"QScrollArea#{name} {{ background: white; border: 1px solid "
-                           "#dde2e7; border-radius: 6px; }")
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setWidget(content)
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        needed = (self.widget().minimumSizeHint().width() + 2 * self.frameWidth()
-                  + self.verticalScrollBar().sizeHint().width())
-        return QSize(max(hint.width(), needed), hint.height())
-
-    def sizeHint(self) -> QSize:
-        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self.updateGeometry()
-        super().changeEvent(event)
 
 
 class DimensionRow:

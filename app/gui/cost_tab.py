@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import commands
-from app.gui.assess_tab import FittingScrollArea
 from app.gui.cost_charts import CostBarChart, PaybackChart
 from app.gui.palette import ACCENT, SAVING_TONE, WARNING_TONE
 from app.gui.store import ProjectStore
-from app.gui.widgets import heading, set_text_quietly, wrapped_label
+from app.gui.widgets import FittingScrollArea, heading, set_text_quietly, wrapped_label
 from models import display
 from models.cost import (
     SCALE_PRESETS,

@@ -1,10 +1,10 @@
-"""Small display helpers shared by the panels: labels, badges, form rows, guarded setters."""
+"""Small display helpers shared by the panels: labels, badges, guarded setters, scrolling."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QWidget
 
 
 def wrapped_label(text: str = "", *, muted: bool = False, selectable: bool = True) -> QLabel:
@@ -53,3 +53,34 @@ def set_text_quietly(widget: QWidget, text: str) -> None:
         widget.blockSignals(True)
         widget.setPlainText(text)
         widget.blockSignals(False)
+
+
+class FittingScrollArea(QScrollArea):
+    """Scrolls vertically only, and is never narrower than its content needs.
+
+    A plain QScrollArea with the horizontal bar off clips its content when a larger font
+    (presentation mode) widens it; this one asks its layout for the room instead.
+    """
+
+    def __init__(self, content: QWidget, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setStyleSheet(f"QScrollArea#{name} {{ background: white; border: 1px solid "
+                           "#dde2e7; border-radius: 6px; }")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        needed = (self.widget().minimumSizeHint().width() + 2 * self.frameWidth()
+                  + self.verticalScrollBar().sizeHint().width())
+        return QSize(max(hint.width(), needed), hint.height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.updateGeometry()
+        super().changeEvent(event)
