@@ -39,6 +39,7 @@ class CertTypeTableModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._italic_bold = QFont(self._bold)
         self._italic_bold.setItalic(True)
+        self._decisions = store.evaluation.decisions  # what the view shows now
 
     # --- read ----------------------------------------------------------------------------
 
@@ -145,22 +146,41 @@ class CertTypeTableModel(QAbstractTableModel):
 
     def _on_store_project_replaced(self) -> None:
         self.beginResetModel()
+        self._decisions = self._store.evaluation.decisions
         self.endResetModel()
 
     def _on_store_types_changed(self, rows: list[int] | None) -> None:
         if rows is None:  # rows added, removed or moved
-            self.beginResetModel()
-            self.endResetModel()
+            self._on_store_project_replaced()
+            return
+        self._cells_changed(rows, range(len(COLUMNS)))
+
+    def _on_store_evaluation_changed(self, evaluation) -> None:
+        # Any row can re-route (a tolerance or cost edit): refresh the rows whose decision
+        # differs. Frozen decisions shared per rule make the comparison mostly `is` checks.
+        old, new = self._decisions, evaluation.decisions
+        self._decisions = new
+        if len(old) != len(new):
+            rows = range(len(new))
+        else:
+            rows = [r for r, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b
+                    and a != b]
+        self._cells_changed(rows, DERIVED)
+
+    def _cells_changed(self, rows, columns: range) -> None:
+        """Announce changed cells so the view repaints only them.
+
+        QAbstractItemView repaints just the cell for a one-cell dataChanged but the whole
+        viewport for a range, so a few changed rows are announced cell by cell.
+        """
+        if len(rows) * len(columns) > _CELL_BY_CELL_LIMIT:
+            self.dataChanged.emit(self.index(min(rows), columns.start),
+                                  self.index(max(rows), columns.stop - 1))
             return
         for row in rows:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
-    def _on_store_evaluation_changed(self, _evaluation) -> None:
-        # A tolerance or cost edit can re-route any row: refresh every derived cell.
-        rows = self.rowCount()
-        if rows:
-            self.dataChanged.emit(self.index(0, DERIVED.start),
-                                  self.index(rows - 1, DERIVED.stop - 1))
+            for col in columns:
+                index = self.index(row, col)
+                self.dataChanged.emit(index, index)
 
 
 def _column_flags(column: Column) -> Qt.ItemFlag:
@@ -172,4 +192,5 @@ def _column_flags(column: Column) -> Qt.ItemFlag:
 
 
 _COLUMN_FLAGS = tuple(_column_flags(c) for c in COLUMNS)
+_CELL_BY_CELL_LIMIT = 200  # beyond this many cells one range signal (a full repaint) is cheaper
 _INVALID = object()
