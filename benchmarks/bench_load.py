@@ -44,11 +44,14 @@ def _project_steps(folder: Path, n_types: int, baseline: float) -> None:
     app = QApplication.instance() or QApplication([])
     path = folder / "big.certroute.json"
     save_project(synthetic_project(n_types), path)
-    store = _timed(f"open {n_types:,} types in the window",
-                   lambda: ProjectStore(load_project(path)), baseline)
-    window = MainWindow(store)
-    window.show()
-    app.processEvents()
+    def open_in_window() -> tuple[ProjectStore, MainWindow]:
+        store = ProjectStore(load_project(path))
+        window = MainWindow(store)
+        window.show()
+        app.processEvents()
+        return store, window
+
+    store, window = _timed(f"open {n_types:,} types in the window", open_in_window, baseline)
     _timed("edit every 50th type (one undo step each)", lambda: [
         commands.edit_type(store, row, "load", owner=f"team {row}")
         for row in range(0, n_types, 50)], baseline)
