@@ -3,15 +3,40 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from models.columns import COLUMNS
 
 Index = QModelIndex | QPersistentModelIndex
 
 
+# Drawn over a coloured cell of the selected row, so the workflow colour stays readable.
+SELECTION_OVERLAY = QColor(43, 93, 155, 45)
+
+
 class EnumComboDelegate(QStyledItemDelegate):
-    """Edits an enumerated column with a combo box of its values; commits on choice."""
+    """Edits an enumerated column with a combo box of its values; commits on choice.
+
+    Cells with their own background (the workflow columns) keep it when their row is
+    selected, under a light selection tint, so the selected type's workflow stays visible.
+    """
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        background = index.data(Qt.ItemDataRole.BackgroundRole)
+        if background is None or not option.state & QStyle.StateFlag.State_Selected:
+            super().paint(painter, option, index)
+            return
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.StateFlag.State_Selected
+        super().paint(painter, plain, index)  # the cell's own background, text and colour
+        painter.fillRect(option.rect, SELECTION_OVERLAY)
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index):
         column = COLUMNS[index.column()]
