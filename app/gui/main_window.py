@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.transfer_separator = self.file_menu.addSeparator()
         self.transfer = TransferActions(self)  # File ▸ Export / Import (SPEC.md §4)
-        self._action(self.file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(self.file_menu, "&Quit", self.close, "Ctrl+Q")
 
         self.edit_menu = bar.addMenu("&Edit")
         undo = self.store.undo_stack.createUndoAction(self, "&Undo")
