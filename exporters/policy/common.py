@@ -64,6 +64,27 @@ def approval_loss(translation: Translation, ctype: CertificateType, decision: De
     )
 
 
+def enforceable(project: Project, evaluation: Evaluation, translation: Translation, *,
+                no_approval: str) -> Iterator[tuple[CertificateType, Decision, IssuanceProfile]]:
+    """The combined, issuable types a target enforces, each with its profile.
+
+    Every other type is recorded as lost in translation: admin-mediated ones with the target's
+    `no_approval` explanation, unissuable ones as such. After the caller has translated a
+    type, its rule-6 controls are recorded too, in that order.
+    """
+    for ctype, decision in routed(project, evaluation):
+        if not is_combined(decision):
+            approval_loss(translation, ctype, decision, no_approval)
+            continue
+        p = profile(ctype)
+        if not p.issuable:
+            translation.lose(ctype, "not issuable",
+                             "the profile issues no certificates of this type")
+            continue
+        yield ctype, decision, p
+        control_losses(translation, ctype, decision)
+
+
 def control_losses(translation: Translation, ctype: CertificateType, decision: Decision) -> None:
     """ROUTING-RULES.md rule 6 controls (rate limits, monitoring, logging) live elsewhere."""
     if decision.reason is ReasonCode.TOLERANCE_MODULATED:

@@ -13,13 +13,9 @@ from typing import Any
 
 from exporters.policy.common import (
     Translation,
-    approval_loss,
-    control_losses,
+    enforceable,
     hours,
-    is_combined,
-    profile,
     resource_name,
-    routed,
     uses_rsa,
 )
 from exporters.policy.names import patterns
@@ -113,17 +109,11 @@ def translate(project: Project, evaluation: Evaluation) -> Translation:
     """The provisioner fragments (a JSON list) and what step-ca cannot express."""
     out = Translation("step-ca")
     fragments = []
-    for ctype, decision in routed(project, evaluation):
-        if not is_combined(decision):
-            approval_loss(out, ctype, decision,
-                          "step-ca signs what a provisioner authorises; it has no queue of "
-                          "pending requests for approvers.")
-            continue
-        p = profile(ctype)
-        if not p.issuable:
-            out.lose(ctype, "not issuable", "the profile issues no certificates of this type")
-            continue
+    for ctype, _decision, p in enforceable(
+            project, evaluation, out,
+            no_approval=(
+                "step-ca signs what a provisioner authorises; it has no queue of "
+                "pending requests for approvers.")):
         fragments.append(provisioner(ctype, p, out))
-        control_losses(out, ctype, decision)
     out.files[FILE] = json.dumps(fragments, indent=2, ensure_ascii=False) + "\n"
     return out

@@ -13,13 +13,9 @@ from typing import Any
 
 from exporters.policy.common import (
     Translation,
-    approval_loss,
-    control_losses,
+    enforceable,
     hours,
-    is_combined,
-    profile,
     resource_name,
-    routed,
 )
 from exporters.policy.names import patterns
 from models.certificate import CertificateType
@@ -119,19 +115,13 @@ def role(ctype: CertificateType, p: IssuanceProfile, out: Translation) -> dict[s
 def translate(project: Project, evaluation: Evaluation) -> Translation:
     """One role JSON file per combined type and what Vault roles cannot express."""
     out = Translation("HashiCorp Vault PKI")
-    for ctype, decision in routed(project, evaluation):
-        if not is_combined(decision):
-            approval_loss(out, ctype, decision,
-                          "A PKI role has no approval step; Vault Enterprise control groups "
-                          "can hold pki/sign/<role> for authorisers, but not the type's "
-                          "approval criteria.")
-            continue
-        p = profile(ctype)
-        if not p.issuable:
-            out.lose(ctype, "not issuable", "the profile issues no certificates of this type")
-            continue
+    for ctype, _decision, p in enforceable(
+            project, evaluation, out,
+            no_approval=(
+                "A PKI role has no approval step; Vault Enterprise control groups "
+                "can hold pki/sign/<role> for authorisers, but not the type's "
+                "approval criteria.")):
         name = resource_name(ctype.id)
         text = json.dumps(role(ctype, p, out), indent=2, ensure_ascii=False) + "\n"
         out.files[f"vault/roles/{name}.json"] = text
-        control_losses(out, ctype, decision)
     return out
