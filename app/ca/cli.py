@@ -203,6 +203,16 @@ def _sha256() -> Any:
     return hashes.SHA256()
 
 
+def _deliver_and_report(args: argparse.Namespace, plan, issued) -> int:
+    """Deliver an issued certificate as planned, then print it (JSON or text)."""
+    delivered = _deliver(args, plan, issued)
+    if args.json:
+        _print_json(_issued_json(issued, delivered))
+    else:
+        _print_issued(issued, delivered)
+    return 0
+
+
 def _cmd_issue(args: argparse.Namespace) -> int:
     project = open_project(args.project)
     service = _open(args, unlock=True)
@@ -211,12 +221,7 @@ def _cmd_issue(args: argparse.Namespace) -> int:
     issued = _run(args, lambda: service.issue(
         project, args.type, csr, requester=args.requester or getpass.getuser(),
         validity_days=args.validity_days, identity_evidence=args.identity_evidence or ""))
-    delivered = _deliver(args, plan, issued)
-    if args.json:
-        _print_json(_issued_json(issued, delivered))
-    else:
-        _print_issued(issued, delivered)
-    return 0
+    return _deliver_and_report(args, plan, issued)
 
 
 def _cmd_request(args: argparse.Namespace) -> int:
@@ -276,12 +281,7 @@ def _cmd_fulfil(args: argparse.Namespace) -> int:
     plan = _plan(args, key, csr.public_key())
     issued = _run(args, lambda: service.admin.fulfil(
         args.request_id, operator=args.operator or getpass.getuser()))
-    delivered = _deliver(args, plan, issued)
-    if args.json:
-        _print_json(_issued_json(issued, delivered))
-    else:
-        _print_issued(issued, delivered)
-    return 0
+    return _deliver_and_report(args, plan, issued)
 
 
 def _cmd_acknowledge(args: argparse.Namespace) -> int:
