@@ -196,8 +196,13 @@ class DecisionCard(QWidget):
         for widget in (self.components_box, self.override_box, self.badge):
             widget.setVisible(visible)
         if not visible:
-            self.title.setText("No certificate type selected")
-            self.profile.setText("Select a row of the inventory to see its decision.")
+            if types:
+                self.title.setText("No certificate type selected")
+                self.profile.setText("Select a row of the inventory to see its decision.")
+            else:
+                self.title.setText("No certificate types yet")
+                self.profile.setText("Add a type (Ctrl+Shift+N) to start the inventory: "
+                                     "its workflow and the reason appear here as you edit.")
             for label in (self.reason, self.rationale, self.note, self.controls,
                           self.exceptions):
                 label.setText("")
