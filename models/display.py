@@ -21,6 +21,10 @@ def money(value: float) -> str:
             scaled = amount / divisor
             places = max(0, 2 - len(str(int(scaled))) + 1)
             text = _round_half_up(scaled, places)
+            digits = len(str(int(text)))
+            if digits + places > 3:  # the carry added a digit: £99.95k is £100k, not £100.0k
+                text = text.quantize(Decimal(1).scaleb(-max(0, 3 - digits)),
+                                     rounding=ROUND_HALF_UP)
             if text >= 1000 and suffix != "B":
                 continue  # rounding carried into the next unit, e.g. £999.6k -> £1.00M
             return f"{sign}£{text}{suffix}"
@@ -33,8 +37,9 @@ def hours(value: float) -> str:
 
 
 def percent(share: float) -> str:
-    """A share as a whole percentage: 0.188 -> "19%"."""
-    return f"{_round_half_up(share * 100, 0)}%"
+    """A share as a whole percentage: 0.188 -> "19%", 0.575 -> "58%" (decimal, half up)."""
+    value = (Decimal(repr(share)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{value}%"
 
 
 def months(value: float | None) -> str:

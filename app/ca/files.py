@@ -10,7 +10,13 @@ DIR_MODE = 0o700
 
 
 def make_private_dir(path: Path) -> None:
-    """Create `path` (and parents) and make it owner-only, whatever the umask."""
+    """Create `path` (and parents) owner-only, whatever the umask.
+
+    A folder that already exists keeps its permissions: delivering into, say, a web
+    server's certificate folder must not lock the server out (the files are 0600 anyway).
+    """
+    if path.is_dir():
+        return
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     os.chmod(path, DIR_MODE)
 

@@ -71,8 +71,10 @@ def add_type(store: ProjectStore, after_row: int | None = None) -> int:
 def duplicate_type(store: ProjectStore, row: int) -> int:
     project = store.project
     source = project.types[row]
-    copy = source.model_copy(update={"id": project.new_type_id(source.id),
-                                     "name": f"{source.name} (copy)"[:200]})
+    # A fresh short id (not source id + suffix, which grew past the 64-character limit on
+    # repeated duplication), and a validated copy.
+    copy = _validated(CertificateType, source, id=project.new_type_id(),
+                      name=f"{source.name} (copy)"[:200])
     types = list(project.types)
     types.insert(row + 1, copy)
     store.edit(_with_types(project, types), f"Duplicate {source.name}", rows=None)

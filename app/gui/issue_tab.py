@@ -133,6 +133,9 @@ class IssueTab(QWidget):
         session.task_finished.connect(self.task_finished)
         self._store.project_replaced.connect(self._on_store_project_replaced)
         self._store.evaluation_changed.connect(self._on_store_evaluation_changed)
+        # Renaming, reordering or editing a profile field may leave the evaluation equal:
+        # the type list and the chosen type's profile must follow those edits too.
+        self._store.types_changed.connect(self._on_store_evaluation_changed)
 
     # --- dialogs (tests replace these) ---------------------------------------------------
 
@@ -202,10 +205,12 @@ class IssueTab(QWidget):
         combo.setCurrentIndex(combo.findData(type_id))
 
     def current_type(self) -> tuple[Any, Any] | None:
-        """(CertificateType, Decision) of the chosen type, from the store's evaluation."""
-        row = self.profile.type_combo.currentIndex()
+        """(CertificateType, Decision) of the chosen type, looked up by its id."""
+        type_id = self.profile.type_combo.currentData()
         project = self._store.project
-        if row < 0 or row >= len(project.types):
+        try:
+            row = project.index_of(type_id)
+        except KeyError:
             return None
         return project.types[row], self._store.evaluation.decisions[row]
 

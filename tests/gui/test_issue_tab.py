@@ -323,3 +323,13 @@ def test_ledger_tab_titles_count_their_rows(qtbot, ca_tab):
     generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
     titles = [ca_tab.ledger_tabs.tabText(i) for i in range(ca_tab.ledger_tabs.count())]
     assert titles == ["Issued certificates (1)", "Renewal calendar (1)", "Audit log"]
+
+
+def test_reordered_types_keep_the_chosen_type(tab, store):
+    from app.gui import commands
+
+    tab.select_type("internal-tls")
+    commands.move_type(store, 3, -1)  # same decisions: the evaluation does not change
+    ctype, _decision = tab.current_type()
+    assert ctype.id == "internal-tls"
+    assert tab.profile.type_ids() == [t.id for t in store.project.types]

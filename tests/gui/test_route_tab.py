@@ -155,3 +155,16 @@ def test_finding_show_type_selects_the_row(qtbot, store):
     tab.select_type("code-signing")
     assert tab.current_row() == 4
     assert tab.card.title.text() == "Code signing for production"
+
+
+def test_repeated_duplicate_keeps_the_project_loadable(qtbot, store, tmp_path):
+    from models.project_file import load_project, save_project
+
+    tab = RouteTab(store)
+    qtbot.addWidget(tab)
+    tab.select_row(0)
+    for _ in range(25):
+        tab.duplicate_type()  # selects the copy, which is duplicated next
+    path = tmp_path / "dup.certroute.json"
+    save_project(store.project, path)
+    assert len(load_project(path).types) == 31

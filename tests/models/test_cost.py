@@ -91,6 +91,13 @@ def test_cost_inputs_reject_out_of_range(field, bad):
 
 
 @pytest.mark.parametrize(("value", "shown"), [
-    (999_600, "£1.00M"), (999.6, "£1.00k"), (12, "£12"), (12_345_678, "£12.3M"), (0, "£0")])
+    (999_600, "£1.00M"), (999.6, "£1.00k"), (12, "£12"), (12_345_678, "£12.3M"), (0, "£0"),
+    (99_950, "£100k"), (9_995_000, "£10.0M"), (999_950, "£1.00M")])
 def test_display_money_three_significant_figures(value, shown):
     assert display.money(value) == shown
+
+
+@pytest.mark.parametrize(("share", "shown"), [(0.575, "58%"), (0.145, "15%"), (0.188, "19%"),
+                                              (0.14471433458775232, "14%")])
+def test_display_percent_rounds_half_up_in_decimal(share, shown):
+    assert display.percent(share) == shown
