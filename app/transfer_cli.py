@@ -109,5 +109,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(f"certroute: {args.source}: {problem}", file=sys.stderr)
     print(f"imported {result.rows_kept} of {result.rows_read} row(s) into {args.output}")
+    if result.unchanged:
+        print(f"kept the previous version of {len(result.unchanged)} type(s) with bad rows: "
+              f"{', '.join(result.unchanged)}")
     # The good rows are saved either way; a non-zero status tells scripts some were not.
     return 1 if result.problems else 0

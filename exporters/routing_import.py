@@ -57,10 +57,14 @@ class ImportResult:
     project: Project
     problems: tuple[RowProblem, ...]
     rows_read: int
+    # Ids of bad rows whose type the base project already had: that type is kept as it was,
+    # so a typo in one cell never deletes a type (and its approval design) from the project.
+    unchanged: tuple[str, ...] = ()
 
     @property
     def rows_kept(self) -> int:
-        return len(self.project.types)
+        """Good rows imported (bad rows kept at their previous version are not counted)."""
+        return len(self.project.types) - len(self.unchanged)
 
 
 def _cell(column: MatrixColumn, value: Any) -> Any:
@@ -134,6 +138,7 @@ def import_rows(rows: Iterable[Sequence[Any]], *, base: Project | None = None,
     types: list[CertificateType] = []
     used: set[str] = set()
     problems: list[RowProblem] = []
+    unchanged: list[str] = []
     read = 0
     for row_number, row in enumerate(iterator, start=first_row + 1):
         if all(v is None or str(v).strip() == "" for v in row):
@@ -144,16 +149,22 @@ def import_rows(rows: Iterable[Sequence[Any]], *, base: Project | None = None,
         if ctype is not None:
             used.add(ctype.id)
             types.append(ctype)
+            if row_problems:
+                unchanged.append(ctype.id)
     # model_validate, not model_copy(update=…): the project's own checks (unique ids) run; the
     # already-validated types pass through without being validated twice.
     project = Project.model_validate({**dict(base), "types": tuple(types)})
-    return ImportResult(project, tuple(problems), read)
+    return ImportResult(project, tuple(problems), read, tuple(unchanged))
 
 
 def _row_type(row: Sequence[Any], row_number: int, columns: dict[str, int],
               known: dict[str, CertificateType], used: set[str],
               position: int) -> tuple[CertificateType | None, list[RowProblem]]:
-    """One row -> a validated type, or the problems that keep it out."""
+    """One row -> a validated type, or the problems that keep it out.
+
+    A bad row whose id names a type of the base project returns that type unchanged, with
+    the problems: the edit is refused, the type is not lost.
+    """
     problems: list[RowProblem] = []
     fields: dict[str, Any] = {}
     for column in INPUTS:
@@ -167,8 +178,9 @@ def _row_type(row: Sequence[Any], row_number: int, columns: dict[str, int],
     type_id = fields.pop("id", "") or ""
     if type_id in used:
         problems.append(RowProblem(row_number, ID_HEADER, f"duplicate id {type_id!r}"))
-    if problems:
         return None, problems
+    if problems:
+        return known.get(type_id), problems
     if not type_id:
         type_id = _fresh_id(used | set(known), position)
     old = known.get(type_id)
@@ -182,7 +194,7 @@ def _row_type(row: Sequence[Any], row_number: int, columns: dict[str, int],
         for error in exc.errors():
             key = str(error["loc"][0]) if error["loc"] else ""
             problems.append(RowProblem(row_number, by_key.get(key, key), error["msg"]))
-        return None, problems
+        return old, problems
 
 
 def _fresh_id(taken: set[str], position: int) -> TypeId:

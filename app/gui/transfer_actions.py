@@ -128,8 +128,10 @@ class TransferActions(QObject):
             lines.append(f"… and {len(result.problems) - PROBLEMS_SHOWN} more")
         box = QMessageBox(QMessageBox.Icon.Warning, "Import routing matrix",
                           f"{source.name}: {len(result.problems)} problem(s); "
-                          f"{result.rows_kept} of {result.rows_read} rows are good. "
-                          "Import the good rows?",
+                          f"{result.rows_kept} of {result.rows_read} rows are good"
+                          + (f"; {len(result.unchanged)} type(s) with bad rows keep their "
+                             "current version" if result.unchanged else "")
+                          + ". Import the good rows?",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                           self.window)
         box.setDetailedText("\n".join(lines))

@@ -154,3 +154,14 @@ def test_empty_project_exports_and_imports_with_no_types(tmp_path):
     assert openpyxl.load_workbook(path)["Routing"].tables["RoutingTable"].ref == "A1:R2"
     result = import_workbook(path)
     assert (result.rows_read, result.problems, result.project) == (0, (), empty)
+
+
+def test_bad_row_of_a_known_type_keeps_that_type(example, example_evaluation):
+    """A typo in one cell refuses that row's edit; the type and its design stay."""
+    rows = list(csv.reader(routing_csv(example, example_evaluation).splitlines()))
+    rows[2][HEADERS.index("Purpose")] = "EV TLS"
+    result = import_rows(rows, base=example)
+    assert [(p.row, p.column) for p in result.problems] == [(3, "Purpose")]
+    assert result.project.types == example.types
+    assert result.unchanged == ("ev-tls",)
+    assert result.rows_kept == len(example.types) - 1
