@@ -51,7 +51,8 @@ def test_export_failure_is_shown_and_writes_nothing(window, tmp_path):
 
 def _bad_csv(store, path):
     rows = list(csv.reader(io.StringIO(routing_csv(store.project, store.evaluation))))
-    rows[6][HEADERS.index("Identity")] = "wobbly"
+    rows[6][HEADERS.index("Identity")] = "wobbly"  # Legacy mainframe TLS: a bad cell
+    rows[4][HEADERS.index("Identity")] = "weak"  # Internal services TLS: a good edit
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
 
@@ -59,16 +60,20 @@ def _bad_csv(store, path):
 def test_import_with_bad_rows_asks_then_applies_as_one_undoable_edit(window, store, tmp_path):
     source = tmp_path / "edited.csv"
     _bad_csv(store, source)
+    before = store.project.types
     asked = []
     window.transfer._ask_open_path = lambda: str(source)
     window.transfer._confirm_partial = lambda result, _src: asked.append(result) or True
     window.transfer.import_action.trigger()
     assert [str(p) for p in asked[0].problems] == [
         "row 7, column 'Identity': 'wobbly' is not one of strong, medium, weak"]
-    assert len(store.project.types) == 5
-    assert store.evaluation.summary == "3 combined · 2 admin-mediated"
-    store.undo_stack.undo()
+    # The bad row keeps its type as it was; the good edit re-routes Internal services TLS.
     assert len(store.project.types) == 6
+    assert store.project.types[3].identity.value == "weak"
+    assert store.project.types[5] == before[5]
+    assert store.evaluation.summary == "2 combined · 4 admin-mediated"
+    store.undo_stack.undo()
+    assert store.evaluation.summary == "3 combined · 3 admin-mediated"
 
 
 def test_import_declined_changes_nothing(window, store, tmp_path):
