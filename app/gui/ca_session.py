@@ -264,11 +264,21 @@ class CaSession(QObject):
         self.with_csr(source, go)
 
     def _delivered(self, issued: Any, plan: Any) -> None:
-        written = self._guard(lambda: plan.deliver(issued.certificate, issued.chain))
+        from app.ca.errors import CaError
+
         self.records_changed.emit()
+        names = ", ".join(issued.record.names) or issued.record.subject
+        try:
+            written = plan.deliver(issued.certificate, issued.chain)
+        except (CaError, OSError) as exc:
+            # Issued and recorded, but not written: say so and keep saying it (no success
+            # line over it), so nobody deploys a certificate that is not on disk.
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self._fail(f"Issued {issued.record.serial} for {names}, but delivery failed: "
+                       f"{reason}. The certificate is in the ledger; choose another target.")
+            return
         where = f"; wrote {', '.join(p.name for p in written)}" if written else ""
-        self._say(f"Issued {issued.record.serial} for "
-                  f"{', '.join(issued.record.names) or issued.record.subject}{where}")
+        self._say(f"Issued {issued.record.serial} for {names}{where}")
 
     def revoke(self, serial: str) -> None:
         """Revoke a certificate and publish a CRL."""

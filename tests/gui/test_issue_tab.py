@@ -333,3 +333,15 @@ def test_reordered_types_keep_the_chosen_type(tab, store):
     ctype, _decision = tab.current_type()
     assert ctype.id == "internal-tls"
     assert tab.profile.type_ids() == [t.id for t in store.project.types]
+
+
+def test_delivery_failure_after_issuing_is_reported(qtbot, ca_tab, tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    ca_tab.select_type("internal-tls")
+    ca_tab.delivery.mode_combo.setCurrentIndex(0)
+    ca_tab.delivery.target_edit.setText(str(blocker / "sub"))
+    generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
+    qtbot.waitUntil(lambda: "delivery failed" in ca_tab.message.text())
+    assert "is in the ledger" in ca_tab.message.text()
+    assert ca_tab.ledger_tabs.issued_model.rowCount() == 1
