@@ -70,7 +70,11 @@ class ImportResult:
 def _cell(column: MatrixColumn, value: Any) -> Any:
     """Convert one cell to the field's value; raises ValueError with the user-facing problem."""
     if column.kind == "text" and isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        # Undo the CSV export's guard against formula injection (text_export.neutralise).
+        if text.startswith("'") and text[1:].startswith(("=", "+", "-", "@")):
+            text = text[1:]
+        return text
     text = "" if value is None else str(value).strip()
     if column.kind == "bool":
         if isinstance(value, bool):

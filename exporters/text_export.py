@@ -16,13 +16,23 @@ from models.evaluation import Evaluation
 from models.project import Project
 from models.project_file import atomic_write_text
 
+# A spreadsheet runs a CSV cell that starts with one of these as a formula (CSV injection):
+# such text is written with a leading apostrophe, which the import removes again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """`'=cmd|…` instead of `=cmd|…`: shown as text by Excel and LibreOffice, never run."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
 
 def routing_csv(project: Project, evaluation: Evaluation) -> str:
     """The matrix as CSV (RFC 4180, CRLF line ends, as Excel writes it), headers from columns."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    writer.writerows(text_rows(project, evaluation))
+    writer.writerows([neutralise(cell) for cell in row]
+                     for row in text_rows(project, evaluation))
     return buffer.getvalue()
 
 

@@ -165,3 +165,19 @@ def test_bad_row_of_a_known_type_keeps_that_type(example, example_evaluation):
     assert result.project.types == example.types
     assert result.unchanged == ("ev-tls",)
     assert result.rows_kept == len(example.types) - 1
+
+
+def test_csv_neutralises_formulas_and_import_restores_the_text(example, example_evaluation):
+    types = list(example.types)
+    types[0] = types[0].model_copy(update={"name": '=HYPERLINK("http://x","y")',
+                                           "owner": "@ops"})
+    project = example.model_copy(update={"types": tuple(types)})
+    from models.evaluation import evaluate
+
+    text = routing_csv(project, evaluate(project))
+    assert "'=HYPERLINK" in text
+    assert "'@ops" in text
+    result = import_rows(list(csv.reader(text.splitlines())), base=project)
+    assert result.problems == ()
+    assert result.project.types[0].name == '=HYPERLINK("http://x","y")'
+    assert result.project.types[0].owner == "@ops"
