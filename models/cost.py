@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -124,6 +125,9 @@ def ticket_hours(inputs: CostInputs) -> float:
     return compute_costs(inputs).ticket_hours
 
 
+# Every edit re-evaluates, and rule 5 asks for the ticket hours before the costs are known:
+# the exact rational arithmetic is done once per distinct inputs, not twice per edit.
+@lru_cache(maxsize=256)
 def compute_costs(inputs: CostInputs, *, migration_share: float | None = None) -> CostBreakdown:
     """Apply COST-MODEL.md's formulas; `migration_share` replaces the input's share if given."""
     # Exact rational arithmetic on the inputs as typed (0.25 is 1/4, not 0.25000000000000001),
