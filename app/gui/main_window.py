@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(keys.GEOMETRY, self.saveGeometry())
         self.settings.sync()
         self.autosave_timer.stop()
-        self.recovery.remove()  # a clean close leaves nothing to recover
+        self.recovery.close()  # a clean close leaves nothing to recover
         event.accept()
 
     def keyPressEvent(self, event) -> None:

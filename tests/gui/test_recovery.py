@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from app.gui import commands
 from app.gui import settings as keys
 from app.gui.main_window import MainWindow
 from app.gui.store import ProjectStore
-from app.recovery import find_recoverable, recovery_dir
+from app.recovery import RecoveryWriter, find_recoverable, lock_path, recovery_dir
 from models.project import Project
 from models.project_file import load_example, save_project
 
@@ -48,6 +49,7 @@ def test_clean_close_leaves_nothing_to_recover(qtbot, store):
         .StandardButton.Discard
     win.close()
     assert not win.recovery.file.exists()
+    assert not win.recovery.lock_file.exists()
 
 
 def test_restore_recovered_is_unsaved_and_undoable(window, tmp_path):
@@ -113,6 +115,7 @@ def test_killed_app_offers_its_unsaved_work(qtbot, tmp_path):
                 assert process.poll() is None, (tmp_path / "driver.log").read_text()
                 assert time.monotonic() < deadline, "no recovery file written"
                 time.sleep(0.1)
+            assert find_recoverable(config) == ([], [])  # still running: not offered
         finally:
             process.send_signal(signal.SIGKILL)
             process.wait(10)
@@ -132,3 +135,65 @@ def test_killed_app_offers_its_unsaved_work(qtbot, tmp_path):
     assert store.evaluation.decisions[5].workflow.value == "combined"
     assert win.isWindowModified()
     assert not found[0].file.exists()
+
+
+WRITER = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from app.recovery import RecoveryWriter
+    from models.project_file import load_example
+    writer = RecoveryWriter(Path(sys.argv[1]))
+    writer.write(load_example(), None)
+    print(writer.file, flush=True)
+    if sys.argv[2] == "crash":
+        os._exit(0)  # no clean-up, as after a crash or a power cut
+    sys.stdin.read()  # a live instance: runs until the test closes its stdin
+""")
+
+
+def _writer_process(config: Path, mode: str) -> tuple[subprocess.Popen, Path]:
+    """Another Certroute process that wrote a recovery file, and that file."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", WRITER, str(config), mode], env=env,
+                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True)
+    return process, Path(process.stdout.readline().strip())
+
+
+def test_recovery_file_naming_a_reused_pid_is_offered(tmp_path):
+    process, file = _writer_process(tmp_path, "crash")
+    process.communicate(timeout=30)
+    assert lock_path(file).exists()  # a crash leaves the lock file behind
+    # After a reboot the dead writer's PID belongs to some live, unrelated process.
+    envelope = json.loads(file.read_text("utf-8"))
+    envelope["pid"] = os.getppid()
+    file.write_text(json.dumps(envelope), "utf-8")
+    os.kill(os.getppid(), 0)  # alive: a PID check would have kept this work hidden
+
+    found, problems = find_recoverable(tmp_path)
+    assert problems == []
+    assert [r.file for r in found] == [file]
+    found[0].file.unlink()
+    assert find_recoverable(tmp_path) == ([], [])
+    assert not lock_path(file).exists()  # a stale lock goes with its recovery file
+
+
+def test_live_instance_recovery_file_is_not_offered_until_it_dies(tmp_path):
+    process, file = _writer_process(tmp_path, "live")
+    try:
+        assert file.exists()
+        assert find_recoverable(tmp_path) == ([], [])
+        assert lock_path(file).exists()  # the scan left a held lock alone
+    finally:
+        process.kill()
+        process.communicate(timeout=30)
+    found, _problems = find_recoverable(tmp_path)
+    assert [r.file for r in found] == [file]
+
+
+def test_another_window_in_this_process_is_not_offered(tmp_path):
+    writer = RecoveryWriter(tmp_path)
+    writer.write(load_example(), None)
+    assert find_recoverable(tmp_path) == ([], [])
+    writer.close()
+    assert list(recovery_dir(tmp_path).iterdir()) == []
