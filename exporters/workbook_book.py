@@ -17,7 +17,7 @@ INPUT_FILL = "#FFF2CC"
 MAX_WIDTH = 60
 
 
-class _Sheet(Worksheet):
+class Sheet(Worksheet):
     """A worksheet whose formula preparation skips xlsxwriter's 29 no-op substitutions.
 
     xlsxwriter runs a regex per dynamic-array function over every formula to add `_xlfn.`
@@ -64,8 +64,8 @@ class Book:
         self.bad = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.link = add({"font_color": "#0563C1", "underline": 1})
 
-    def sheet(self, name: str) -> Worksheet:
-        return self.wb.add_worksheet(name, worksheet_class=_Sheet)
+    def sheet(self, name: str, worksheet_class: type[Sheet] = Sheet) -> Worksheet:
+        return self.wb.add_worksheet(name, worksheet_class=worksheet_class)
 
     def name_cell(self, name: str, sheet: str, row: int, col: int) -> str:
         """Define `name` for one absolute cell (WORKBOOK.md: sheet-qualified, absolute)."""
