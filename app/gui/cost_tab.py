@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
-from pydantic import ValidationError
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -21,14 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import commands
+from app.gui.cost_cards import card, figure_grid, figure_row
 from app.gui.cost_charts import CostBarChart, PaybackChart
+from app.gui.cost_inputs import INPUT_GROUPS, edited_inputs, explanation, format_input, tooltip
 from app.gui.palette import ACCENT, SAVING_TONE, WARNING_TONE
 from app.gui.store import ProjectStore
 from app.gui.widgets import FittingScrollArea, heading, set_text_quietly, wrapped_label
 from models import display
 from models.cost import (
     SCALE_PRESETS,
-    CostInputs,
     MigrationShareSource,
     Scale,
     cost_components,
@@ -38,23 +35,11 @@ from models.cost import (
 from models.evaluation import Evaluation
 from models.project import CostSettings
 
-# COST-MODEL.md inputs, grouped as a reader walks the model.
-INPUT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Volume and effort", ("tickets_per_year", "base_hours", "hourly_rate")),
-    ("Hidden rework and reopens", ("rework_rate", "rework_effort", "reopen_rate",
-                                   "reopen_effort")),
-    ("Blocked services", ("blocking_share", "blocked_days", "blocked_day_cost")),
-    ("Migration", ("migration_share", "migration_cost", "combined_run_cost")),
-)
-SHARE_UNIT = "share"
-SHARE_HINT = " — a share between 0 and 1 (type 0.25 or 25%)"
 PRESET_HINT = {
     Scale.SMALL: "600 tickets a year, £400k migration",
     Scale.MID: "the article's table: 3,000 tickets a year, £1.70M migration",
     Scale.LARGE: "15,000 tickets a year, £6.50M migration",
 }
-CARD_STYLE = ("QFrame#costCard { background: white; border: 1px solid #dde2e7; "
-              "border-radius: 6px; }")
 TAB_STYLE = (
     f'QLineEdit[invalid="true"] {{ border: 2px solid {WARNING_TONE.name()}; }}'
     'QPushButton[preset="true"] { background: white; border: 1px solid #c9d0d8;'
@@ -62,52 +47,6 @@ TAB_STYLE = (
     f'QPushButton[preset="true"]:checked {{ background: {ACCENT.name()}; color: white;'
     f" border-color: {ACCENT.name()}; font-weight: 600; }}"
 )
-
-
-def explanation(key: str) -> str:
-    """The input's one-line explanation, from its field description."""
-    return (CostInputs.model_fields[key].description or key).rstrip(".")
-
-
-def format_input(value: float) -> str:
-    """An input as the user would type it: 3,000 · 12 · 0.25 · 1,700,000."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
-def parse_input(key: str, text: str) -> float:
-    """The number typed for `key`; "25%" means 0.25. Raises ValueError with the reason."""
-    cleaned = text.strip().replace(",", "").replace("£", "").replace(" ", "")
-    if not cleaned:
-        raise ValueError("enter a number")
-    percent = cleaned.endswith("%")
-    try:
-        value = float(cleaned.rstrip("%"))
-    except ValueError:
-        raise ValueError(f"“{text.strip()}” is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError("enter a finite number")
-    return value / 100 if percent else value
-
-
-def validation_message(key: str, error: ValidationError) -> str:
-    """One plain sentence for the first problem of an input."""
-    kind = error.errors()[0]["type"]
-    if input_unit(key) == SHARE_UNIT and kind in ("greater_than_equal", "less_than_equal"):
-        return "A share is between 0 and 1: type 0.25 or 25%."
-    if kind == "greater_than_equal":
-        return "Cannot be negative."
-    return error.errors()[0]["msg"]
-
-
-def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
-    card = QFrame()
-    card.setObjectName("costCard")
-    card.setStyleSheet(CARD_STYLE)
-    layout = QVBoxLayout(card)
-    layout.setContentsMargins(16, 12, 16, 12)
-    layout.setSpacing(6)
-    layout.addWidget(heading(title, level=2))
-    return card, layout
 
 
 class CostTab(QWidget):
@@ -211,7 +150,7 @@ class CostTab(QWidget):
         editor.setAlignment(Qt.AlignmentFlag.AlignRight)
         editor.setFixedWidth(104)
         editor.setAccessibleName(explanation(key))
-        editor.setToolTip(explanation(key) + (SHARE_HINT if input_unit(key) == SHARE_UNIT else ""))
+        editor.setToolTip(tooltip(key))
         editor.editingFinished.connect(lambda k=key: self._on_editor_editing_finished(k))
         unit = QLabel(input_unit(key))
         unit.setProperty("role", "muted")
@@ -252,12 +191,7 @@ class CostTab(QWidget):
                              ("projected_cost", "Annual cost after migration"),
                              ("annual_savings", "Annual savings"),
                              ("payback_months", "Payback period")):
-            tile = QFrame()
-            tile.setObjectName("costCard")
-            tile.setStyleSheet(CARD_STYLE)
-            inner = QVBoxLayout(tile)
-            inner.setContentsMargins(16, 10, 16, 10)
-            inner.setSpacing(0)
+            tile, inner = card(padding=10, spacing=0)
             name = QLabel(caption)
             name.setProperty("role", "muted")
             value = QLabel()
@@ -277,36 +211,36 @@ class CostTab(QWidget):
         column.setSpacing(12)
         column.setContentsMargins(0, 0, 0, 0)
 
-        card, layout = _card("Time per ticket")
-        grid = self._figure_grid(layout)
+        frame, layout = card("Time per ticket")
+        grid = figure_grid(layout)
         self._figure_row(grid, "base_hours", "Base time (approval + fulfilment)", "hours")
         self._figure_row(grid, "rework_hours", "Hidden — rework", "hours")
         self._figure_row(grid, "reopen_hours", "Hidden — reopens", "hours")
         self._figure_row(grid, "ticket_hours", "Total effective time per ticket", "hours",
                          total=True)
         self._figure_row(grid, "hidden_of_base", "Hidden time, share of base time", "")
-        column.addWidget(card)
+        column.addWidget(frame)
 
-        card, layout = _card("Annual cost")
-        grid = self._figure_grid(layout)
+        frame, layout = card("Annual cost")
+        grid = figure_grid(layout)
         self._figure_row(grid, "analyst_cost", "Analyst time (visible)", "")
         self._figure_row(grid, "hidden_cost", "Hidden — rework + reopens", "")
         self._figure_row(grid, "blocked_cost", "Blocked services", "")
         self._figure_row(grid, "total_cost", "Total annual cost", "", total=True)
         self._figure_row(grid, "hidden_share", "Hidden costs, share of total", "")
-        column.addWidget(card)
+        column.addWidget(frame)
 
-        card, layout = _card("Migration projection")
+        frame, layout = card("Migration projection")
         self.migration_intro = wrapped_label()
         self.migration_source = wrapped_label(muted=True)
         layout.addWidget(self.migration_intro)
         layout.addWidget(self.migration_source)
-        grid = self._figure_grid(layout)
+        grid = figure_grid(layout)
         self._figure_row(grid, "projected_cost", "Projected annual cost", "")
         self._figure_row(grid, "annual_savings", "Annual savings", "")
         self._figure_row(grid, "payback_months", "Payback period", "", total=True)
         self._figure_row(grid, "migration_cost", "Estimated migration cost", "")
-        column.addWidget(card)
+        column.addWidget(frame)
         column.addStretch(1)
 
         box = QWidget()
@@ -315,38 +249,9 @@ class CostTab(QWidget):
         box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         return box
 
-    @staticmethod
-    def _figure_grid(layout: QVBoxLayout) -> QGridLayout:
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(5)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnMinimumWidth(2, 42)  # the same unit column in every card aligns values
-        layout.addLayout(grid)
-        return grid
-
     def _figure_row(self, grid: QGridLayout, key: str, caption: str, unit: str, *,
                     total: bool = False) -> None:
-        line = grid.rowCount()
-        name = QLabel(caption)
-        value = QLabel()
-        value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        weight = "700" if total else "600"
-        value.setStyleSheet(f"font-weight: {weight}; font-size: 12pt; color: #1d2733;")
-        if total:
-            name.setStyleSheet("font-weight: 700;")
-            rule = QFrame()
-            rule.setFrameShape(QFrame.Shape.HLine)
-            rule.setStyleSheet("color: #dde2e7;")
-            grid.addWidget(rule, line, 0, 1, 3)
-            line += 1
-        unit_label = QLabel(unit)
-        unit_label.setProperty("role", "muted")
-        grid.addWidget(name, line, 0)
-        grid.addWidget(value, line, 1)
-        grid.addWidget(unit_label, line, 2)
-        self.figures[key] = value
+        self.figures[key] = figure_row(grid, caption, unit, total=total)
 
     # --- edits ---------------------------------------------------------------------------
 
@@ -354,12 +259,9 @@ class CostTab(QWidget):
         editor = self.editors[key]
         settings = self._store.project.cost
         try:
-            value = parse_input(key, editor.text())
-            inputs = CostInputs.model_validate({**settings.inputs.model_dump(), key: value})
-        except ValueError as exc:  # pydantic's ValidationError is a ValueError too
-            message = (validation_message(key, exc) if isinstance(exc, ValidationError)
-                       else f"{str(exc)[0].upper()}{str(exc)[1:]}.")
-            self._show_error(key, message)
+            inputs = edited_inputs(settings.inputs, key, editor.text())
+        except ValueError as exc:
+            self._show_error(key, str(exc))
             return
         self._show_error(key, "")
         editor.setText(format_input(getattr(inputs, key)))
@@ -438,7 +340,7 @@ class CostTab(QWidget):
         share = self.editors["migration_share"]
         share.setEnabled(not from_design)
         share.setToolTip("Not used: the share comes from the routing design." if from_design
-                         else explanation("migration_share") + SHARE_HINT)
+                         else tooltip("migration_share"))
 
     def _refresh(self) -> None:
         self._show_inputs()
