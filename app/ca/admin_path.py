@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
+from app.ca.bindings import approval_row, certificate_row, notice_row, request_row
 from app.ca.csr import facts_from_csr, load_csr
 from app.ca.errors import CaError
 from app.ca.lookup import CsrInput, as_csr, utc_now
@@ -46,11 +47,13 @@ class AdminPath:
         self.service = service
         self.ledger = service.ledger
 
-    def _set_state(self, conn: sqlite3.Connection, request_id: int, state: RequestState,
-                   now: dt.datetime, seq: int, reason: str | None = None) -> None:
-        conn.execute("UPDATE requests SET state = ?, updated_at = ?, audit_seq = ?, "
+    @staticmethod
+    def _set_state(conn: sqlite3.Connection, request_id: int, state: RequestState,
+                   now: dt.datetime, reason: str | None = None) -> None:
+        """Move a request on; the caller's `ledger.record` then binds the row."""
+        conn.execute("UPDATE requests SET state = ?, updated_at = ?, "
                      "closed_reason = COALESCE(?, closed_reason) WHERE id = ?",
-                     (state.value, iso(now), seq, reason, request_id))
+                     (state.value, iso(now), reason, request_id))
 
     # --- request ---------------------------------------------------------------------------
 
@@ -102,12 +105,12 @@ class AdminPath:
                  profile.model_dump_json(), json.dumps(policy.to_json()), iso(moment),
                  iso(moment + dt.timedelta(days=ttl_days)), iso(moment)))
             request_id = int(cursor.lastrowid or 0)
-            seq = self.ledger.append(conn, at=iso(moment), actor=requester, action="request",
-                                     subject=f"request {request_id}", detail={
-                                         "type": ctype.id, "justification": justification,
-                                         "decision": decision.label,
-                                         "validity_days": days, **policy.to_json()})
-            self.service.stamp(conn, "requests", "id", request_id, seq)
+            self.ledger.record(conn, at=iso(moment), actor=requester, action="request",
+                               subject=f"request {request_id}", detail={
+                                   "type": ctype.id, "justification": justification,
+                                   "decision": decision.label,
+                                   "validity_days": days, **policy.to_json()},
+                               rows=[request_row(request_id)])
             return self.ledger.request(request_id, conn)
 
     # --- approvals -------------------------------------------------------------------------
@@ -177,20 +180,22 @@ class AdminPath:
                 raise self.service.refuse(conn, moment, actor=approver, action="approve",
                                           subject=f"request {request_id}", message=problem)
             criteria = [c for c in request.policy.criteria if c in chosen]
-            seq = self.ledger.append(conn, at=iso(moment), actor=approver, action="approve",
-                                     subject=f"request {request_id}",
-                                     detail={"role": canonical, "confirmed": criteria})
             ttl = dt.timedelta(days=request.policy.approval_ttl_days)
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO approvals (request_id, approver, approver_key, role, decision, "
                 "confirmed, created_at, expires_at, audit_seq) "
-                "VALUES (?, ?, ?, ?, 'approve', ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, 'approve', ?, ?, ?, 0)",
                 (request_id, approver.strip(), person_key(approver), canonical,
-                 json.dumps(criteria), iso(moment), iso(moment + ttl), seq))
+                 json.dumps(criteria), iso(moment), iso(moment + ttl)))
             done = [(person_key(a.approver), a.role) for a in request.active_approvals()]
             enough, _ = request.policy.outcome([*done, (person_key(approver), canonical)])
             state = RequestState.APPROVED if enough else RequestState.PENDING
-            self._set_state(conn, request_id, state, moment, seq)
+            self._set_state(conn, request_id, state, moment)
+            self.ledger.record(conn, at=iso(moment), actor=approver, action="approve",
+                               subject=f"request {request_id}",
+                               detail={"role": canonical, "confirmed": criteria},
+                               rows=[approval_row(int(cursor.lastrowid or 0)),
+                                     request_row(request_id)])
             return self.ledger.request(request_id, conn)
 
     def reject(self, request_id: int, *, approver: str, role: str, reason: str,
@@ -206,17 +211,19 @@ class AdminPath:
                 raise self.service.refuse(conn, moment, actor=approver, action="reject",
                                           subject=f"request {request_id}",
                                           message="a rejection needs a reason")
-            seq = self.ledger.append(conn, at=iso(moment), actor=approver, action="reject",
-                                     subject=f"request {request_id}",
-                                     detail={"role": canonical, "reason": reason.strip()})
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO approvals (request_id, approver, approver_key, role, decision, "
                 "confirmed, reason, created_at, expires_at, audit_seq) "
-                "VALUES (?, ?, ?, ?, 'reject', '[]', ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, 'reject', '[]', ?, ?, ?, 0)",
                 (request_id, approver.strip(), person_key(approver), canonical, reason.strip(),
-                 iso(moment), iso(moment), seq))
-            self._set_state(conn, request_id, RequestState.REJECTED, moment, seq,
+                 iso(moment), iso(moment)))
+            self._set_state(conn, request_id, RequestState.REJECTED, moment,
                             f"rejected by {approver.strip()} ({canonical}): {reason.strip()}")
+            self.ledger.record(conn, at=iso(moment), actor=approver, action="reject",
+                               subject=f"request {request_id}",
+                               detail={"role": canonical, "reason": reason.strip()},
+                               rows=[approval_row(int(cursor.lastrowid or 0)),
+                                     request_row(request_id)])
             return self.ledger.request(request_id, conn)
 
     # --- fulfilment and acknowledgement ----------------------------------------------------
@@ -265,12 +272,12 @@ class AdminPath:
                 identity=f"validated by {operator.strip()}; approved by {approvers}",
                 now=moment)
             serial = issued.record.serial
-            seq = self.ledger.append(conn, at=iso(moment), actor=operator, action="fulfil",
-                                     subject=subject, detail={"serial": serial,
-                                                              "names": list(issued.record.names)})
-            self.service.stamp(conn, "certificates", "serial", serial, seq)
             conn.execute("UPDATE requests SET serial = ? WHERE id = ?", (serial, request_id))
-            self._set_state(conn, request_id, RequestState.FULFILLED, moment, seq)
+            self._set_state(conn, request_id, RequestState.FULFILLED, moment)
+            self.ledger.record(conn, at=iso(moment), actor=operator, action="fulfil",
+                               subject=subject, detail={"serial": serial,
+                                                        "names": list(issued.record.names)},
+                               rows=[certificate_row(serial), request_row(request_id)])
         return issued
 
     def acknowledge(self, request_id: int, *, requester: str,
@@ -297,12 +304,14 @@ class AdminPath:
             notices = [(d, iso(expiry - dt.timedelta(days=d))) for d in request.policy.notice_days]
             conn.executemany("INSERT INTO renewal_notices VALUES (?, ?, ?)",
                              [(cert.serial, d, due) for d, due in notices])
-            seq = self.ledger.append(conn, at=iso(moment), actor=requester,
-                                     action="acknowledge", subject=subject, detail={
-                                         "serial": cert.serial,
-                                         "notices": [due for _, due in notices]})
-            self._set_state(conn, request_id, RequestState.ACKNOWLEDGED, moment, seq,
+            self._set_state(conn, request_id, RequestState.ACKNOWLEDGED, moment,
                             "delivery acknowledged; renewal tracking open")
+            self.ledger.record(conn, at=iso(moment), actor=requester, action="acknowledge",
+                               subject=subject, detail={
+                                   "serial": cert.serial,
+                                   "notices": [due for _, due in notices]},
+                               rows=[request_row(request_id),
+                                     *(notice_row(cert.serial, d) for d, _ in notices)])
             return self.ledger.request(request_id, conn)
 
     # --- expiry ----------------------------------------------------------------------------
@@ -316,10 +325,11 @@ class AdminPath:
         for (request_id,) in conn.execute(
                 "SELECT id FROM requests WHERE state IN ('pending', 'approved') "
                 "AND expires_at <= ?", (at,)).fetchall():
-            seq = self.ledger.append(conn, at=at, actor="system", action="expire",
-                                     subject=f"request {request_id}", detail={})
-            self._set_state(conn, request_id, RequestState.EXPIRED, now, seq,
+            self._set_state(conn, request_id, RequestState.EXPIRED, now,
                             "expired before fulfilment")
+            self.ledger.record(conn, at=at, actor="system", action="expire",
+                               subject=f"request {request_id}", detail={},
+                               rows=[request_row(request_id)])
         lapsed = conn.execute(
             "SELECT a.id, a.request_id, a.approver FROM approvals a JOIN requests r "
             "ON r.id = a.request_id WHERE a.state = 'active' AND a.decision = 'approve' "
@@ -330,8 +340,8 @@ class AdminPath:
             done = [(person_key(a.approver), a.role) for a in request.active_approvals()]
             enough, _ = request.policy.outcome(done)
             state = RequestState.APPROVED if enough else RequestState.PENDING
-            seq = self.ledger.append(conn, at=at, actor="system", action="expire-approval",
-                                     subject=f"request {request_id}",
-                                     detail={"approver": approver, "state": state.value})
-            self.service.stamp(conn, "approvals", "id", approval_id, seq)
-            self._set_state(conn, request_id, state, now, seq)
+            self._set_state(conn, request_id, state, now)
+            self.ledger.record(conn, at=at, actor="system", action="expire-approval",
+                               subject=f"request {request_id}",
+                               detail={"approver": approver, "state": state.value},
+                               rows=[approval_row(approval_id), request_row(request_id)])

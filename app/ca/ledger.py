@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.ca import bindings
+from app.ca.bindings import RowRef
 from app.ca.errors import CaError, Refused
 from app.ca.files import FILE_MODE
 from app.ca.records import (
@@ -33,6 +35,11 @@ from app.ca.records import (
 LEDGER = "ledger.sqlite3"
 GENESIS = "0" * 64
 BUSY_TIMEOUT_S = 30.0
+# 1: the audit log alone was hash-chained. 2: audit entries also bind the rows they change
+# (app.ca.bindings). The version lives in the chained log (the init entry, then upgrades),
+# not in a mutable table.
+LEDGER_VERSION = 2
+UPGRADE_ACTION = "upgrade-ledger"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -151,17 +158,74 @@ class Ledger:
 
     # --- audit -----------------------------------------------------------------------------
 
+    @staticmethod
+    def _next(conn: sqlite3.Connection) -> tuple[int, str]:
+        """(sequence number of the next entry, hash of the newest one)."""
+        row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0] + 1, row[1]) if row else (1, GENESIS)
+
     def append(self, conn: sqlite3.Connection, *, at: str, actor: str, action: str,
                subject: str, detail: dict[str, Any]) -> int:
         """Append an audit entry inside the caller's transaction; returns its sequence number."""
-        row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
+        seq, prev = self._next(conn)
         text = canonical_json(detail)
         digest = entry_hash(seq, at, actor, action, subject, text, prev)
         conn.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (seq, at, actor, action, subject, text, prev, digest))
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('audit_head', ?)", (f"{seq}:{digest}",))
         return int(seq)
+
+    def record(self, conn: sqlite3.Connection, *, at: str, actor: str, action: str,
+               subject: str, detail: dict[str, Any], rows: list[RowRef]) -> int:
+        """Append the audit entry of a state change, binding the rows it changed.
+
+        Call it after the rows are written: each is pointed at this entry (`audit_seq`) and
+        its content, as it now stands, goes into the entry, so `verify` finds any later edit.
+        """
+        seq, _ = self._next(conn)
+        for ref in rows:
+            bindings.stamp(conn, ref, seq)
+        images = {ref.label: bindings.row_image(conn, ref) for ref in rows}
+        return self.append(conn, at=at, actor=actor, action=action, subject=subject,
+                           detail={**detail, bindings.ROWS_KEY: images})
+
+    # --- version ---------------------------------------------------------------------------
+
+    @staticmethod
+    def version(conn: sqlite3.Connection) -> int:
+        """The ledger version its audit log records: the init entry's, raised by upgrades."""
+        first = conn.execute("SELECT detail FROM audit WHERE seq = 1").fetchone()
+        version = int(json.loads(first[0]).get("ledger_version", 1)) if first else 1
+        if version < LEDGER_VERSION:
+            upgraded = conn.execute("SELECT detail FROM audit WHERE action = ? "
+                                    "ORDER BY seq DESC LIMIT 1", (UPGRADE_ACTION,)).fetchone()
+            if upgraded:
+                version = max(version, int(json.loads(upgraded[0])["to"]))
+        return version
+
+    def upgrade(self, *, at: str) -> None:
+        """Bring a ledger of an older version up to this one, in one logged transaction.
+
+        Version 1 → 2: one `upgrade-ledger` entry binds every row as it stands; rows were not
+        protected before it, and are from then on.
+
+        Raises:
+            CaError: the ledger is of a newer version than this Certroute reads.
+        """
+        with self._lock:
+            version = self.version(self.conn)
+            if version > LEDGER_VERSION:
+                raise CaError(f"{self.path.name} is ledger version {version}; this Certroute "
+                              f"reads versions up to {LEDGER_VERSION}: upgrade Certroute")
+            if version == LEDGER_VERSION:
+                return
+            with self.transaction() as conn:
+                if self.version(conn) == LEDGER_VERSION:  # another process was first
+                    return
+                images = dict(bindings.all_row_images(conn))
+                self.append(conn, at=at, actor="system", action=UPGRADE_ACTION,
+                            subject="ledger", detail={"from": version, "to": LEDGER_VERSION,
+                                                      bindings.ROWS_KEY: images})
 
     def audit(self, *, limit: int | None = None) -> list[AuditEntry]:
         """The log, oldest first (the newest `limit` entries when given)."""
@@ -173,14 +237,15 @@ class Ledger:
                 for r in rows]
 
     def verify(self, *, expect_head: str | None = None) -> AuditReport:
-        """Walk the chain: an edited entry breaks its hash, a deleted one the sequence and link.
+        """Walk the chain, then hold every row against the audit entry that last changed it.
 
-        The head is also kept in `meta` and every request, approval and certificate names the
-        audit entry of its last change, so deleting the newest entries shows as well. Someone
-        who rewrites the whole chain is caught only against a head noted elsewhere
-        (`expect_head`), as with any unsigned log.
+        An edited entry breaks its hash, a deleted one the sequence and link; the head is also
+        kept in `meta`, so deleting the newest entries shows as well. Every request, approval,
+        certificate and renewal notice must equal the image its latest audit entry recorded
+        (`app.ca.bindings`): an `UPDATE certificates SET revoked_at = NULL` is named with the
+        row and the column. Someone who rewrites the whole chain is caught only against a head
+        noted elsewhere (`expect_head`), as with any unsigned log.
         """
-        problems: list[str] = []
         with self._lock:
             rows = self.conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
             triggers = {r[0] for r in self.conn.execute(
@@ -191,19 +256,12 @@ class Ledger:
                 "SELECT 'request ' || id, audit_seq FROM requests UNION ALL "
                 "SELECT 'approval ' || id, audit_seq FROM approvals UNION ALL "
                 "SELECT 'certificate ' || serial, audit_seq FROM certificates").fetchall()
-        problems += [f"the append-only trigger {t} was removed" for t in TRIGGERS
-                     if t not in triggers]
-        prev, expected = GENESIS, 1
-        for seq, at, actor, action, subject, detail, prev_hash, digest in rows:
-            if seq != expected:
-                problems.append(f"audit entries {expected}–{seq - 1} are missing (deleted)")
-            if prev_hash != prev:
-                problems.append(f"audit entry {seq} does not link to the entry before it")
-            if entry_hash(seq, at, actor, action, subject, detail, prev_hash) != digest:
-                problems.append(f"audit entry {seq} was edited: its hash does not match")
-            prev, expected = digest, seq + 1
-        last = expected - 1
-        head = f"{last}:{prev}" if rows else f"0:{GENESIS}"
+            current = dict(bindings.all_row_images(self.conn))
+        problems = [f"the append-only trigger {t} was removed" for t in TRIGGERS
+                    if t not in triggers]
+        head, chain_problems = _walk_chain(rows)
+        problems += chain_problems
+        last = int(head.split(":")[0])
         if stored_head is not None and stored_head[0] != head:
             stored_seq = int(stored_head[0].split(":")[0])
             problems.append(f"audit entries {last + 1}–{stored_seq} are missing (deleted)"
@@ -211,9 +269,18 @@ class Ledger:
         seqs = {r[0] for r in rows}
         problems += [f"{what}: its audit entry {seq} is missing" for what, seq in references
                      if seq not in seqs]
+        problems += _row_problems(_bound_rows([(r[0], r[5]) for r in rows]), current)
         if expect_head is not None and expect_head != head:
             problems.append(f"audit head is {head}, expected {expect_head}")
         return AuditReport(len(rows), head, tuple(problems))
+
+    def bound_rows(self, conn: sqlite3.Connection | None = None
+                   ) -> dict[str, tuple[int, dict[str, Any] | None]]:
+        """Each row's latest image in the audit log: label -> (entry seq, image)."""
+        with self._lock:
+            rows = (conn or self.conn).execute(
+                "SELECT seq, detail FROM audit ORDER BY seq").fetchall()
+        return _bound_rows(rows)
 
     # --- meta ------------------------------------------------------------------------------
 
@@ -270,6 +337,46 @@ class Ledger:
             return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
                 "SELECT serial, days_before, due_at FROM renewal_notices "
                 "ORDER BY due_at, serial")]
+
+
+def _walk_chain(rows: list[tuple[Any, ...]]) -> tuple[str, list[str]]:
+    """The head (`seq:hash`) the entries lead to, and every break in their chain."""
+    problems: list[str] = []
+    prev, expected = GENESIS, 1
+    for seq, at, actor, action, subject, detail, prev_hash, digest in rows:
+        if seq != expected:
+            problems.append(f"audit entries {expected}–{seq - 1} are missing (deleted)")
+        if prev_hash != prev:
+            problems.append(f"audit entry {seq} does not link to the entry before it")
+        if entry_hash(seq, at, actor, action, subject, detail, prev_hash) != digest:
+            problems.append(f"audit entry {seq} was edited: its hash does not match")
+        prev, expected = digest, seq + 1
+    return (f"{expected - 1}:{prev}" if rows else f"0:{GENESIS}"), problems
+
+
+def _bound_rows(entries: list[tuple[int, str]]
+                ) -> dict[str, tuple[int, dict[str, Any] | None]]:
+    """Label -> (seq, image) of the latest entry binding each row, from (seq, detail) pairs."""
+    bound: dict[str, tuple[int, dict[str, Any] | None]] = {}
+    for seq, detail in entries:
+        try:
+            images = json.loads(detail).get(bindings.ROWS_KEY) or {}
+        except (ValueError, AttributeError):  # an edited entry; its hash already says so
+            continue
+        for label, image in images.items():
+            bound[label] = (seq, image)
+    return bound
+
+
+def _row_problems(bound: dict[str, tuple[int, dict[str, Any] | None]],
+                  current: dict[str, dict[str, Any]]) -> list[str]:
+    problems = [f"{label} is in the ledger, but no audit entry records it (inserted by hand)"
+                for label in current if label not in bound]
+    for label, (seq, image) in bound.items():
+        problem = bindings.compare(label, seq, image, current.get(label))
+        if problem:
+            problems.append(problem)
+    return problems
 
 
 def _approval(row: tuple[Any, ...]) -> Approval:

@@ -17,10 +17,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from app.ca.admin_path import AdminPath
 from app.ca.authority import EC_KEYS, Authority, CaKeys
+from app.ca.bindings import certificate_row, images_of
 from app.ca.csr import facts_from_csr
 from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.files import write_private
-from app.ca.ledger import LEDGER, AuditReport, Ledger
+from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
 from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
 from app.ca.records import CertificateRecord, RenewalNotice, iso, parse_iso
 from models.certificate import CertificateType
@@ -103,14 +104,27 @@ class CaService:
                           subject="ca", detail={
                               "root": _fingerprint(authority.root),
                               "issuing": _fingerprint(authority.issuing),
-                              "keys": [f"{k}-{n}" for k, n in (keys.root, keys.issuing)]})
+                              "keys": [f"{k}-{n}" for k, n in (keys.root, keys.issuing)],
+                              "ledger_version": LEDGER_VERSION})
         return service
 
     @classmethod
-    def open(cls, folder: Path | str) -> CaService:
-        """Open an existing CA folder, locked (no passphrase needed to read or approve)."""
+    def open(cls, folder: Path | str, *, now: dt.datetime | None = None) -> CaService:
+        """Open an existing CA folder, locked (no passphrase needed to read or approve).
+
+        A ledger of an older version is upgraded in place, and the upgrade logged.
+
+        Raises:
+            CaError: no CA in the folder, or a ledger newer than this Certroute reads.
+        """
         authority = Authority.load(Path(folder).absolute())
-        return cls(authority.folder, authority, Ledger(authority.folder / LEDGER))
+        ledger = Ledger(authority.folder / LEDGER)
+        try:
+            ledger.upgrade(at=iso(utc_now(now)))
+        except BaseException:
+            ledger.close()
+            raise
+        return cls(authority.folder, authority, ledger)
 
     def unlock(self, passphrase: bytes) -> None:
         self.authority.unlock(passphrase)
@@ -174,12 +188,6 @@ class CaService:
         record = self.ledger.certificate(serial, conn)
         return Issued(record, cert, tuple(self.authority.chain()))
 
-    @staticmethod
-    def stamp(conn: sqlite3.Connection, table: str, key: str, value: object, seq: int) -> None:
-        """Point a row at the audit entry of its latest change (checked by `verify`)."""
-        column = {"requests": "id", "certificates": "serial", "approvals": "id"}[table]
-        conn.execute(f"UPDATE {table} SET audit_seq = ? WHERE {column} = ?", (seq, value))
-
     def sweep(self, conn: sqlite3.Connection, now: dt.datetime) -> None:
         """Expire requests and approvals whose time has passed (run in every transaction)."""
         self.admin.expire(conn, now)
@@ -222,13 +230,13 @@ class CaService:
                 conn, parsed, facts, profile, workflow=Workflow.COMBINED, validity_days=days,
                 request_id=None, identity=identity, now=moment,
                 renew_at=moment + lifetime * RENEW_AT_FRACTION)
-            seq = self.ledger.append(conn, at=iso(moment), actor=requester, action="issue",
-                                     subject=f"certificate {issued.record.serial}", detail={
-                                         "type": ctype.id, "workflow": "combined",
-                                         "names": list(issued.record.names),
-                                         "identity": identity, "validity_days": days,
-                                         "renew_at": issued.record.renew_at})
-            self.stamp(conn, "certificates", "serial", issued.record.serial, seq)
+            self.ledger.record(conn, at=iso(moment), actor=requester, action="issue",
+                               subject=f"certificate {issued.record.serial}", detail={
+                                   "type": ctype.id, "workflow": "combined",
+                                   "names": list(issued.record.names),
+                                   "identity": identity, "validity_days": days,
+                                   "renew_at": issued.record.renew_at},
+                               rows=[certificate_row(issued.record.serial)])
         return issued
 
     # --- revocation and CRL ----------------------------------------------------------------
@@ -250,23 +258,40 @@ class CaService:
                                   f"{record.revoked_at}")
             conn.execute("UPDATE certificates SET revoked_at = ?, revocation_reason = ? "
                          "WHERE serial = ?", (iso(moment), reason, key))
-            seq = self.ledger.append(conn, at=iso(moment), actor=actor, action="revoke",
-                                     subject=f"certificate {key}", detail={"reason": reason})
-            self.stamp(conn, "certificates", "serial", key, seq)
+            self.ledger.record(conn, at=iso(moment), actor=actor, action="revoke",
+                               subject=f"certificate {key}", detail={"reason": reason},
+                               rows=[certificate_row(key)])
             return self.ledger.certificate(key, conn)
 
     def crl(self, *, actor: str, now: dt.datetime | None = None,
             next_update_days: int = 7) -> x509.CertificateRevocationList:
-        """Sign a new CRL of every revoked certificate, save it as crl.pem, and log it."""
+        """Sign a new CRL of every revoked certificate, save it as crl.pem, and log it.
+
+        The revoked serials come from the audit log's record of each certificate, never from
+        the mutable `revoked_at` column, and no CRL is signed while `verify` finds a problem:
+        a certificate "un-revoked" in SQLite stays on the CRL, and the edit is reported.
+
+        Raises:
+            Refused: the ledger fails verification (logged).
+            CaError: the CA is locked.
+        """
         moment = utc_now(now)
         if not self.authority.unlocked:
             raise CaError("the CA is locked: give its passphrase first")
         with self.ledger.transaction() as conn:
+            report = self.verify()
+            if not report.ok:
+                raise self.refuse(
+                    conn, moment, actor=actor, action="crl", subject="crl",
+                    message=f"no CRL signed: the ledger fails verification "
+                    f"({'; '.join(report.problems)}); see certroute ca verify",
+                    problems=list(report.problems))
             number = int(self.ledger.meta("crl_number") or 0) + 1
-            revoked = [(int(serial, 16), parse_iso(at), REVOCATION_REASONS[reason])
-                       for serial, at, reason in conn.execute(
-                           "SELECT serial, revoked_at, revocation_reason FROM certificates "
-                           "WHERE revoked_at IS NOT NULL ORDER BY revoked_at")]
+            revoked = sorted(
+                ((int(image["serial"], 16), parse_iso(image["revoked_at"]),
+                  REVOCATION_REASONS[image["revocation_reason"]])
+                 for image in images_of(self.ledger.bound_rows(conn), "certificates")
+                 if image["revoked_at"]), key=lambda r: (r[1], r[0]))
             crl = self.authority.sign_crl(revoked, number=number, now=moment,
                                           next_update_days=next_update_days)
             Ledger.set_meta(conn, "crl_number", str(number))

@@ -174,6 +174,20 @@ def test_verify_fails_after_tampering(cli, tmp_path: Path):
     assert "trigger audit_no_update was removed" in err
 
 
+def test_unrevoking_in_sqlite_fails_verify_and_blocks_the_crl(cli, tmp_path: Path):
+    serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
+                      "api.internal.example")["serial"]
+    run_json(cli, "revoke", serial, "--reason", "key-compromise")
+    conn = sqlite3.connect(tmp_path / "ca" / LEDGER)
+    conn.execute("UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
+    conn.commit()
+    conn.close()
+    err = error_line(cli("verify"))
+    assert f"certificate {serial} was changed after audit entry 3: revocation_reason is " \
+        "NULL (recorded 'key-compromise'); revoked_at is NULL" in err
+    assert "no CRL signed: the ledger fails verification" in error_line(cli("crl"))
+
+
 def test_errors_are_one_line(cli, tmp_path: Path, monkeypatch):
     assert "choose a verb" in error_line(cli())
     assert "no certificate type 'nope'" in error_line(

@@ -172,7 +172,7 @@ def test_in_process_failure_inside_fulfilment_rolls_back(ca: CaService, project,
     def disk_full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(ca, "stamp", disk_full)
+    monkeypatch.setattr(ca.ledger, "record", disk_full)
     with pytest.raises(sqlite3.OperationalError):
         ca.admin.fulfil(request.id, operator="ops", now=NOW)
     monkeypatch.undo()
