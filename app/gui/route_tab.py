@@ -26,7 +26,7 @@ from app.gui.decision_card import DecisionCard
 from app.gui.delegates import EnumComboDelegate
 from app.gui.findings_panel import FindingsPanel
 from app.gui.store import ProjectStore
-from app.gui.type_table import CertTypeTableModel
+from app.gui.type_table import CertTypeTableModel, RoutingColumnsFit
 from app.gui.widgets import set_text_quietly
 from models.columns import COLUMNS
 from models.enums import Tolerance
@@ -55,6 +55,7 @@ class RouteTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self._columns_fit = RoutingColumnsFit(self.table)
 
         self.card = DecisionCard(store)
         self.findings = FindingsPanel(store)
@@ -176,11 +177,13 @@ class RouteTab(QWidget):
         # Measure the first rows only: every row of 5,000 took over a second to open.
         header.setResizeContentsPrecision(200)
         self.table.resizeColumnsToContents()
+        contents = [self.table.columnWidth(col) for col in range(len(COLUMNS))]
         # Room for longer names and labels than the example's, and for the drop-down arrow.
         minimum = {"name": 230, "reason": 190, "workflow": 130, "owner": 160}
         for col, column in enumerate(COLUMNS):
             wanted = max(self.table.columnWidth(col) + 12, minimum.get(column.key, 0))
             self.table.setColumnWidth(col, wanted)
+        self._columns_fit.refit(contents)  # name to Reason stay in view if they can
 
     def changeEvent(self, event: QEvent) -> None:
         # Presentation mode changes the font: widen the columns so nothing is elided.

@@ -1,11 +1,20 @@
-"""CertTypeTableModel: the inventory as a Qt table model that reads from the store."""
+"""CertTypeTableModel: the inventory as a table model over the store, and its columns' fit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QTableView
 
 from app.gui import commands
 from app.gui.palette import OVERRIDE_TONE, WORKFLOW_TINT, WORKFLOW_TONE
@@ -19,6 +28,7 @@ Role = Qt.ItemDataRole
 WORKFLOW_COLUMN = len(ROUTING_COLUMNS)
 REASON_COLUMN = WORKFLOW_COLUMN + 1
 DERIVED = range(WORKFLOW_COLUMN, WORKFLOW_COLUMN + len(DERIVED_COLUMNS))
+REASON_MIN_CHARS = 12  # an elided reason keeps about this many characters
 
 
 def _tooltip(column: Column) -> str:
@@ -97,6 +107,8 @@ class CertTypeTableModel(QAbstractTableModel):
             return self._italic_bold if decision.overridden else self._bold
         if role == Role.ToolTipRole:
             lines = [decision.rationale]
+            if col == REASON_COLUMN:  # the full reason, when the column is too narrow for it
+                lines.insert(0, f"{decision.label} · rule {decision.rule}")
             if decision.overridden:
                 lines.insert(0, "Manual override — " + decision.note)
             lines += [f"Exception: {e}" for e in decision.exceptions]
@@ -181,6 +193,70 @@ class CertTypeTableModel(QAbstractTableModel):
             for col in columns:
                 index = self.index(row, col)
                 self.dataChanged.emit(index, index)
+
+
+def fit_routing_widths(wanted: Sequence[int], contents: Sequence[int], available: int, *,
+                       floor: int) -> list[int]:
+    """Widths for the columns up to Reason so that they end inside `available` pixels.
+
+    The overflow comes first out of each column's room beyond its contents, from Reason
+    leftwards, then out of Reason itself, which elides down to `floor` (its tooltip has it
+    all). Beyond that the view scrolls.
+    """
+    widths = list(wanted)
+    over = sum(widths) - available
+    for col in reversed(range(len(widths))):
+        take = min(max(over, 0), max(widths[col] - contents[col], 0))
+        widths[col] -= take
+        over -= take
+    if over > 0 and widths[REASON_COLUMN] > floor:
+        widths[REASON_COLUMN] = max(floor, widths[REASON_COLUMN] - over)
+    return widths
+
+
+class RoutingColumnsFit(QObject):
+    """Keeps a type table's routing columns, name to Reason, in view as the view resizes.
+
+    In presentation mode the larger type must not push the decision off a 1920×1080 screen.
+    """
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self._table = table
+        self._wanted: list[int] = []
+        self._contents: list[int] = []
+        self._fitting = False
+        table.viewport().installEventFilter(self)
+        table.horizontalHeader().sectionResized.connect(self._on_header_section_resized)
+
+    def refit(self, contents: Sequence[int]) -> None:
+        """Fit the view from the columns' current (wanted) widths and `contents`, each
+        column's width fitted to its contents; both are kept for later resizes."""
+        self._wanted = [self._table.columnWidth(c) for c in range(REASON_COLUMN + 1)]
+        self._contents = list(contents[:REASON_COLUMN + 1])
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self._wanted:
+            self._fit()
+        return False
+
+    def _on_header_section_resized(self, col: int, _old: int, new: int) -> None:
+        if not self._fitting and col < len(self._wanted):
+            self._wanted[col] = new  # the user dragged it: keep that width while it fits
+
+    def _fit(self) -> None:
+        table = self._table
+        floor = table.fontMetrics().averageCharWidth() * REASON_MIN_CHARS
+        widths = fit_routing_widths(self._wanted, self._contents, table.viewport().width(),
+                                    floor=floor)
+        self._fitting = True
+        try:
+            for col, width in enumerate(widths):
+                if table.columnWidth(col) != width:
+                    table.setColumnWidth(col, width)
+        finally:
+            self._fitting = False
 
 
 def _column_flags(column: Column) -> Qt.ItemFlag:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -108,6 +110,53 @@ def test_presentation_mode_scales_type(window, qapp):
     assert qapp.font().pointSizeF() > size
     window.toggle_presentation()
     assert qapp.font().pointSizeF() == pytest.approx(size)
+
+
+PRESENT_AT_1080P = textwrap.dedent("""
+    import json
+    from app.gui.application import _application, build_window
+    from app.gui.type_table import REASON_COLUMN
+    app = _application()
+    window = build_window(None)
+    window.show()
+    window.toggle_presentation()
+    for _ in range(10):
+        app.processEvents()
+    table = window.tab_widgets["route"].table
+    header = table.horizontalHeader()
+    routing = range(REASON_COLUMN + 1)
+    print(json.dumps({
+        "window": [window.width(), window.height()],
+        "point_size": app.font().pointSizeF(),
+        "routing_right": table.columnViewportPosition(REASON_COLUMN)
+                         + table.columnWidth(REASON_COLUMN),
+        "viewport": table.viewport().width(),
+        "narrower_than_contents": [
+            c for c in routing
+            if table.columnWidth(c) < max(table.sizeHintForColumn(c), header.sectionSizeHint(c))],
+    }))
+    window.store.undo_stack.setClean()
+    window.close()
+""")
+
+
+def test_presentation_at_1080p_shows_the_routing_columns_without_scrolling(tmp_path):
+    # A real full-screen window needs a 1920×1080 screen: the offscreen platform's own is
+    # 800×800, so the window runs in a child process with a configured screen.
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [
+        {"name": "projector", "x": 0, "y": 0, "width": 1920, "height": 1080,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}"}
+    result = subprocess.run([sys.executable, "-c", PRESENT_AT_1080P], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.splitlines()[-1])
+    assert shown["window"] == [1920, 1080]
+    assert shown["point_size"] == pytest.approx(13.5)
+    # Name to Reason end inside the view: the scroll bar is only for the secondary columns.
+    assert shown["routing_right"] <= shown["viewport"]
+    assert shown["narrower_than_contents"] == []  # and nothing of them is elided
 
 
 def test_geometry_is_remembered(window, qtbot):
