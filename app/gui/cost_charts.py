@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,6 +25,30 @@ from models.cost import CostComponent, PaybackCurve
 
 BAR_WIDTH = 0.56
 BAR_HEADROOM = 1.18  # room above the taller bar for its total
+# An axis keeps its range while the data still fills this much of it: an edit then shows as
+# the bars and the curve moving against a still scale, not as relabelled axes (and the axes,
+# the costliest part of a chart to paint, are not redrawn).
+KEEP_WHILE_FILLED = 0.5
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+
+
+def nice_step(span: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 × 10ⁿ) giving about `ticks` steps over `span`."""
+    raw = max(span, 1e-9) / ticks
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in NICE_STEPS if m * magnitude >= raw * (1 - 1e-9))
+
+
+def sticky_range(low: float, high: float, current: tuple[float, float] | None
+                 ) -> tuple[float, float]:
+    """The axis range to show `low`–`high`: `current` while it still fits, else a round one."""
+    if current is not None:
+        c_low, c_high = current
+        if c_low <= low and high <= c_high and (high - low) >= KEEP_WHILE_FILLED * (
+                c_high - c_low):
+            return current
+    step = nice_step(high - low)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
 class MoneyAxis(pg.AxisItem):
@@ -52,14 +77,34 @@ def _title(plot: pg.PlotWidget, text: str) -> None:
     plot.getPlotItem().setTitle(text, color=CHART_TEXT.name(), size="11pt", bold=True)
 
 
-class CostBarChart(pg.PlotWidget):
+class _MoneyPlot(pg.PlotWidget):
+    """A plot with a money axis on the left whose range moves only when it must."""
+
+    def __init__(self, parent: QWidget | None, title: str) -> None:
+        super().__init__(parent, background="w", axisItems={"left": MoneyAxis("left")})
+        _plot_style(self)
+        _title(self, title)
+        self.y_range: tuple[float, float] | None = None
+
+    def show_y(self, low: float, high: float) -> None:
+        """Show `low`–`high` on a sticky round range, and settle the view before the paint.
+
+        pyqtgraph applies a range change while painting, which paints the chart a second
+        time; settling it here makes one edit one paint.
+        """
+        wanted = sticky_range(low, high, self.y_range)
+        if wanted != self.y_range:
+            self.setYRange(*wanted, padding=0)
+            self.y_range = wanted
+        self.getViewBox().updateMatrix()
+
+
+class CostBarChart(_MoneyPlot):
     """Stacked bars, one layer per cost component; bars are updated with `setOpts`."""
 
     def __init__(self, keys: Sequence[str], labels: Sequence[str],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w", axisItems={"left": MoneyAxis("left")})
-        _plot_style(self)
-        _title(self, "Annual cost: today vs after migration")
+        super().__init__(parent, "Annual cost: today vs after migration")
         self.getPlotItem().getAxis("bottom").setTicks(
             [[(0, "Today"), (1, "After migration")]])
         # The right third of the plot is the legend's, clear of both bars at any height.
@@ -96,16 +141,14 @@ class CostBarChart(pg.PlotWidget):
                                                strict=True)):
             label.setText(display.money(total))
             label.setPos(x, total)
-        self.setYRange(0, top * BAR_HEADROOM, padding=0)
+        self.show_y(0.0, top * BAR_HEADROOM)
 
 
-class PaybackChart(pg.PlotWidget):
+class PaybackChart(_MoneyPlot):
     """Cumulative savings minus the migration cost, month by month, break-even marked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="w", axisItems={"left": MoneyAxis("left")})
-        _plot_style(self)
-        _title(self, "Payback: cumulative savings minus migration cost")
+        super().__init__(parent, "Payback: cumulative savings minus migration cost")
         item = self.getPlotItem()
         item.setLabel("bottom", "months after the migration", color=MUTED_TEXT.name())
         item.getAxis("bottom").setTickSpacing(6, 3)
@@ -151,8 +194,8 @@ class PaybackChart(pg.PlotWidget):
             self.break_even_label.setAnchor((1.0, 1.3))
         low, high = min(net.min(), 0.0), max(net.max(), 0.0)
         pad = (high - low) * 0.12 or 1.0
-        self.setYRange(low - pad * 0.5, high + pad, padding=0)
         self.setXRange(0, months[-1], padding=0.02)
+        self.show_y(low - pad * 0.5, high + pad)
 
     def break_even_month(self) -> float | None:
         """The month the marker stands at, or None when it is hidden."""
