@@ -22,6 +22,8 @@ MAX_NAME = 253
 MAX_COMMON_NAME = 64
 _LDH = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 NIST_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
+# A placeholder publisher, like the reserved example domains: the designer puts in the real one.
+EXAMPLE_ORGANISATION = "Example Org"
 
 
 class KeyKind(StrEnum):
@@ -130,6 +132,46 @@ def pattern_matches(pattern: str, name: str) -> bool:
                                                                           strict=True))
 
 
+# --- common names --------------------------------------------------------------------------
+
+def normalise_cn_pattern(text: str) -> str:
+    """A common-name pattern, checked: printable, no outer spaces, at most 64 characters.
+
+    `*` stands for one or more characters; everything else matches itself, ignoring case.
+
+    Raises:
+        ValueError: naming the pattern and what is wrong with it.
+    """
+    pattern = text.strip()
+    if not pattern.isprintable():
+        raise ValueError(f"common-name pattern {text!r} contains control characters")
+    if len(pattern.replace("*", "x")) > MAX_COMMON_NAME:
+        raise ValueError(f"common-name pattern {text!r} is longer than {MAX_COMMON_NAME} "
+                         "characters")
+    return pattern
+
+
+def cn_pattern_matches(pattern: str, common_name: str) -> bool:
+    """Does `common_name` match `pattern` (`*` = one or more characters, case ignored)?
+
+    A linear scan, not a regular expression: patterns come from project files and names
+    from CSRs, so neither may make the check slow.
+    """
+    name, wanted = common_name.casefold(), pattern.casefold()
+    if "*" not in wanted:
+        return name == wanted
+    head, *middles, tail = wanted.split("*")
+    if not name.startswith(head) or not name.endswith(tail):
+        return False
+    position, end = len(head), len(name) - len(tail)
+    for middle in middles:  # leftmost placement leaves the most room for what follows
+        found = name.find(middle, position + 1, end)
+        if found < 0:
+            return False
+        position = found + len(middle)
+    return end - position >= 1
+
+
 # --- profiles ------------------------------------------------------------------------------
 
 class IssuanceProfileSettings(BaseModel):
@@ -146,6 +188,10 @@ class IssuanceProfileSettings(BaseModel):
         None, ge=1, le=825, description="Longest validity; never beyond the validity class.")
     ekus: tuple[ExtendedKeyUsage, ...] | None = Field(
         None, description="Extended key usages the certificate carries.")
+    cn_patterns: tuple[str, ...] | None = Field(
+        None, description="Allowed subject common names: `*` is one or more characters. "
+        "Types without DNS names need one; with DNS names the common name must also be one "
+        "of them.")
 
     @field_validator("san_patterns")
     @classmethod
@@ -153,6 +199,13 @@ class IssuanceProfileSettings(BaseModel):
         if patterns is None:
             return None
         return tuple(dict.fromkeys(normalise_pattern(p) for p in patterns if p.strip()))
+
+    @field_validator("cn_patterns")
+    @classmethod
+    def _normalise_cn(cls, patterns: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if patterns is None:
+            return None
+        return tuple(dict.fromkeys(normalise_cn_pattern(p) for p in patterns if p.strip()))
 
 
 class IssuanceProfile(BaseModel):
@@ -171,6 +224,9 @@ class IssuanceProfile(BaseModel):
     ekus: tuple[ExtendedKeyUsage, ...]
     issuable: bool = True
     max_names: int = 100
+    # Empty: DNS types need only a common name that is one of their names. None only in a
+    # profile frozen into a request before common-name rules existed (checked as it was).
+    cn_patterns: tuple[str, ...] | None = None
 
 
 # Purposes whose certificates name hosts by DNS name (derived from ROUTING-RULES.md purposes).
@@ -190,15 +246,31 @@ _EKUS: dict[Purpose, tuple[ExtendedKeyUsage, ...]] = {
 }
 
 
-def _derived_patterns(purpose: Purpose, ca: CaKind) -> tuple[str, ...]:
+def _placeholder_domain(ca: CaKind) -> str:
     # Reserved example domains (RFC 2606/6761): the designer replaces them with real ones.
-    domain = "example.com" if ca is CaKind.PUBLIC else "internal.example"
+    return "example.com" if ca is CaKind.PUBLIC else "internal.example"
+
+
+def _derived_patterns(purpose: Purpose, ca: CaKind) -> tuple[str, ...]:
+    domain = _placeholder_domain(ca)
     return {
         Purpose.TLS_EXTERNAL: (domain, f"**.{domain}"),
         Purpose.TLS_INTERNAL: (f"**.{domain}",),
         Purpose.EV_TLS: (domain, f"www.{domain}"),  # EV names are vetted one by one
         Purpose.MTLS: ("**.svc.cluster.local",),
         Purpose.DEVICE_AUTH: (f"**.devices.{domain}",),
+    }.get(purpose, ())
+
+
+def _derived_cn_patterns(purpose: Purpose, ca: CaKind) -> tuple[str, ...]:
+    """Who a certificate without DNS names may name: servers often take its common name as
+    the user name, and signing tools show it as the publisher, so it is never free text."""
+    domain, org = _placeholder_domain(ca), EXAMPLE_ORGANISATION
+    return {
+        Purpose.CLIENT_AUTH: (f"*@{domain}",),  # a user or service principal
+        Purpose.SMIME: (f"*@{domain}",),  # the mailbox (the profile allows no email SAN)
+        Purpose.CODE_SIGNING: (org, f"{org} *"),  # the publisher users are shown
+        Purpose.DOCUMENT_SIGNING: (org, f"{org} *", f"*@{domain}"),  # organisation or signer
     }.get(purpose, ())
 
 
@@ -235,6 +307,8 @@ def profile_for(ctype: CertificateType) -> IssuanceProfile:
         max_validity_days=min(edits.max_validity_days or class_max, class_max),
         class_max_days=class_max,
         ekus=edits.ekus if edits.ekus is not None else _EKUS[purpose],
+        cn_patterns=edits.cn_patterns if edits.cn_patterns is not None
+        else _derived_cn_patterns(purpose, ctype.ca),
         # A CA-signing certificate creates an issuer: the test CA's issuing tier has
         # path length 0 and issues end-entity certificates only.
         issuable=purpose is not Purpose.CA_SIGNING,
@@ -410,6 +484,21 @@ def _subject_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Viola
     if profile.requires_dns_name and cn not in facts.dns_names:
         return [Violation(ViolationCode.COMMON_NAME, "subject",
                           f"common name {cn!r} is not one of the requested DNS names")]
+    return _cn_rule_violations(cn, profile)
+
+
+def _cn_rule_violations(cn: str, profile: IssuanceProfile) -> list[Violation]:
+    """The profile's common-name patterns: required without DNS names, extra with them."""
+    patterns = profile.cn_patterns
+    if patterns is None or not profile.issuable or (profile.requires_dns_name and not patterns):
+        return []
+    if not cn.isprintable() or cn != cn.strip():
+        return [Violation(ViolationCode.COMMON_NAME, "subject", f"common name {cn!r} has "
+                          "control characters or leading or trailing spaces")]
+    if not any(cn_pattern_matches(p, cn) for p in patterns):
+        allowed = ", ".join(patterns) or "none"
+        return [Violation(ViolationCode.COMMON_NAME, "subject", f"common name {cn!r} is not "
+                          f"allowed for this type (allowed: {allowed})")]
     return []
 
 

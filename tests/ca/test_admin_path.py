@@ -243,3 +243,20 @@ def test_approval_rules_are_frozen_into_the_request(ca: CaService, project, main
 def test_unknown_request_is_an_error(ca: CaService):
     with pytest.raises(CaError, match="no request 42"):
         approve(ca, 42)
+
+
+def test_code_signing_request_naming_another_publisher_is_refused(ca: CaService, project,
+                                                                  make_csr):
+    csr, _ = make_csr(cn="Microsoft Corporation")
+    with pytest.raises(PolicyRefused) as refused:
+        ca.admin.request(project, "code-signing", csr, requester="release-eng",
+                         justification="Q3 releases", now=NOW)
+    assert [v.code.value for v in refused.value.violations] == ["common-name"]
+    assert "common name 'Microsoft Corporation' is not allowed for this type (allowed: " \
+        "Example Org, Example Org *)" in str(refused.value)
+    entry = ca.ledger.audit()[-1]
+    assert entry.action == "refused:request"
+    assert entry.detail["violations"][0]["code"] == "common-name"
+    csr, _ = make_csr(cn="Example Org release signing")
+    assert ca.admin.request(project, "code-signing", csr, requester="release-eng",
+                            justification="Q3 releases", now=NOW).state is RequestState.PENDING

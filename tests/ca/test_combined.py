@@ -248,3 +248,27 @@ def test_delivery_plan_checked_before_issuing(make_csr):
     with pytest.raises(CaError, match="not a valid RFC 1123 name"):
         DeliveryPlan(secret=Path("s.yaml"), secret_name="Bad_Name",
                      key=other_key).validate(None)
+
+
+def sample_subject(ctype) -> tuple[list[str], str | None]:
+    """DNS names and CN as a user fills in the Issue tab from the profile's own patterns."""
+    from models.issuance_policy import profile_for
+
+    profile = profile_for(ctype)
+    names = [p.replace("**", "app").replace("*", "app") for p in profile.san_patterns[:1]]
+    cn = None if names else profile.cn_patterns[-1].replace("*", "release signing")
+    return names, cn
+
+
+def test_every_example_type_issues_with_a_subject_its_profile_names(ca: CaService, project):
+    for ctype in project.types:
+        _, decision = ca.lookup(project, ctype.id)
+        names, cn = sample_subject(ctype)
+        csr = build_csr(generate_key(), names, cn)  # what the Issue tab's "generate" builds
+        assert ca.preview(project, ctype.id, csr).violations == (), ctype.id
+        if decision.workflow.value == "combined":
+            assert ca.issue(project, ctype.id, csr, requester="svc", now=NOW)
+        else:
+            assert ca.admin.request(project, ctype.id, csr, requester="alice",
+                                    justification="workshop test", now=NOW)
+    assert ca.verify().ok

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from models.certificate import CertificateType
 from models.issuance_policy import (
     CsrFacts,
     ExtendedKeyUsage,
+    IssuanceProfile,
     IssuanceProfileSettings,
     KeyKind,
     ViolationCode,
     check,
+    cn_pattern_matches,
     key_usages,
     normalise_pattern,
     pattern_matches,
@@ -242,8 +247,8 @@ def test_common_name_must_be_a_requested_name():
 
 def test_code_signing_carries_no_dns_name_and_needs_a_subject():
     signing = profile_for(make(purpose="code-signing", validity="long"))
-    ok = CsrFacts(dns_names=(), common_name="Release signing", key_kind="ec", key_size=384,
-                  curve="secp384r1", signature_valid=True)
+    ok = CsrFacts(dns_names=(), common_name="Example Org release signing", key_kind="ec",
+                  key_size=384, curve="secp384r1", signature_valid=True)
     assert check(ok, signing, validity_days=825) == []
     assert codes(dataclasses.replace(ok, common_name=None), profile=signing) == ["no-name"]
     assert codes(dataclasses.replace(ok, dns_names=("a.example.com",)),
@@ -267,3 +272,101 @@ def test_every_violation_is_listed_not_only_the_first():
     found = set(codes(facts, validity_days=1000))
     assert found >= {"bad-signature", "ca-requested", "mixed-case", "san-outside-patterns",
                      "trailing-dot", "weak-key", "validity-too-long"}
+
+
+# --- common-name rule of types without DNS names -------------------------------------------
+
+def subject_only(cn: str | None) -> CsrFacts:
+    return CsrFacts(dns_names=(), common_name=cn, key_kind="ec", key_size=384,
+                    curve="secp384r1", signature_valid=True)
+
+
+def test_profile_cn_patterns_derive_from_purpose_and_ca():
+    def derived(**fields: object) -> tuple[str, ...] | None:
+        return profile_for(make(**fields)).cn_patterns
+
+    assert derived(purpose="client-auth") == ("*@internal.example",)
+    assert derived(purpose="smime", ca="public") == ("*@example.com",)
+    assert derived(purpose="code-signing") == ("Example Org", "Example Org *")
+    assert derived(purpose="document-signing") == (
+        "Example Org", "Example Org *", "*@internal.example")
+    assert derived() == ()  # DNS types: the common name must be one of the names
+
+
+@pytest.mark.parametrize(("purpose", "cn"), [
+    ("client-auth", "postgres"),  # a server taking the CN as the user name: a superuser
+    ("client-auth", "alice@evil.example"),
+    ("smime", "ceo@example.com"),  # a private CA's S/MIME type names internal mailboxes
+    ("code-signing", "Microsoft Corporation"),  # the publisher signing tools would show
+    ("code-signing", "Release signing"),
+    ("document-signing", "Example Organisation"),
+])
+def test_common_name_outside_the_type_rule_refused(purpose, cn):
+    profile = profile_for(make(purpose=purpose, validity="long"))
+    [v] = check(subject_only(cn), profile, validity_days=90)
+    assert v.code is ViolationCode.COMMON_NAME
+    assert v.message.startswith(f"common name {cn!r} is not allowed for ")
+    assert "(allowed: " in v.message
+
+
+@pytest.mark.parametrize(("purpose", "cn"), [
+    ("client-auth", "alice@internal.example"),
+    ("client-auth", "Batch-Job@Internal.Example"),  # case is ignored
+    ("smime", "alice.smith@internal.example"),
+    ("code-signing", "Example Org"),
+    ("code-signing", "example org Release Signing"),
+    ("document-signing", "bob@internal.example"),
+])
+def test_common_name_inside_the_type_rule_issues(purpose, cn):
+    profile = profile_for(make(purpose=purpose, validity="long"))
+    assert check(subject_only(cn), profile, validity_days=90) == []
+
+
+@pytest.mark.parametrize("cn", ["Example Org\tx", " Example Org", "Example Org x "])
+def test_common_name_with_control_characters_or_outer_spaces_refused(cn):
+    signing = profile_for(make(purpose="code-signing", validity="long"))
+    assert codes(subject_only(cn), profile=signing) == ["common-name"]
+
+
+def test_cn_pattern_edit_replaces_the_derived_rule():
+    signing = profile_for(make(purpose="code-signing", validity="long",
+                               profile={"cn_patterns": ["Acme Ltd *", "  "]}))
+    assert signing.cn_patterns == ("Acme Ltd *",)
+    assert codes(subject_only("Acme Ltd release"), profile=signing) == []
+    assert codes(subject_only("Example Org"), profile=signing) == ["common-name"]
+    nothing = profile_for(make(purpose="code-signing", profile={"cn_patterns": []}))
+    [v] = check(subject_only("Example Org"), nothing, validity_days=90)
+    assert "(allowed: none)" in v.message
+
+
+def test_dns_types_keep_their_rule_and_an_edit_narrows_it():
+    assert codes(GOOD) == []
+    assert codes(dataclasses.replace(GOOD, common_name="other.internal.example")) == [
+        "common-name"]
+    narrowed = profile_for(make(profile={"cn_patterns": ["web*.internal.example"]}))
+    assert codes(GOOD, profile=narrowed) == ["common-name"]
+    web = dataclasses.replace(GOOD, dns_names=("web1.internal.example",),
+                              common_name="web1.internal.example")
+    assert codes(web, profile=narrowed) == []
+
+
+def test_profile_frozen_before_cn_rules_is_checked_as_it_was():
+    # A request raised before this rule stored its profile without cn_patterns.
+    stored = profile_for(make(purpose="code-signing")).model_dump(mode="json")
+    del stored["cn_patterns"]
+    assert check(subject_only("Release signing"), IssuanceProfile.model_validate(stored),
+                 validity_days=90) == []
+
+
+@pytest.mark.parametrize("bad", ["Example\x00Org", "x" * 65, "Org\n*"])
+def test_profile_settings_reject_bad_cn_patterns(bad):
+    with pytest.raises(ValidationError, match="common-name pattern"):
+        IssuanceProfileSettings(cn_patterns=(bad,))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.text(alphabet="ab*", max_size=8), name=st.text(alphabet="abAB", max_size=10))
+def test_cn_pattern_matches_agrees_with_a_regular_expression(pattern, name):
+    expected = re.fullmatch(".+".join(re.escape(p) for p in pattern.split("*")), name,
+                            flags=re.IGNORECASE)
+    assert cn_pattern_matches(pattern, name) == (expected is not None)
