@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from app.gui.palette import (
@@ -32,6 +34,15 @@ KEEP_WHILE_FILLED = 0.5
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 
 
+def _translucent(color: QColor, alpha: int) -> QColor:
+    color = QColor(color)
+    color.setAlpha(alpha)
+    return color
+
+
+GRID_LINE = _translucent(CHART_GRID.darker(130), 64)  # the axis pen at a quarter opacity
+
+
 def nice_step(span: float, ticks: int = 5) -> float:
     """A round tick step (1, 2, 2.5 or 5 × 10ⁿ) giving about `ticks` steps over `span`."""
     raw = max(span, 1e-9) / ticks
@@ -39,23 +50,33 @@ def nice_step(span: float, ticks: int = 5) -> float:
     return next(m * magnitude for m in NICE_STEPS if m * magnitude >= raw * (1 - 1e-9))
 
 
-def sticky_range(low: float, high: float, current: tuple[float, float] | None
-                 ) -> tuple[float, float]:
-    """The axis range to show `low`–`high`: `current` while it still fits, else a round one."""
-    if current is not None:
-        c_low, c_high = current
-        if c_low <= low and high <= c_high and (high - low) >= KEEP_WHILE_FILLED * (
-                c_high - c_low):
-            return current
+@dataclass(frozen=True)
+class AxisScale:
+    """A y range on round ticks: `low` and `high` are multiples of `step`."""
+
+    low: float
+    high: float
+    step: float
+
+    @property
+    def ticks(self) -> list[float]:
+        first, last = round(self.low / self.step), round(self.high / self.step)
+        return [k * self.step for k in range(first, last + 1)]
+
+
+def sticky_scale(low: float, high: float, current: AxisScale | None) -> AxisScale:
+    """The scale to show `low`–`high` on: `current` while it still fits, else a round one."""
+    if current is not None and current.low <= low and high <= current.high and (
+            high - low) >= KEEP_WHILE_FILLED * (current.high - current.low):
+        return current
     step = nice_step(high - low)
-    return math.floor(low / step) * step, math.ceil(high / step) * step
+    return AxisScale(math.floor(low / step) * step, math.ceil(high / step) * step, step)
 
 
-class MoneyAxis(pg.AxisItem):
-    """An axis whose ticks read like the figures: £500k, £1.00M, −£1.70M."""
-
-    def tickStrings(self, values, scale, spacing):
-        return [display.money(v * scale) for v in values]
+def tick_label(value: float) -> str:
+    """A round tick as money without trailing zeros: £4M, £2.5M, −£500k, £0."""
+    text = display.money(value)
+    return re.sub(r"\.?0+(?=[kMB]$)", "", text) if "." in text else text
 
 
 def _plot_style(plot: pg.PlotWidget) -> None:
@@ -63,7 +84,6 @@ def _plot_style(plot: pg.PlotWidget) -> None:
     item.hideButtons()
     item.setMenuEnabled(False)
     item.setMouseEnabled(x=False, y=False)
-    item.showGrid(x=False, y=True, alpha=0.25)
     font = QFont(plot.font())
     font.setPointSizeF(9.5)
     for name in ("left", "bottom"):
@@ -78,25 +98,47 @@ def _title(plot: pg.PlotWidget, text: str) -> None:
 
 
 class _MoneyPlot(pg.PlotWidget):
-    """A plot with a money axis on the left whose range moves only when it must."""
+    """A plot with a money axis on the left whose scale moves only when it must.
+
+    The horizontal grid is a few lines of its own rather than the axis's grid: an axis with
+    a grid covers the whole plot, so every change of a bar or the curve repainted the axis
+    and its text too (most of a chart's paint time); now the axis repaints only when its
+    scale changes.
+    """
 
     def __init__(self, parent: QWidget | None, title: str) -> None:
-        super().__init__(parent, background="w", axisItems={"left": MoneyAxis("left")})
+        super().__init__(parent, background="w")
         _plot_style(self)
         _title(self, title)
-        self.y_range: tuple[float, float] | None = None
+        self.scale: AxisScale | None = None
+        self._grid: list[pg.InfiniteLine] = []
 
     def show_y(self, low: float, high: float) -> None:
-        """Show `low`–`high` on a sticky round range, and settle the view before the paint.
+        """Show `low`–`high` on a sticky round scale, and settle the view before the paint.
 
         pyqtgraph applies a range change while painting, which paints the chart a second
         time; settling it here makes one edit one paint.
         """
-        wanted = sticky_range(low, high, self.y_range)
-        if wanted != self.y_range:
-            self.setYRange(*wanted, padding=0)
-            self.y_range = wanted
+        wanted = sticky_scale(low, high, self.scale)
+        if wanted != self.scale:
+            self.scale = wanted
+            self.setYRange(wanted.low, wanted.high, padding=0)
+            ticks = wanted.ticks
+            self.getPlotItem().getAxis("left").setTicks(
+                [[(value, tick_label(value)) for value in ticks]])
+            self._place_grid(ticks)
         self.getViewBox().updateMatrix()
+
+    def _place_grid(self, ticks: list[float]) -> None:
+        while len(self._grid) < len(ticks):
+            line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(GRID_LINE, width=1))
+            line.setZValue(-10)  # behind the bars and the curve
+            self.addItem(line, ignoreBounds=True)
+            self._grid.append(line)
+        for line, value in zip(self._grid, ticks, strict=False):
+            line.setPos(value)
+        for n, line in enumerate(self._grid):
+            line.setVisible(n < len(ticks))
 
 
 class CostBarChart(_MoneyPlot):
