@@ -20,6 +20,7 @@ from app.ca.bindings import approval_row, certificate_row, notice_row, request_r
 from app.ca.csr import facts_from_csr, load_csr
 from app.ca.errors import CaError
 from app.ca.lookup import CsrInput, as_csr, utc_now
+from app.ca.provenance import ProjectSource, decision_detail
 from app.ca.records import (
     OPEN_STATES,
     ApprovalPolicy,
@@ -60,11 +61,15 @@ class AdminPath:
     def request(self, project: Project, type_id: str, csr: CsrInput, *, requester: str,
                 justification: str, validity_days: int | None = None,
                 ttl_days: int = REQUEST_TTL_DAYS, approval_ttl_days: int = APPROVAL_TTL_DAYS,
-                now: dt.datetime | None = None) -> Request:
+                now: dt.datetime | None = None, source: ProjectSource | None = None,
+                accept_project_change: bool = False) -> Request:
         """Raise a request; its CSR is checked now, and the approval routing frozen into it.
 
+        The project is checked against the CA's pin and recorded, as for `CaService.issue`.
+
         Raises:
-            Refused: the type routes combined, or a field is missing (logged).
+            Refused: the project is not the pinned one and the change was not accepted, the
+                type routes combined, or a field is missing (logged).
             PolicyRefused: the CSR breaks the type's profile (logged).
         """
         moment = utc_now(now)
@@ -73,8 +78,12 @@ class AdminPath:
         profile = profile_for(ctype)
         days = validity_days or profile.max_validity_days
         subject = f"type {ctype.id}"
+        origin = self.service.project_source(project, source)
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
+            self.service.check_project(conn, moment, origin, actor=requester or "(anonymous)",
+                                       action="request", subject=subject,
+                                       accept_change=accept_project_change)
 
             def refuse(message: str) -> Exception:
                 return self.service.refuse(conn, moment, actor=requester or "(anonymous)",
@@ -109,7 +118,9 @@ class AdminPath:
                                subject=f"request {request_id}", detail={
                                    "type": ctype.id, "justification": justification,
                                    "decision": decision.label,
-                                   "validity_days": days, **policy.to_json()},
+                                   "validity_days": days, **policy.to_json(),
+                                   "project": origin.to_json(),
+                                   **decision_detail(ctype, decision)},
                                rows=[request_row(request_id)])
             return self.ledger.request(request_id, conn)
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.cli import CliError, open_project
+from app.cli import CliError
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -22,15 +22,17 @@ if TYPE_CHECKING:
     )
 
     from app.ca.delivery import DeliveryPlan
+    from app.ca.provenance import ProjectSource
     from app.ca.service import CaService, Issued
+    from models.project import Project
 
     PrivateKey = CertificateIssuerPrivateKeyTypes | None
 
 ENV_PASSPHRASE = "CERTROUTE_CA_PASSPHRASE"
 ENV_P12_PASSPHRASE = "CERTROUTE_P12_PASSPHRASE"
 ENV_CA_DIR = "CERTROUTE_CA_DIR"
-VERBS = ("init", "issue", "request", "approve", "reject", "fulfil", "acknowledge", "list",
-         "revoke", "crl", "verify")
+VERBS = ("init", "pin-project", "issue", "request", "approve", "reject", "fulfil",
+         "acknowledge", "list", "revoke", "crl", "verify")
 
 
 def _print_json(data: Any) -> None:
@@ -99,6 +101,33 @@ def _read(path: str, what: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise CliError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
+
+
+def _project(path: str | None) -> tuple[Project, ProjectSource]:
+    """The project at `path` (or the built-in example) and where it came from.
+
+    The file is read once: the bytes that are parsed are the bytes that are hashed.
+    """
+    from importlib import resources
+
+    from app.ca.provenance import ProjectSource
+    from models.project_file import EXAMPLE_NAME, ProjectFileError, parse_project
+
+    if path:
+        data, label, name = _read(path, "project file"), str(Path(path).absolute()), \
+            Path(path).name
+    else:
+        data = resources.files("resources.examples").joinpath(EXAMPLE_NAME).read_bytes()
+        label, name = f"built-in example ({EXAMPLE_NAME})", EXAMPLE_NAME
+    try:
+        project = parse_project(data, source=name)
+    except ProjectFileError as exc:
+        raise CliError(str(exc)) from None
+    return project, ProjectSource.of(project, label, data)
+
+
+def _pin_json(pin: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if pin is None else {k: pin.get(k) for k in ("label", "digest", "file_sha256")}
 
 
 # --- CSR source and delivery ---------------------------------------------------------------
@@ -178,22 +207,40 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from app.ca.authority import EC_KEYS, RSA_KEYS
     from app.ca.service import CaService
 
+    _, source = _project(args.project)
     passphrase = _secret(ENV_PASSPHRASE, "New CA passphrase", confirm=True)
     keys = RSA_KEYS if args.key_type == "rsa" else EC_KEYS
     service = _run(args, lambda: CaService.init(Path(args.dir), passphrase, keys=keys,
-                                                organisation=args.organisation))
+                                                organisation=args.organisation,
+                                                project=source))
     tiers = {"root": service.authority.root, "issuing": service.authority.issuing}
     data = {"folder": str(service.folder), **{
         tier: {"subject": cert.subject.rfc4514_string(),
                "not_after": cert.not_valid_after_utc.isoformat(),
                "fingerprint": cert.fingerprint(_sha256()).hex()}
-        for tier, cert in tiers.items()}}
+        for tier, cert in tiers.items()}, "project": source.to_json()}
     if args.json:
         _print_json(data)
     else:
         print(f"Created a two-tier CA in {service.folder}")
         for tier in tiers:
             print(f"  {tier:<8} {data[tier]['subject']} (until {data[tier]['not_after'][:10]})")
+        print(f"  pinned   to project {source.describe()}")
+    return 0
+
+
+def _cmd_pin_project(args: argparse.Namespace) -> int:
+    _, source = _project(args.file)
+    service = _open(args)
+    previous = _run(args, lambda: service.pin_project(
+        source, actor=args.actor or getpass.getuser()))
+    if args.json:
+        _print_json({"project": source.to_json(), "previous": _pin_json(previous)})
+    else:
+        print(f"The CA in {service.folder} now issues for project {source.describe()}")
+        if previous is not None:
+            print(f"  was      {previous.get('label')} (digest "
+                  f"{str(previous.get('digest'))[:12]}…)")
     return 0
 
 
@@ -214,13 +261,14 @@ def _deliver_and_report(args: argparse.Namespace, plan, issued) -> int:
 
 
 def _cmd_issue(args: argparse.Namespace) -> int:
-    project = open_project(args.project)
+    project, source = _project(args.project)
     service = _open(args, unlock=True)
     csr, key = _csr_and_key(args)
     plan = _plan(args, key, csr.public_key())
     issued = _run(args, lambda: service.issue(
         project, args.type, csr, requester=args.requester or getpass.getuser(),
-        validity_days=args.validity_days, identity_evidence=args.identity_evidence or ""))
+        validity_days=args.validity_days, identity_evidence=args.identity_evidence or "",
+        source=source, accept_project_change=args.accept_project_change))
     return _deliver_and_report(args, plan, issued)
 
 
@@ -228,14 +276,15 @@ def _cmd_request(args: argparse.Namespace) -> int:
     from app.ca.csr import key_pem
     from app.ca.files import write_private
 
-    project = open_project(args.project)
+    project, source = _project(args.project)
     service = _open(args)
     if args.dns and not args.key_out:
         raise CliError("a generated key must be kept: give --key-out FILE")
     csr, key = _csr_and_key(args)
     request = _run(args, lambda: service.admin.request(
         project, args.type, csr, requester=args.requester, justification=args.justification,
-        validity_days=args.validity_days, ttl_days=args.expires_in))
+        validity_days=args.validity_days, ttl_days=args.expires_in, source=source,
+        accept_project_change=args.accept_project_change))
     if key is not None and args.key_out:
         write_private(Path(args.key_out), key_pem(key))
     _show_request(args, request, f"Request {request.id} raised for {request.type_name}")
@@ -375,13 +424,18 @@ def _cmd_crl(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from app.ca.provenance import pinned
+
     service = _open(args)
     report = service.verify(expect_head=args.expect_head)
+    pin = _pin_json(pinned(service.ledger))
     if args.json:
         _print_json({"ok": report.ok, "entries": report.entries, "head": report.head,
-                     "problems": list(report.problems)})
+                     "problems": list(report.problems), "project": pin})
     elif report.ok:
         print(f"Audit chain intact: {report.entries} entries, head {report.head}")
+        print("Pinned to project " + (f"{pin['label']} (digest {pin['digest']})" if pin
+                                      else "— none: any project may issue (ca pin-project)"))
     if not report.ok:
         raise CliError(f"ledger verification failed: {'; '.join(report.problems)}")
     return 0
@@ -398,9 +452,16 @@ def _common(parser: argparse.ArgumentParser, *, json_help: str = "print JSON") -
     parser.add_argument("--json", action="store_true", help=json_help)
 
 
-def _csr_source(parser: argparse.ArgumentParser) -> None:
+def _project_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", metavar="FILE",
                         help="project file (default: the built-in example)")
+
+
+def _csr_source(parser: argparse.ArgumentParser) -> None:
+    _project_option(parser)
+    parser.add_argument("--accept-project-change", action="store_true",
+                        help="the project is not the one the CA is pinned to: accept it and "
+                        "re-pin the CA to it (logged)")
     parser.add_argument("--type", required=True, metavar="ID", help="certificate type id")
     parser.add_argument("--csr", metavar="FILE", help="a PEM or DER CSR")
     parser.add_argument("--dns", action="append", metavar="NAME",
@@ -428,20 +489,36 @@ def _delivery(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: Any) -> None:
     """Add `ca` and its verbs to the `certroute` parser (app.cli.PLUGIN_MODULES)."""
     ca = subparsers.add_parser(
-        "ca", help="local test CA: init, issue, request/approve/reject/fulfil/acknowledge, "
-        "list, revoke, crl, verify",
+        "ca", help="local test CA: init, pin-project, issue, "
+        "request/approve/reject/fulfil/acknowledge, list, revoke, crl, verify",
         description=f"The local two-tier test CA. The CA passphrase comes from "
-        f"${ENV_PASSPHRASE} or is asked for.")
+        f"${ENV_PASSPHRASE} or is asked for. A CA folder is pinned to the project it was "
+        "approved for (init --project, pin-project); issue and request refuse any other "
+        "project unless --accept-project-change is given, which re-pins it. Every audit "
+        "entry of an issuance names the project and any manual override.")
     ca.set_defaults(func=_no_verb)
     verbs = ca.add_subparsers(dest="ca_command", metavar="VERB")
 
-    init = verbs.add_parser("init", help="create a root and an issuing CA in a new folder")
+    init = verbs.add_parser("init", help="create a root and an issuing CA in a new folder, "
+                            "pinned to the project")
     init.add_argument("dir", metavar="DIR")
+    init.add_argument("--project", metavar="FILE",
+                      help="the project the CA issues for (default: the built-in example)")
     init.add_argument("--key-type", choices=["ec", "rsa"], default="ec",
                       help="ec: P-384 root, P-256 issuing (default); rsa: 3072/2048")
     init.add_argument("--organisation", default="Certroute test CA", metavar="NAME")
     init.add_argument("--json", action="store_true", help="print JSON")
     init.set_defaults(func=_cmd_init)
+
+    pin_project = verbs.add_parser(
+        "pin-project", help="pin the CA to a project: issue and request refuse any other",
+        description="Pin the CA folder to the project it is approved for (logged). The pin is "
+        "the SHA-256 of the project's content, so re-saving the file keeps it.")
+    _common(pin_project)
+    pin_project.add_argument("file", nargs="?", metavar="FILE",
+                             help="project file (default: the built-in example)")
+    pin_project.add_argument("--actor", metavar="NAME")
+    pin_project.set_defaults(func=_cmd_pin_project)
 
     issue = verbs.add_parser("issue", help="combined path: check the CSR and issue at once")
     _common(issue)

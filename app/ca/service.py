@@ -23,6 +23,7 @@ from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.files import write_private
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
 from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
+from app.ca.provenance import ProjectSource, decision_detail, pin, pin_problems, pinned
 from app.ca.records import CertificateRecord, RenewalNotice, iso, parse_iso
 from models.certificate import CertificateType
 from models.enums import Workflow
@@ -40,6 +41,7 @@ from models.routing import Decision
 CRL_FILE = "crl.pem"
 # cert-manager renews at 2/3 of the lifetime by default; the combined path schedules the same.
 RENEW_AT_FRACTION = 2 / 3
+APP_DOCUMENT = "the document open in the app"
 REVOCATION_REASONS = {
     "unspecified": x509.ReasonFlags.unspecified,
     "key-compromise": x509.ReasonFlags.key_compromise,
@@ -88,11 +90,13 @@ class CaService:
         self.ledger = ledger
         self.admin = AdminPath(self)
         self._evaluated: tuple[Project, Evaluation] | None = None
+        self._document: tuple[Project, ProjectSource] | None = None
 
     @classmethod
     def init(cls, folder: Path | str, passphrase: bytes, *, now: dt.datetime | None = None,
-             keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA") -> CaService:
-        """Create a CA in a new folder and open it, unlocked."""
+             keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA",
+             project: ProjectSource | None = None) -> CaService:
+        """Create a CA in a new folder and open it, unlocked; pinned to `project` if given."""
         moment = utc_now(now)
         authority = Authority.create(Path(folder), passphrase, now=moment, keys=keys,
                                      organisation=organisation)
@@ -106,6 +110,8 @@ class CaService:
                               "issuing": _fingerprint(authority.issuing),
                               "keys": [f"{k}-{n}" for k, n in (keys.root, keys.issuing)],
                               "ledger_version": LEDGER_VERSION})
+            if project is not None:
+                pin(ledger, conn, project, at=iso(moment), actor="system", reason="ca init")
         return service
 
     @classmethod
@@ -156,6 +162,44 @@ class CaService:
             self._evaluated = (project, evaluate(project))
         return lookup_type(project, type_id, self._evaluated[1])
 
+    # --- the project decisions come from --------------------------------------------------
+
+    def project_source(self, project: Project, source: ProjectSource | None) -> ProjectSource:
+        """`source`, or the in-memory project as the app's open document (digest cached)."""
+        if source is not None:
+            return source
+        if self._document is None or self._document[0] is not project:
+            self._document = (project, ProjectSource.of(project, APP_DOCUMENT))
+        return self._document[1]
+
+    def pin_project(self, source: ProjectSource, *, actor: str,
+                    now: dt.datetime | None = None) -> dict[str, Any] | None:
+        """Pin the CA folder to this project (logged); returns the pin it replaces."""
+        moment = utc_now(now)
+        with self.ledger.transaction() as conn:
+            previous = pinned(self.ledger)
+            pin(self.ledger, conn, source, at=iso(moment), actor=actor, reason="pin-project")
+        return previous
+
+    def check_project(self, conn: sqlite3.Connection, now: dt.datetime, source: ProjectSource,
+                      *, actor: str, action: str, subject: str, accept_change: bool) -> None:
+        """Refuse (logged) a project other than the pinned one, unless the change is accepted,
+        which re-pins the CA to it (logged too, and kept even if the issuance is then refused
+        for another reason). An unpinned CA takes any project; accepting one pins it."""
+        current = pinned(self.ledger)
+        if current is not None and current.get("digest") == source.digest:
+            return
+        if current is not None and not accept_change:
+            raise self.refuse(
+                conn, now, actor=actor, action=action, subject=subject,
+                message=f"this CA is pinned to project {current.get('label')} (digest "
+                f"{str(current.get('digest'))[:12]}…), not {source.describe()}: pin the new "
+                "project (certroute ca pin-project FILE) or accept the change "
+                "(--accept-project-change)", pinned=current, project=source.to_json())
+        if accept_change:
+            pin(self.ledger, conn, source, at=iso(now), actor=actor,
+                reason=f"project change accepted at {action}")
+
     def preview(self, project: Project, type_id: str, csr: CsrInput, *,
                 validity_days: int | None = None) -> Preview:
         """Check a CSR against a type's profile without issuing or logging anything."""
@@ -196,11 +240,16 @@ class CaService:
 
     def issue(self, project: Project, type_id: str, csr: CsrInput, *, requester: str,
               validity_days: int | None = None, identity_evidence: str = "",
-              now: dt.datetime | None = None) -> Issued:
+              now: dt.datetime | None = None, source: ProjectSource | None = None,
+              accept_project_change: bool = False) -> Issued:
         """Combined path (SPEC.md §3): check the CSR, issue at once, schedule renewal.
 
+        The audit entry names the project (`source`, else the in-memory project as the app's
+        document) and whether the type's workflow came from a manual override.
+
         Raises:
-            Refused: the type routes admin-mediated (logged).
+            Refused: the project is not the pinned one and the change was not accepted, or
+                the type routes admin-mediated (logged).
             PolicyRefused: the CSR breaks the profile; every violation is listed (logged).
             CaError: the CA is locked, or the CSR cannot be read.
         """
@@ -212,8 +261,11 @@ class CaService:
         profile = profile_for(ctype)
         days = validity_days or profile.max_validity_days
         subject = f"type {ctype.id}"
+        origin = self.project_source(project, source)
         with self.ledger.transaction() as conn:
             self.sweep(conn, moment)
+            self.check_project(conn, moment, origin, actor=requester, action="issue",
+                               subject=subject, accept_change=accept_project_change)
             if decision.workflow is not Workflow.COMBINED:
                 raise self.refuse(
                     conn, moment, actor=requester, action="issue", subject=subject,
@@ -235,7 +287,9 @@ class CaService:
                                    "type": ctype.id, "workflow": "combined",
                                    "names": list(issued.record.names),
                                    "identity": identity, "validity_days": days,
-                                   "renew_at": issued.record.renew_at},
+                                   "renew_at": issued.record.renew_at,
+                                   "project": origin.to_json(),
+                                   **decision_detail(ctype, decision)},
                                rows=[certificate_row(issued.record.serial)])
         return issued
 
@@ -324,9 +378,10 @@ class CaService:
         return notices
 
     def verify(self, *, expect_head: str | None = None) -> AuditReport:
-        """The audit chain, plus every recorded certificate against the issuing CA."""
+        """The audit chain and rows, the project pin, every certificate against the CA."""
         report = self.ledger.verify(expect_head=expect_head)
         problems = list(report.problems)
+        problems += pin_problems(self.ledger.audit(), pinned(self.ledger))
         for record in self.ledger.certificates():
             try:
                 cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))

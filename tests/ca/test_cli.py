@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import sqlite3
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from app.ca.cli import ENV_CA_DIR, ENV_PASSPHRASE
 from app.ca.ledger import LEDGER
 from app.cli import main
+from models.project_file import example_text
 from tests.ca.helpers import assert_is_leaf
 
 
@@ -184,9 +186,79 @@ def test_unrevoking_in_sqlite_fails_verify_and_blocks_the_crl(cli, tmp_path: Pat
     conn.commit()
     conn.close()
     err = error_line(cli("verify"))
-    assert f"certificate {serial} was changed after audit entry 3: revocation_reason is " \
+    assert f"certificate {serial} was changed after audit entry 4: revocation_reason is " \
         "NULL (recorded 'key-compromise'); revoked_at is NULL" in err
     assert "no CRL signed: the ledger fails verification" in error_line(cli("crl"))
+
+
+def other_project(tmp_path: Path, name: str = "other.certroute.json") -> Path:
+    """The built-in example with the mainframe type overridden to combined, as a file."""
+    data = json.loads(example_text())
+    mainframe = next(t for t in data["types"] if t["id"] == "mainframe-tls")
+    mainframe["override"] = {"workflow": "combined",
+                             "justification": "The mainframe team now runs an ACME client"}
+    path = tmp_path / name
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+def test_init_pins_the_built_in_example_and_issue_refuses_another_project(cli,
+                                                                         tmp_path: Path):
+    other = other_project(tmp_path)
+    verified = run_json(cli, "verify")
+    assert verified["project"]["label"] == "built-in example (financial-services.certroute.json)"
+    err = error_line(cli("issue", "--project", str(other), "--type", "mainframe-tls",
+                         "--dns", "mf01.internal.example"))
+    assert "this CA is pinned to project built-in example" in err
+    assert f"not {other} (digest" in err
+    assert "certroute ca pin-project FILE" in err
+    assert "--accept-project-change" in err
+    assert run_json(cli, "list", "--audit")["audit"][-1]["action"] == "refused:issue"
+    assert run_json(cli, "list", "--certificates")["certificates"] == []
+
+
+def test_accepted_project_change_is_audited_with_file_hash_and_override(cli, tmp_path: Path):
+    other = other_project(tmp_path)
+    issued = run_json(cli, "issue", "--project", str(other), "--type", "mainframe-tls",
+                      "--dns", "mf01.internal.example", "--accept-project-change")
+    assert issued["workflow"] == "combined"
+    pin, issue = run_json(cli, "list", "--audit")["audit"][-2:]
+    assert pin["action"] == "pin-project"
+    assert pin["detail"]["previous"]["label"].startswith("built-in example")
+    assert pin["detail"]["reason"] == "project change accepted at issue"
+    project = issue["detail"]["project"]
+    assert project["label"] == str(other)
+    assert project["file_sha256"] == hashlib.sha256(other.read_bytes()).hexdigest()
+    assert issue["detail"]["override"] is True
+    assert issue["detail"]["rule_workflow"] == "admin-mediated"
+    assert issue["detail"]["override_justification"].startswith("The mainframe team")
+    assert run_json(cli, "verify")["project"]["digest"] == project["digest"]
+
+
+def test_pin_project_then_issue_without_the_flag(cli, tmp_path: Path):
+    other = other_project(tmp_path)
+    pinned = run_json(cli, "pin-project", str(other))
+    assert pinned["project"]["file_sha256"] == hashlib.sha256(other.read_bytes()).hexdigest()
+    assert pinned["previous"]["label"].startswith("built-in example")
+    assert run_json(cli, "issue", "--project", str(other), "--type", "internal-tls",
+                    "--dns", "api.internal.example")["issued"] is True
+    # Re-saved with other formatting, the same project keeps its pin.
+    respaced = tmp_path / "respaced.certroute.json"
+    respaced.write_text(json.dumps(json.loads(other.read_text()), indent=4))
+    assert run_json(cli, "request", "--project", str(respaced), "--type", "ev-tls",
+                    "--dns", "www.example.com", "--key-out", "ev.key", "--requester",
+                    "alice", "--justification", "brand site")["state"] == "pending"
+    # The built-in example is now the other project: refused until accepted.
+    assert "pinned to project" in error_line(
+        cli("issue", "--type", "internal-tls", "--dns", "api.internal.example"))
+
+
+def test_init_with_a_project_file_pins_it(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv(ENV_PASSPHRASE, "correct horse battery")
+    other = other_project(tmp_path)
+    assert main(["ca", "init", str(tmp_path / "ca2"), "--project", str(other)]) == 0
+    out = capsys.readouterr().out
+    assert f"pinned   to project {other} (digest " in out
 
 
 def test_errors_are_one_line(cli, tmp_path: Path, monkeypatch):
