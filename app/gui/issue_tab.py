@@ -37,6 +37,8 @@ def _scrolling(widget: QWidget) -> QScrollArea:
     return area
 
 
+_NOTHING_SHOWN = object()
+
 class IssueTab(QWidget):
     """The local CA: choose a folder, pick a type, issue or run the approval workflow.
 
@@ -69,6 +71,7 @@ class IssueTab(QWidget):
         self.ledger_tabs = LedgerTabs()
         self.message = wrapped_label()
         self._lay_out()
+        self._shown_type: object = _NOTHING_SHOWN  # (type, decision) the panels show
         self._connect()
         self._on_store_project_replaced()
         self._on_session_ca_changed()
@@ -216,6 +219,9 @@ class IssueTab(QWidget):
 
     def _on_type_combo_changed(self, *_args: object) -> None:
         chosen = self.current_type()
+        if chosen == self._shown_type:
+            return  # one edit sends two signals; the type and its decision are on screen
+        self._shown_type = chosen
         if chosen is None:
             self.profile.show_no_type()
             return
