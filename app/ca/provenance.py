@@ -55,9 +55,17 @@ def decision_detail(ctype: CertificateType, decision: Decision) -> dict[str, Any
 
 
 def pinned(ledger: Ledger) -> dict[str, Any] | None:
-    """The pinned project (`ProjectSource.to_json()`), or None for an unpinned CA."""
+    """The pinned project (`ProjectSource.to_json()`), or None for an unpinned CA.
+
+    A pin edited into something unreadable matches no project, and `verify` reports it.
+    """
     value = ledger.meta(PIN_KEY)
-    return None if value is None else dict(json.loads(value))
+    if value is None:
+        return None
+    try:
+        return dict(json.loads(value))
+    except (ValueError, TypeError):
+        return {"label": "an unreadable pin", "digest": None, "file_sha256": None}
 
 
 def pin(ledger: Ledger, conn: sqlite3.Connection, source: ProjectSource, *, at: str,

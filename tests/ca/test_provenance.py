@@ -141,3 +141,14 @@ def test_verify_catches_an_altered_pin(pinned_ca: CaService, project):
     conn.close()
     [problem] = pinned_ca.verify().problems
     assert problem.startswith("the project pin was altered: audit entry 2 pinned ")
+
+
+def test_an_unreadable_pin_refuses_and_is_reported(pinned_ca: CaService, project, make_csr):
+    conn = sqlite3.connect(pinned_ca.folder / LEDGER)
+    conn.execute("UPDATE meta SET value = 'not json' WHERE key = 'project_pin'")
+    conn.commit()
+    conn.close()
+    csr, _ = make_csr("api.internal.example")
+    with pytest.raises(Refused, match="pinned to project an unreadable pin"):
+        pinned_ca.issue(project, "internal-tls", csr, requester="svc", now=NOW)
+    assert pinned_ca.verify().problems[0].startswith("the project pin was altered")
