@@ -24,6 +24,7 @@ from app.gui import commands
 from app.gui.palette import ACCENT, CHART_TEXT, MUTED_TEXT, TARGET
 from app.gui.radar_chart import MAX_SCORE, RadarChart
 from app.gui.store import ProjectStore
+from app.gui.tab_pages import RefreshWhenShown
 from app.gui.widgets import FittingScrollArea, heading, wrapped_label
 from models.assessment import DIMENSIONS, LEVEL_BASIS, LEVEL_NAMES, AssessmentScores
 from models.evaluation import Evaluation
@@ -147,7 +148,8 @@ class AssessTab(QWidget):
             row.slider.sliderReleased.connect(self._on_slider_gesture)
             row.target.valueChanged.connect(
                 lambda value, i=index: self._on_target_value_changed(i, value))
-        store.evaluation_changed.connect(self._on_store_evaluation_changed)
+        store.evaluation_changed.connect(
+            RefreshWhenShown(self, lambda: self._refresh(self._store.evaluation)))
         store.project_replaced.connect(self._on_store_project_replaced)
         self._refresh(store.evaluation)
 
@@ -326,9 +328,6 @@ class AssessTab(QWidget):
         self._gesture += 1
 
     # --- display -------------------------------------------------------------------------
-
-    def _on_store_evaluation_changed(self, evaluation: Evaluation) -> None:
-        self._refresh(evaluation)
 
     def _on_store_project_replaced(self) -> None:
         self._refresh(self._store.evaluation)

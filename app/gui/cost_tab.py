@@ -22,6 +22,7 @@ from app.gui.cost_charts import CostBarChart, PaybackChart
 from app.gui.cost_inputs import INPUT_GROUPS, edited_inputs, explanation, format_input, tooltip
 from app.gui.palette import ACCENT, SAVING_TONE, WARNING_TONE
 from app.gui.store import ProjectStore
+from app.gui.tab_pages import RefreshWhenShown
 from app.gui.widgets import FittingScrollArea, heading, set_text_quietly, wrapped_label
 from models import display
 from models.cost import (
@@ -32,7 +33,6 @@ from models.cost import (
     input_unit,
     payback_curve,
 )
-from models.evaluation import Evaluation
 from models.project import CostSettings
 
 PRESET_HINT = {
@@ -85,7 +85,7 @@ class CostTab(QWidget):
         layout.addWidget(self._build_inputs(), 0)
         layout.addLayout(right, 1)
 
-        store.evaluation_changed.connect(self._on_store_evaluation_changed)
+        store.evaluation_changed.connect(RefreshWhenShown(self, self._refresh))
         store.types_changed.connect(self._on_store_types_changed)
         store.project_replaced.connect(self._on_store_project_replaced)
         self._refresh()
@@ -301,9 +301,6 @@ class CostTab(QWidget):
             editor.style().polish(editor)
 
     # --- display -------------------------------------------------------------------------
-
-    def _on_store_evaluation_changed(self, _evaluation: Evaluation) -> None:
-        self._refresh()
 
     def _on_store_types_changed(self, _rows) -> None:
         self._show_inputs()  # an input edit that leaves every figure as it was

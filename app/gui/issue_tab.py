@@ -24,6 +24,7 @@ from app.gui.issue_forms import CsrForm, DeliveryForm, PathForms
 from app.gui.ledger_tabs import LedgerTabs
 from app.gui.profile_panel import ProfilePanel
 from app.gui.store import ProjectStore
+from app.gui.tab_pages import RefreshWhenShown
 from app.gui.widgets import wrapped_label
 from models.issuance_policy import profile_for
 
@@ -135,10 +136,11 @@ class IssueTab(QWidget):
         session.busy_changed.connect(lambda busy: self.setEnabled(not busy))
         session.task_finished.connect(self.task_finished)
         self._store.project_replaced.connect(self._on_store_project_replaced)
-        self._store.evaluation_changed.connect(self._on_store_evaluation_changed)
+        follow_edits = RefreshWhenShown(self, self._on_store_evaluation_changed)
+        self._store.evaluation_changed.connect(follow_edits)
         # Renaming, reordering or editing a profile field may leave the evaluation equal:
         # the type list and the chosen type's profile must follow those edits too.
-        self._store.types_changed.connect(self._on_store_evaluation_changed)
+        self._store.types_changed.connect(follow_edits)
 
     # --- dialogs (tests replace these) ---------------------------------------------------
 
@@ -197,7 +199,7 @@ class IssueTab(QWidget):
         self.profile.set_types(self._store.project.types)
         self._on_type_combo_changed()
 
-    def _on_store_evaluation_changed(self, _evaluation: object) -> None:
+    def _on_store_evaluation_changed(self) -> None:
         if self.profile.type_ids() != [t.id for t in self._store.project.types]:
             self._on_store_project_replaced()
         else:

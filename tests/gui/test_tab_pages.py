@@ -55,3 +55,35 @@ def test_a_tab_bar_change_still_lays_the_page_out_again(window, qtbot, qapp):
     qtbot.waitUntil(lambda: bar.height() > before)
     page = window.tabs.currentWidget()
     qtbot.waitUntil(lambda: page.mapTo(window.tabs, page.rect().topLeft()).y() >= bar.height())
+
+
+def test_tabs_behind_refresh_when_they_come_to_the_front(window, qtbot, qapp):
+    window.show()
+    qtbot.waitExposed(window)
+    cost = window.tab_widgets.show("cost")
+    issue = window.tab_widgets.show("issue")
+    legacy = window.store.project.types[5]  # Legacy mainframe TLS: admin-mediated, weak identity
+    issue.select_type(legacy.id)
+    assert issue.profile.badge.text() == "ADMIN-MEDIATED"
+    window.tab_widgets.show("route")
+    qapp.processEvents()
+
+    _edit_hourly_rate(window.store, 81.0)
+    commands.edit_type(window.store, 5, "Identity", identity="strong")  # now combined
+    qapp.processEvents()
+    assert cost.figures["total_cost"].text() == "£3.37M"  # behind the Route tab: not redrawn
+    assert issue.profile.badge.text() == "ADMIN-MEDIATED"
+
+    window.tab_widgets.show("cost")
+    assert cost.figures["total_cost"].text() == "£3.75M"  # up to date as soon as it is shown
+    window.tab_widgets.show("issue")
+    assert issue.profile.badge.text() == "COMBINED"
+
+
+def test_a_tab_built_outside_a_window_refreshes_at_once(store, qtbot):
+    from app.gui.cost_tab import CostTab
+
+    tab = CostTab(store)
+    qtbot.addWidget(tab)
+    _edit_hourly_rate(store, 81.0)
+    assert tab.figures["total_cost"].text() == "£3.75M"
