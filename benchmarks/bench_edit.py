@@ -19,9 +19,11 @@ def _edit_latency(n_types: int, steps: int, *, field: str, values: tuple[str, st
     from app.gui import commands
     from app.gui.main_window import MainWindow
     from app.gui.store import ProjectStore
+    from app.gui.style import apply_style
     from models.evaluation import evaluate
 
     app = QApplication.instance() or QApplication([])
+    apply_style(app)  # as the app runs: styled widgets lay out and paint slower
     today = dt.date(2026, 11, 26)
     project = synthetic_project(n_types)
     store = ProjectStore(project, today=today)
@@ -36,6 +38,7 @@ def _edit_latency(n_types: int, steps: int, *, field: str, values: tuple[str, st
         start = time.perf_counter()
         commands.edit_type(store, 0, "bench", **{field: values[step % 2]})
         app.processEvents()  # deferred refreshes, layout and the paint of what changed
+        app.processEvents()  # the layout and paint the decision card's deferred refresh asked for
         samples.append(time.perf_counter() - start)
     samples.sort()
     evaluate_only = median_seconds(lambda: evaluate(store.project, today=today),
