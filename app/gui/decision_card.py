@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import commands
+from app.gui.labels import WrappedLabel
 from app.gui.palette import OVERRIDE_TONE, WARNING_TONE, WORKFLOW_TONE
 from app.gui.store import ProjectStore
 from app.gui.widgets import (
@@ -63,17 +64,18 @@ class DecisionCard(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
 
-        self.title = heading(level=1)
-        self.profile = wrapped_label(muted=True)
+        self.title = heading(level=1, cls=WrappedLabel)
+        self.profile = wrapped_label(muted=True, cls=WrappedLabel)
         badge_row = QHBoxLayout()
         self.badge = QLabel()
-        self.reason = heading(level=2)  # word-wrapped: long labels never widen the card
+        # Word-wrapped: long labels never widen the card.
+        self.reason = heading(level=2, cls=WrappedLabel)
         badge_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
         badge_row.addWidget(self.reason, 1)
-        self.rationale = wrapped_label()
-        self.note = wrapped_label(muted=True)
-        self.controls = wrapped_label()
-        self.exceptions = wrapped_label()
+        self.rationale = wrapped_label(cls=WrappedLabel)
+        self.note = wrapped_label(muted=True, cls=WrappedLabel)
+        self.controls = wrapped_label(cls=WrappedLabel)
+        self.exceptions = wrapped_label(cls=WrappedLabel)
         self.exceptions.setStyleSheet(f"color: {WARNING_TONE.name()}; font-weight: 600;")
         for widget in (self.title, self.profile):
             layout.addWidget(widget)
@@ -162,7 +164,7 @@ class DecisionCard(QWidget):
         self.override_text.setFixedHeight(64)
         self.override_apply = QPushButton("Apply override")
         self.override_remove = QPushButton("Remove override")
-        self.override_status = wrapped_label(muted=True)
+        self.override_status = wrapped_label(muted=True, cls=WrappedLabel)
         row = QHBoxLayout()
         row.addWidget(QLabel("Route to"))
         row.addWidget(self.override_workflow, 1)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from app.gui.labels import WrappedLabel
 from app.gui.palette import WARNING_TONE
 from app.gui.store import ProjectStore
 from app.gui.widgets import heading, wrapped_label
@@ -31,11 +32,12 @@ class FindingCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)
-        self.title = QLabel()
+        # Wrapped labels that remember their measurements: findings change on most edits.
+        self.title = WrappedLabel()
         self.title.setStyleSheet(f"font-weight: 600; color: {WARNING_TONE.name()};")
         self.title.setWordWrap(True)
-        self.detail = wrapped_label()
-        self.fix = wrapped_label(muted=True)
+        self.detail = wrapped_label(cls=WrappedLabel)
+        self.fix = wrapped_label(muted=True, cls=WrappedLabel)
         self.button = QPushButton("Show type")
         self.button.setFlat(True)
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -68,7 +70,7 @@ class FindingsPanel(QWidget):
 
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._title = heading("Findings", level=2)
+        self._title = heading("Findings", level=2, cls=WrappedLabel)
         self._none = wrapped_label(NONE_FOUND, muted=True)
         self._cards: list[FindingCard] = []
         self._card_layout = QVBoxLayout()

@@ -7,8 +7,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QWidget
 
 
-def wrapped_label(text: str = "", *, muted: bool = False, selectable: bool = True) -> QLabel:
-    label = QLabel(text)
+def wrapped_label(text: str = "", *, muted: bool = False, selectable: bool = True,
+                  cls: type[QLabel] = QLabel) -> QLabel:
+    label = cls(text)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if selectable:
@@ -18,8 +19,8 @@ def wrapped_label(text: str = "", *, muted: bool = False, selectable: bool = Tru
     return label
 
 
-def heading(text: str = "", *, level: int = 1) -> QLabel:
-    label = QLabel(text)
+def heading(text: str = "", *, level: int = 1, cls: type[QLabel] = QLabel) -> QLabel:
+    label = cls(text)
     label.setWordWrap(True)
     label.setProperty("role", f"h{level}")
     return label
