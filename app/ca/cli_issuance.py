@@ -1,0 +1,191 @@
+"""The issuing verbs of `certroute ca`: issue, and request/approve/reject/fulfil/acknowledge.
+
+Cheap to import: the CA service and `cryptography` load inside the command functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.ca.cli_shared import (
+    ENV_P12_PASSPHRASE,
+    load_project,
+    open_ca,
+    print_json,
+    read_file,
+    run,
+    secret,
+)
+from app.cli import CliError
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric.types import (
+        CertificateIssuerPrivateKeyTypes,
+    )
+
+    from app.ca.delivery import DeliveryPlan
+    from app.ca.service import Issued
+
+    PrivateKey = CertificateIssuerPrivateKeyTypes | None
+
+
+# --- CSR source and delivery ---------------------------------------------------------------
+
+def _csr_and_key(args: argparse.Namespace) -> tuple[x509.CertificateSigningRequest, PrivateKey]:
+    """The CSR from --csr FILE, or a key and CSR generated for --dns names (SPEC.md §3)."""
+    from app.ca.csr import build_csr, generate_key, load_csr
+
+    if args.csr and args.dns:
+        raise CliError("give either --csr FILE or --dns NAME, not both")
+    if args.csr:
+        key = _load_key(args.key) if getattr(args, "key", None) else None
+        return run(args, lambda: load_csr(read_file(args.csr, "CSR"))), key
+    if not args.dns and not args.cn:
+        raise CliError("give --csr FILE, or --dns NAME (repeatable) to generate a key and CSR")
+    key = run(args, lambda: generate_key(args.key_type, args.key_size))
+    return run(args, lambda: build_csr(key, args.dns or [], args.cn)), key
+
+
+def _load_key(path: str) -> CertificateIssuerPrivateKeyTypes:
+    from app.ca.delivery import load_private_key
+    from app.ca.errors import CaError
+
+    try:
+        return load_private_key(Path(path))
+    except CaError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _plan(args: argparse.Namespace, key: CertificateIssuerPrivateKeyTypes | None,
+          public_key: Any) -> DeliveryPlan:
+    """The delivery asked for, checked (and its password read) before anything is issued."""
+    from app.ca.delivery import DeliveryPlan
+
+    if (args.p12 or args.k8s_secret) and key is None:
+        raise CliError("--p12 and --k8s-secret need the private key: generate it with --dns, "
+                       "or give the CSR's key with --key FILE")
+    password = secret(ENV_P12_PASSPHRASE, "PKCS#12 password", confirm=True) if args.p12 \
+        else b""
+    plan = DeliveryPlan(
+        folder=Path(args.out) if args.out else None,
+        pkcs12=Path(args.p12) if args.p12 else None, pkcs12_password=password,
+        secret=Path(args.k8s_secret) if args.k8s_secret else None,
+        secret_name=args.secret_name, namespace=args.namespace, key=key)
+    run(args, lambda: plan.validate(public_key))
+    return plan
+
+
+def _print_issued(issued: Issued, delivered: list[str]) -> None:
+    r = issued.record
+    print(f"Issued certificate {r.serial} ({r.workflow}, type {r.type_id})")
+    print(f"  subject   {r.subject}")
+    print(f"  names     {', '.join(r.names) or '—'}")
+    print(f"  valid     {r.not_before} → {r.not_after}")
+    print(f"  sha256    {r.fingerprint}")
+    if r.renew_at:
+        print(f"  renewal   scheduled at {r.renew_at}")
+    for path in delivered:
+        print(f"  wrote     {path}")
+    if not delivered:
+        sys.stdout.write(r.pem)
+
+
+def _deliver_and_report(args: argparse.Namespace, plan: DeliveryPlan, issued: Issued) -> int:
+    """Deliver an issued certificate as planned, then print it (JSON or text)."""
+    written = run(args, lambda: plan.deliver(issued.certificate, issued.chain))
+    delivered = [str(p) for p in written]
+    if args.json:
+        print_json({**issued.record.to_json(), "issued": True, "delivered": delivered})
+    else:
+        _print_issued(issued, delivered)
+    return 0
+
+
+def _show_request(args: argparse.Namespace, request: Any, headline: str) -> None:
+    if args.json:
+        print_json(request.to_json())
+        return
+    print(headline)
+    print(f"  state     {request.state.value}"
+          + (f" — waiting for {request.waiting_for()}" if request.waiting_for() else ""))
+    if request.closed_reason:
+        print(f"  closed    {request.closed_reason}")
+    for number, criterion in enumerate(request.policy.criteria, 1):
+        print(f"  criterion {number}. {criterion}")
+
+
+# --- combined path -------------------------------------------------------------------------
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    project, source = load_project(args.project)
+    service = open_ca(args, unlock=True)
+    csr, key = _csr_and_key(args)
+    plan = _plan(args, key, csr.public_key())
+    issued = run(args, lambda: service.issue(
+        project, args.type, csr, requester=args.requester or getpass.getuser(),
+        validity_days=args.validity_days, identity_evidence=args.identity_evidence or "",
+        source=source, accept_project_change=args.accept_project_change))
+    return _deliver_and_report(args, plan, issued)
+
+
+# --- admin-mediated path -------------------------------------------------------------------
+
+def cmd_request(args: argparse.Namespace) -> int:
+    from app.ca.csr import key_pem
+    from app.ca.files import write_private
+
+    project, source = load_project(args.project)
+    service = open_ca(args)
+    if args.dns and not args.key_out:
+        raise CliError("a generated key must be kept: give --key-out FILE")
+    csr, key = _csr_and_key(args)
+    request = run(args, lambda: service.admin.request(
+        project, args.type, csr, requester=args.requester, justification=args.justification,
+        validity_days=args.validity_days, ttl_days=args.expires_in, source=source,
+        accept_project_change=args.accept_project_change))
+    if key is not None and args.key_out:
+        write_private(Path(args.key_out), key_pem(key))
+    _show_request(args, request, f"Request {request.id} raised for {request.type_name}")
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    service = open_ca(args)
+    request = run(args, lambda: service.admin.approve(
+        args.request_id, approver=args.approver, role=args.role, confirmed=args.confirm or []))
+    _show_request(args, request, f"Request {request.id} approved by {args.approver}")
+    return 0
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    service = open_ca(args)
+    request = run(args, lambda: service.admin.reject(
+        args.request_id, approver=args.approver, role=args.role, reason=args.reason))
+    _show_request(args, request, f"Request {request.id} rejected by {args.approver}")
+    return 0
+
+
+def cmd_fulfil(args: argparse.Namespace) -> int:
+    from app.ca.lookup import as_csr
+
+    service = open_ca(args, unlock=True)
+    key = _load_key(args.key) if args.key else None
+    request = run(args, lambda: service.ledger.request(args.request_id))
+    csr = run(args, lambda: as_csr(request.csr_pem))
+    plan = _plan(args, key, csr.public_key())
+    issued = run(args, lambda: service.admin.fulfil(
+        args.request_id, operator=args.operator or getpass.getuser()))
+    return _deliver_and_report(args, plan, issued)
+
+
+def cmd_acknowledge(args: argparse.Namespace) -> int:
+    service = open_ca(args)
+    request = run(args, lambda: service.admin.acknowledge(args.request_id,
+                                                          requester=args.requester))
+    _show_request(args, request, f"Request {request.id} acknowledged; renewal tracking open")
+    return 0

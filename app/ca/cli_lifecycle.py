@@ -1,0 +1,102 @@
+"""The CA lifecycle verbs of `certroute ca`: init, pin-project, revoke, crl.
+
+Cheap to import: the CA service and `cryptography` load inside the command functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from pathlib import Path
+from typing import Any
+
+from app.ca.cli_shared import (
+    ENV_PASSPHRASE,
+    load_project,
+    open_ca,
+    pin_json,
+    print_json,
+    run,
+    secret,
+)
+
+
+def _sha256() -> Any:
+    from cryptography.hazmat.primitives import hashes
+
+    return hashes.SHA256()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from app.ca.authority import EC_KEYS, RSA_KEYS
+    from app.ca.service import CaService
+
+    _, source = load_project(args.project)
+    passphrase = secret(ENV_PASSPHRASE, "New CA passphrase", confirm=True)
+    keys = RSA_KEYS if args.key_type == "rsa" else EC_KEYS
+    service = run(args, lambda: CaService.init(Path(args.dir), passphrase, keys=keys,
+                                               organisation=args.organisation,
+                                               project=source))
+    tiers = {"root": service.authority.root, "issuing": service.authority.issuing}
+    data = {"folder": str(service.folder), **{
+        tier: {"subject": cert.subject.rfc4514_string(),
+               "not_after": cert.not_valid_after_utc.isoformat(),
+               "fingerprint": cert.fingerprint(_sha256()).hex()}
+        for tier, cert in tiers.items()}, "project": source.to_json()}
+    if args.json:
+        print_json(data)
+    else:
+        print(f"Created a two-tier CA in {service.folder}")
+        for tier in tiers:
+            print(f"  {tier:<8} {data[tier]['subject']} (until {data[tier]['not_after'][:10]})")
+        print(f"  pinned   to project {source.describe()}")
+    return 0
+
+
+def cmd_pin_project(args: argparse.Namespace) -> int:
+    _, source = load_project(args.file)
+    service = open_ca(args)
+    previous = run(args, lambda: service.pin_project(
+        source, actor=args.actor or getpass.getuser()))
+    if args.json:
+        print_json({"project": source.to_json(), "previous": pin_json(previous)})
+    else:
+        print(f"The CA in {service.folder} now issues for project {source.describe()}")
+        if previous is not None:
+            print(f"  was      {previous.get('label')} (digest "
+                  f"{str(previous.get('digest'))[:12]}…)")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    service = open_ca(args)
+    record = run(args, lambda: service.revoke(args.serial, reason=args.reason,
+                                              actor=args.actor or getpass.getuser()))
+    if args.json:
+        print_json({k: v for k, v in record.to_json().items() if k != "pem"})
+    else:
+        print(f"Revoked certificate {record.serial} ({record.revocation_reason}); "
+              "publish a new CRL with `certroute ca crl`")
+    return 0
+
+
+def cmd_crl(args: argparse.Namespace) -> int:
+    from cryptography.hazmat.primitives import serialization
+
+    from app.ca.files import write_private
+
+    service = open_ca(args, unlock=True)
+    crl = run(args, lambda: service.crl(actor=args.actor or getpass.getuser(),
+                                        next_update_days=args.next_update_days))
+    path = Path(args.out) if args.out else service.folder / "crl.pem"
+    if args.out:
+        write_private(path, crl.public_bytes(serialization.Encoding.PEM))
+    revoked = [format(r.serial_number, "x") for r in crl]
+    number = str(service.ledger.meta("crl_number"))
+    if args.json:
+        print_json({"number": int(number), "path": str(path), "revoked": revoked,
+                    "next_update": crl.next_update_utc.isoformat()
+                    if crl.next_update_utc else None})
+    else:
+        print(f"CRL {number} with {len(revoked)} revoked certificate(s) written to {path}")
+    return 0

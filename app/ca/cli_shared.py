@@ -1,0 +1,122 @@
+"""What every `certroute ca` verb shares: passphrases, opening the CA, reading inputs, errors.
+
+Cheap to import: the CA service and `cryptography` load inside the functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.cli import CliError
+
+if TYPE_CHECKING:
+    from app.ca.provenance import ProjectSource
+    from app.ca.service import CaService
+    from models.project import Project
+
+ENV_PASSPHRASE = "CERTROUTE_CA_PASSPHRASE"
+ENV_P12_PASSPHRASE = "CERTROUTE_P12_PASSPHRASE"
+ENV_CA_DIR = "CERTROUTE_CA_DIR"
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def secret(env: str, prompt: str, *, confirm: bool = False) -> bytes:
+    """A passphrase from `env` (scripts) or asked for on the terminal, never an argument.
+
+    Command-line arguments are visible to every user in the process list, so there is no
+    `--passphrase` option.
+    """
+    value = os.environ.get(env)
+    if value is not None:
+        return value.encode("utf-8")
+    if not sys.stdin.isatty():
+        raise CliError(f"no passphrase: set {env} or run in a terminal")
+    first = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass(f"{prompt} (again): ") != first:
+        raise CliError("the passphrases do not match")
+    return first.encode("utf-8")
+
+
+def _ca_dir(args: argparse.Namespace) -> Path:
+    folder = args.ca or os.environ.get(ENV_CA_DIR)
+    if not folder:
+        raise CliError(f"give the CA folder with --ca DIR or {ENV_CA_DIR}")
+    return Path(folder)
+
+
+def open_ca(args: argparse.Namespace, *, unlock: bool = False) -> CaService:
+    """The CA in --ca DIR (or $CERTROUTE_CA_DIR), unlocked with its passphrase if asked."""
+    from app.ca.errors import CaError
+    from app.ca.service import CaService
+
+    try:
+        service = CaService.open(_ca_dir(args))
+        if unlock:
+            service.unlock(secret(ENV_PASSPHRASE, "CA passphrase"))
+    except CaError as exc:
+        raise CliError(str(exc)) from None
+    return service
+
+
+def run(args: argparse.Namespace, action: Any) -> Any:
+    """Call `action()`, turning CA errors into one-line CLI errors (violations listed first)."""
+    from app.ca.errors import CaError, PolicyRefused
+
+    try:
+        return action()
+    except PolicyRefused as exc:
+        if getattr(args, "json", False):
+            print_json({"issued": False, "violations": [
+                {"code": v.code.value, "subject": v.subject, "message": v.message}
+                for v in exc.violations]})
+        else:
+            for violation in exc.violations:
+                print(f"  violation: {violation.message}")
+        raise CliError(str(exc)) from None
+    except CaError as exc:
+        raise CliError(str(exc)) from None
+
+
+def read_file(path: str, what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
+
+
+def load_project(path: str | None) -> tuple[Project, ProjectSource]:
+    """The project at `path` (or the built-in example) and where it came from.
+
+    The file is read once: the bytes that are parsed are the bytes that are hashed.
+    """
+    from importlib import resources
+
+    from app.ca.provenance import ProjectSource
+    from models.project_file import EXAMPLE_NAME, ProjectFileError, parse_project
+
+    if path:
+        data, label, name = read_file(path, "project file"), str(Path(path).absolute()), \
+            Path(path).name
+    else:
+        data = resources.files("resources.examples").joinpath(EXAMPLE_NAME).read_bytes()
+        label, name = f"built-in example ({EXAMPLE_NAME})", EXAMPLE_NAME
+    try:
+        project = parse_project(data, source=name)
+    except ProjectFileError as exc:
+        raise CliError(str(exc)) from None
+    return project, ProjectSource.of(project, label, data)
+
+
+def pin_json(pin: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The parts of a project pin that `--json` output shows."""
+    return None if pin is None else {k: pin.get(k) for k in ("label", "digest", "file_sha256")}
