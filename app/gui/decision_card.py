@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -56,6 +56,8 @@ def _split(text: str, sep: str) -> list[str]:
 class DecisionCard(QWidget):
     """Shows one row's decision and edits its workflow design through the store."""
 
+    _refresh_requested = Signal()  # internal: a queued refresh, see __init__
+
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
@@ -92,10 +94,12 @@ class DecisionCard(QWidget):
         layout.addStretch(1)
 
         # One edit emits several signals; refresh once, when control returns to the loop.
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self._refresh)
+        # A queued call, not a zero timer: posted calls run before the window's pending
+        # paint, so the card's new layout is painted in the same pass as the table's and
+        # the findings' changes instead of in a second layout-and-paint pass.
+        self._refresh_pending = False
+        self._refresh_requested.connect(self._on_refresh_requested,
+                                        Qt.ConnectionType.QueuedConnection)
         for signal in (store.evaluation_changed, store.types_changed, store.project_replaced):
             signal.connect(self._schedule_refresh)
         self.show_row(None)
@@ -184,13 +188,20 @@ class DecisionCard(QWidget):
     # --- showing -------------------------------------------------------------------------
 
     def _schedule_refresh(self, *_args) -> None:
-        self._refresh_timer.start()
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            self._refresh_requested.emit()
+
+    def _on_refresh_requested(self) -> None:
+        if self._refresh_pending:  # show_row() may have refreshed already
+            self._refresh()
 
     def show_row(self, row: int | None) -> None:
         self._row = row
         self._refresh()
 
     def _refresh(self, *_args) -> None:
+        self._refresh_pending = False
         types = self._store.project.types
         if self._row is not None and self._row >= len(types):
             self._row = None
