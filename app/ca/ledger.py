@@ -7,18 +7,17 @@ acting on one request are serialised by SQLite's write lock.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.ca import bindings
+from app.ca import audit_chain, bindings
+from app.ca.audit_chain import GENESIS, AuditReport, BoundRows, entry_hash
 from app.ca.bindings import RowRef
 from app.ca.errors import CaError, Refused
 from app.ca.files import FILE_MODE
@@ -33,7 +32,6 @@ from app.ca.records import (
 )
 
 LEDGER = "ledger.sqlite3"
-GENESIS = "0" * 64
 BUSY_TIMEOUT_S = 30.0
 # 1: the audit log alone was hash-chained. 2: audit entries also bind the rows they change
 # (app.ca.bindings). The version lives in the chained log (the init entry, then upgrades),
@@ -97,26 +95,6 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 TRIGGERS = ("audit_no_update", "audit_no_delete")
-
-
-def entry_hash(seq: int, at: str, actor: str, action: str, subject: str, detail: str,
-               prev_hash: str) -> str:
-    """SHA-256 over the entry's fields and its predecessor's hash: the chain's link."""
-    material = canonical_json([seq, at, actor, action, subject, detail, prev_hash])
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class AuditReport:
-    """The result of `verify`: how many entries, the head hash to note down, any problems."""
-
-    entries: int
-    head: str
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 class Ledger:
@@ -259,28 +237,24 @@ class Ledger:
             current = dict(bindings.all_row_images(self.conn))
         problems = [f"the append-only trigger {t} was removed" for t in TRIGGERS
                     if t not in triggers]
-        head, chain_problems = _walk_chain(rows)
+        head, chain_problems = audit_chain.walk_chain(rows)
         problems += chain_problems
-        last = int(head.split(":")[0])
-        if stored_head is not None and stored_head[0] != head:
-            stored_seq = int(stored_head[0].split(":")[0])
-            problems.append(f"audit entries {last + 1}–{stored_seq} are missing (deleted)"
-                            if stored_seq > last else "the recorded audit head was altered")
+        problems += audit_chain.head_problems(head, stored_head[0] if stored_head else None)
         seqs = {r[0] for r in rows}
         problems += [f"{what}: its audit entry {seq} is missing" for what, seq in references
                      if seq not in seqs]
-        problems += _row_problems(_bound_rows([(r[0], r[5]) for r in rows]), current)
+        problems += audit_chain.row_problems(
+            audit_chain.bound_rows([(r[0], r[5]) for r in rows]), current)
         if expect_head is not None and expect_head != head:
             problems.append(f"audit head is {head}, expected {expect_head}")
         return AuditReport(len(rows), head, tuple(problems))
 
-    def bound_rows(self, conn: sqlite3.Connection | None = None
-                   ) -> dict[str, tuple[int, dict[str, Any] | None]]:
+    def bound_rows(self, conn: sqlite3.Connection | None = None) -> BoundRows:
         """Each row's latest image in the audit log: label -> (entry seq, image)."""
         with self._lock:
             rows = (conn or self.conn).execute(
                 "SELECT seq, detail FROM audit ORDER BY seq").fetchall()
-        return _bound_rows(rows)
+        return audit_chain.bound_rows(rows)
 
     # --- meta ------------------------------------------------------------------------------
 
@@ -337,46 +311,6 @@ class Ledger:
             return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
                 "SELECT serial, days_before, due_at FROM renewal_notices "
                 "ORDER BY due_at, serial")]
-
-
-def _walk_chain(rows: list[tuple[Any, ...]]) -> tuple[str, list[str]]:
-    """The head (`seq:hash`) the entries lead to, and every break in their chain."""
-    problems: list[str] = []
-    prev, expected = GENESIS, 1
-    for seq, at, actor, action, subject, detail, prev_hash, digest in rows:
-        if seq != expected:
-            problems.append(f"audit entries {expected}–{seq - 1} are missing (deleted)")
-        if prev_hash != prev:
-            problems.append(f"audit entry {seq} does not link to the entry before it")
-        if entry_hash(seq, at, actor, action, subject, detail, prev_hash) != digest:
-            problems.append(f"audit entry {seq} was edited: its hash does not match")
-        prev, expected = digest, seq + 1
-    return (f"{expected - 1}:{prev}" if rows else f"0:{GENESIS}"), problems
-
-
-def _bound_rows(entries: list[tuple[int, str]]
-                ) -> dict[str, tuple[int, dict[str, Any] | None]]:
-    """Label -> (seq, image) of the latest entry binding each row, from (seq, detail) pairs."""
-    bound: dict[str, tuple[int, dict[str, Any] | None]] = {}
-    for seq, detail in entries:
-        try:
-            images = json.loads(detail).get(bindings.ROWS_KEY) or {}
-        except (ValueError, AttributeError):  # an edited entry; its hash already says so
-            continue
-        for label, image in images.items():
-            bound[label] = (seq, image)
-    return bound
-
-
-def _row_problems(bound: dict[str, tuple[int, dict[str, Any] | None]],
-                  current: dict[str, dict[str, Any]]) -> list[str]:
-    problems = [f"{label} is in the ledger, but no audit entry records it (inserted by hand)"
-                for label in current if label not in bound]
-    for label, (seq, image) in bound.items():
-        problem = bindings.compare(label, seq, image, current.get(label))
-        if problem:
-            problems.append(problem)
-    return problems
 
 
 def _approval(row: tuple[Any, ...]) -> Approval:

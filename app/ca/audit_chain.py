@@ -1,0 +1,85 @@
+"""The audit log's integrity, as pure functions: entry hashes, the chain walk, row images held
+against the rows they recorded. `Ledger.verify` reads the SQLite tables and calls these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.ca import bindings
+from app.ca.records import canonical_json
+
+GENESIS = "0" * 64
+# label -> (seq of the latest entry binding the row, the row's image; None: recorded absent)
+BoundRows = dict[str, tuple[int, dict[str, Any] | None]]
+
+
+def entry_hash(seq: int, at: str, actor: str, action: str, subject: str, detail: str,
+               prev_hash: str) -> str:
+    """SHA-256 over the entry's fields and its predecessor's hash: the chain's link."""
+    material = canonical_json([seq, at, actor, action, subject, detail, prev_hash])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """The result of `verify`: how many entries, the head hash to note down, any problems."""
+
+    entries: int
+    head: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def walk_chain(rows: list[tuple[Any, ...]]) -> tuple[str, list[str]]:
+    """The head (`seq:hash`) the entries lead to, and every break in their chain."""
+    problems: list[str] = []
+    prev, expected = GENESIS, 1
+    for seq, at, actor, action, subject, detail, prev_hash, digest in rows:
+        if seq != expected:
+            problems.append(f"audit entries {expected}–{seq - 1} are missing (deleted)")
+        if prev_hash != prev:
+            problems.append(f"audit entry {seq} does not link to the entry before it")
+        if entry_hash(seq, at, actor, action, subject, detail, prev_hash) != digest:
+            problems.append(f"audit entry {seq} was edited: its hash does not match")
+        prev, expected = digest, seq + 1
+    return (f"{expected - 1}:{prev}" if rows else f"0:{GENESIS}"), problems
+
+
+def head_problems(head: str, stored_head: str | None) -> list[str]:
+    """The chain's head against the one kept in `meta`: deleting the newest entries shows."""
+    if stored_head is None or stored_head == head:
+        return []
+    last, stored_seq = int(head.split(":")[0]), int(stored_head.split(":")[0])
+    return [f"audit entries {last + 1}–{stored_seq} are missing (deleted)"
+            if stored_seq > last else "the recorded audit head was altered"]
+
+
+def bound_rows(entries: list[tuple[int, str]]) -> BoundRows:
+    """Label -> (seq, image) of the latest entry binding each row, from (seq, detail) pairs."""
+    bound: BoundRows = {}
+    for seq, detail in entries:
+        try:
+            images = json.loads(detail).get(bindings.ROWS_KEY) or {}
+        except (ValueError, AttributeError):  # an edited entry; its hash already says so
+            continue
+        for label, image in images.items():
+            bound[label] = (seq, image)
+    return bound
+
+
+def row_problems(bound: BoundRows, current: dict[str, dict[str, Any]]) -> list[str]:
+    """Every row that differs from its latest audit image, or that no entry recorded."""
+    problems = [f"{label} is in the ledger, but no audit entry records it (inserted by hand)"
+                for label in current if label not in bound]
+    for label, (seq, image) in bound.items():
+        problem = bindings.compare(label, seq, image, current.get(label))
+        if problem:
+            problems.append(problem)
+    return problems
