@@ -1,6 +1,7 @@
 """The CA service both front ends use: open or create a CA, the combined path, revocation, CRL.
 
-The admin-mediated path lives in `app.ca.admin_path` and is reached as `service.admin`.
+The admin-mediated path lives in `app.ca.admin_path` and is reached as `service.admin`;
+revocation and the CRL are signed in `app.ca.revocation`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from app.ca import revocation
 from app.ca.admin_path import AdminPath
 from app.ca.authority import EC_KEYS, Authority, CaKeys
-from app.ca.bindings import certificate_row, images_of
+from app.ca.bindings import certificate_row
 from app.ca.csr import facts_from_csr
 from app.ca.errors import CaError, PolicyRefused, Refused
-from app.ca.files import write_private
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
 from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
 from app.ca.provenance import ProjectSource, decision_detail, pin, pin_problems, pinned
@@ -38,18 +39,9 @@ from models.issuance_policy import (
 from models.project import Project
 from models.routing import Decision
 
-CRL_FILE = "crl.pem"
 # cert-manager renews at 2/3 of the lifetime by default; the combined path schedules the same.
 RENEW_AT_FRACTION = 2 / 3
 APP_DOCUMENT = "the document open in the app"
-REVOCATION_REASONS = {
-    "unspecified": x509.ReasonFlags.unspecified,
-    "key-compromise": x509.ReasonFlags.key_compromise,
-    "affiliation-changed": x509.ReasonFlags.affiliation_changed,
-    "superseded": x509.ReasonFlags.superseded,
-    "cessation-of-operation": x509.ReasonFlags.cessation_of_operation,
-    "privilege-withdrawn": x509.ReasonFlags.privilege_withdrawn,
-}
 
 @dataclass(frozen=True, slots=True)
 class Issued:
@@ -69,16 +61,6 @@ class Preview:
     profile: IssuanceProfile
     validity_days: int
     violations: tuple[Violation, ...]
-
-
-def normalise_serial(text: str) -> str:
-    """A serial as lower-case hex, accepting `0x`, colons and upper case."""
-    cleaned = text.strip().lower().removeprefix("0x").replace(":", "")
-    try:
-        int(cleaned, 16)
-    except ValueError:
-        raise CaError(f"{text!r} is not a hexadecimal serial number") from None
-    return cleaned.lstrip("0") or "0"
 
 
 class CaService:
@@ -297,25 +279,13 @@ class CaService:
 
     def revoke(self, serial: str, *, reason: str = "unspecified", actor: str,
                now: dt.datetime | None = None) -> CertificateRecord:
-        """Mark an issued certificate revoked; the next CRL lists it."""
-        moment = utc_now(now)
-        key = normalise_serial(serial)
-        if reason not in REVOCATION_REASONS:
-            raise CaError(f"unknown revocation reason {reason!r} "
-                          f"(one of: {', '.join(REVOCATION_REASONS)})")
-        with self.ledger.transaction() as conn:
-            record = self.ledger.certificate(key, conn)
-            if record.revoked_at:
-                raise self.refuse(conn, moment, actor=actor, action="revoke",
-                                  subject=f"certificate {key}",
-                                  message=f"certificate {key} was already revoked on "
-                                  f"{record.revoked_at}")
-            conn.execute("UPDATE certificates SET revoked_at = ?, revocation_reason = ? "
-                         "WHERE serial = ?", (iso(moment), reason, key))
-            self.ledger.record(conn, at=iso(moment), actor=actor, action="revoke",
-                               subject=f"certificate {key}", detail={"reason": reason},
-                               rows=[certificate_row(key)])
-            return self.ledger.certificate(key, conn)
+        """Mark an issued certificate revoked; the next CRL lists it.
+
+        Raises:
+            Refused: the certificate was already revoked (logged).
+            CaError: no such certificate, or an unknown reason.
+        """
+        return revocation.revoke(self, serial, reason=reason, actor=actor, now=now)
 
     def crl(self, *, actor: str, now: dt.datetime | None = None,
             next_update_days: int = 7) -> x509.CertificateRevocationList:
@@ -329,30 +299,8 @@ class CaService:
             Refused: the ledger fails verification (logged).
             CaError: the CA is locked.
         """
-        moment = utc_now(now)
-        if not self.authority.unlocked:
-            raise CaError("the CA is locked: give its passphrase first")
-        with self.ledger.transaction() as conn:
-            report = self.verify()
-            if not report.ok:
-                raise self.refuse(
-                    conn, moment, actor=actor, action="crl", subject="crl",
-                    message=f"no CRL signed: the ledger fails verification "
-                    f"({'; '.join(report.problems)}); see certroute ca verify",
-                    problems=list(report.problems))
-            number = int(self.ledger.meta("crl_number") or 0) + 1
-            revoked = sorted(
-                ((int(image["serial"], 16), parse_iso(image["revoked_at"]),
-                  REVOCATION_REASONS[image["revocation_reason"]])
-                 for image in images_of(self.ledger.bound_rows(conn), "certificates")
-                 if image["revoked_at"]), key=lambda r: (r[1], r[0]))
-            crl = self.authority.sign_crl(revoked, number=number, now=moment,
-                                          next_update_days=next_update_days)
-            Ledger.set_meta(conn, "crl_number", str(number))
-            self.ledger.append(conn, at=iso(moment), actor=actor, action="crl",
-                               subject=f"crl {number}", detail={"revoked": len(revoked)})
-        write_private(self.folder / CRL_FILE, crl.public_bytes(serialization.Encoding.PEM))
-        return crl
+        return revocation.sign_crl(self, actor=actor, now=now,
+                                   next_update_days=next_update_days)
 
     # --- reading ---------------------------------------------------------------------------
 
