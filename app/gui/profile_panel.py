@@ -20,6 +20,11 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
     lines = [
         "SAN patterns: " + (", ".join(profile.san_patterns) or "no DNS names"),
         "Wildcards: " + ("allowed" if profile.allow_wildcards else "not allowed"),
+    ]
+    cn_rule = describe_cn_rule(profile)
+    if cn_rule:
+        lines.append(cn_rule)
+    lines += [
         f"Keys: {keys}",
         f"Validity: at most {profile.max_validity_days} days ({ctype.validity.value} class)",
         "Extended key usage: " + (", ".join(e.value for e in profile.ekus) or "none"),
@@ -32,6 +37,24 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
                  + ("; ".join(admin.approval_criteria) or "none (rubber stamp)"))
     lines.append("Renewal notices: " + ", ".join(f"{d} d" for d in admin.notice_days))
     return "\n".join(lines)
+
+
+def describe_cn_rule(profile: IssuanceProfile) -> str | None:
+    """The common-name line of the profile (`models.issuance_policy`'s CN check in words).
+
+    None where no rule applies: a type the test CA does not issue, or a profile frozen into a
+    request before common-name rules existed.
+    """
+    patterns = profile.cn_patterns
+    if patterns is None or not profile.issuable:
+        return None
+    shown = ", ".join(patterns)
+    if profile.requires_dns_name:  # the CN may be left out; if given, it repeats a DNS name
+        return "Common name: optional, one of the DNS names" + (f" matching {shown}"
+                                                                if patterns else "")
+    if not patterns:
+        return "Common name: required, but no pattern allows one (add a common-name pattern)"
+    return f"Common name: required, matching {shown}"
 
 
 class ProfilePanel(QGroupBox):

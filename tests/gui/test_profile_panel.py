@@ -1,0 +1,52 @@
+"""ProfilePanel: the issuance profile's lines, the common-name rule among them."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.gui.profile_panel import ProfilePanel
+from models.evaluation import evaluate
+from models.issuance_policy import IssuanceProfileSettings, profile_for
+from models.project_file import load_example
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = ProfilePanel()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def show(panel: ProfilePanel, type_id: str, **edits) -> list[str]:
+    """Show a type of the worked example (its profile edited by `edits`); the profile lines."""
+    project = load_example()
+    row = project.index_of(type_id)
+    ctype = project.types[row]
+    if edits:
+        ctype = ctype.model_copy(update={"profile": IssuanceProfileSettings(**edits)})
+    decision = evaluate(project).decisions[row]
+    panel.show_type(ctype, decision, profile_for(ctype))
+    return panel.profile_text.text().splitlines()
+
+
+def test_profile_panel_shows_the_common_name_patterns_of_a_type_without_dns_names(panel):
+    lines = show(panel, "code-signing")
+    [rule] = [line for line in lines if line.startswith("Common name:")]
+    assert rule == "Common name: required, matching Example Org, Example Org *"
+    assert lines.index(rule) == lines.index("Wildcards: not allowed") + 1
+
+
+def test_profile_panel_shows_an_edited_common_name_rule(panel):
+    assert "Common name: required, matching *@example.org" in show(
+        panel, "code-signing", cn_patterns=("*@example.org",))
+
+
+def test_profile_panel_says_a_dns_type_repeats_one_of_its_names(panel):
+    assert "Common name: optional, one of the DNS names" in show(panel, "internal-tls")
+    assert "Common name: optional, one of the DNS names matching api-*" in show(
+        panel, "internal-tls", cn_patterns=("api-*",))
+
+
+def test_profile_panel_warns_when_no_common_name_can_be_issued(panel):
+    assert "Common name: required, but no pattern allows one (add a common-name pattern)" \
+        in show(panel, "code-signing", cn_patterns=())
