@@ -1,7 +1,8 @@
 """cert-manager approver-policy: one `CertificateRequestPolicy` per combined type and key type.
 
 Field names and semantics from approver-policy's CRD (policy.cert-manager.io/v1alpha1):
-`spec.allowed` lists what a request may contain (omitted = must be empty), `spec.constraints`
+`spec.allowed` lists what a request may contain (omitted = must be empty; CEL `validations`
+see the value as `self` and the request's name and namespace as `cr`), `spec.constraints`
 bounds duration and private key, `spec.selector.issuerRef` picks the requests it judges. A
 request is approved if at least one selected policy permits it, so "RSA ≥ 2048 or ECDSA ≥ 256"
 becomes one policy per algorithm.
@@ -17,6 +18,8 @@ from exporters.policy.common import (
     hours,
     resource_name,
 )
+from exporters.policy.common_names import cel_string
+from exporters.policy.common_names import regex as cn_regex
 from exporters.policy.names import exact_regex, patterns
 from exporters.policy.yaml_text import dump_all
 from models.certificate import CertificateType
@@ -37,18 +40,49 @@ USAGES = {
 ALGORITHMS = {KeyKind.RSA: "RSA", KeyKind.EC: "ECDSA", KeyKind.ED25519: "Ed25519"}
 
 
+def _name_rules(p: IssuanceProfile, ctype: CertificateType, what: str) -> list[dict[str, str]]:
+    """CEL rules holding a DNS name (or a common name that must be one) to the SAN patterns."""
+    rules = [{"rule": f"self.matches('{exact_regex(patterns(p.san_patterns))}')",
+              "message": f"{what} outside the {ctype.name} profile"}]
+    if not p.allow_wildcards:
+        rules.append({"rule": "!self.startsWith('*')",
+                      "message": "wildcard names are not allowed for this type"})
+    return rules
+
+
+def _common_name(p: IssuanceProfile, translation: Translation, ctype: CertificateType
+                 ) -> dict[str, Any] | None:
+    """`allowed.commonName`: CEL rules rather than `value`, whose `*` also matches nothing
+    and which compares case-sensitively; the profile's `*` is one or more characters."""
+    cn_patterns = p.cn_patterns or ()
+    pattern_rules = [{"rule": f"self.matches({cel_string(cn_regex(cn_patterns))})",
+                      "message": f"common name outside the {ctype.name} profile"}
+                     ] if cn_patterns else []
+    if not p.requires_dns_name:
+        if not cn_patterns:  # the profile names nobody: "never grants" in the CRD's words
+            return {"required": True, "value": ""}
+        return {"required": True, "validations": pattern_rules}
+    if not p.san_patterns:
+        return None  # no DNS names, so no common name either
+    translation.lose(ctype, "common name among the DNS names",
+                     "approver-policy's CEL sees the common name and the request's name and "
+                     "namespace, not its DNS names: a common name the DNS patterns allow passes "
+                     "even if the request does not list it.")
+    return {"required": False,
+            "validations": [*_name_rules(p, ctype, "common name"), *pattern_rules]}
+
+
 def _allowed(p: IssuanceProfile, translation: Translation, ctype: CertificateType
              ) -> dict[str, Any]:
     allowed: dict[str, Any] = {}
+    common_name = _common_name(p, translation, ctype)
+    if common_name is not None:
+        allowed["commonName"] = common_name
     names = patterns(p.san_patterns)
     if names:
-        rules = [{"rule": f"self.matches('{exact_regex(names)}')",
-                  "message": f"DNS name outside the {ctype.name} profile"}]
-        if not p.allow_wildcards:
-            rules.append({"rule": "!self.startsWith('*')",
-                          "message": "wildcard names are not allowed for this type"})
         allowed["dnsNames"] = {"required": p.requires_dns_name,
-                               "values": [n.glob() for n in names], "validations": rules}
+                               "values": [n.glob() for n in names],
+                               "validations": _name_rules(p, ctype, "DNS name")}
     # cert-manager requests "digital signature, key encipherment" when a Certificate names no
     # usages, so both stay allowed for every key type.
     usages = ["digital signature", "key encipherment"]

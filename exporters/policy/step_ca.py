@@ -2,7 +2,8 @@
 
 Names from step-ca's configuration (ca.json): a provisioner's `claims`
 (`minTLSCertDuration`, `maxTLSCertDuration`, `defaultTLSCertDuration`), its `policy.x509`
-(`allow.dns`, `allowWildcardNames`; `*.d` allows names under `d`, `d` allows `d` itself) and
+(`allow.dns`, `allowWildcardNames`; `*.d` allows names under `d`, `d` allows `d` itself;
+`allow.cn` whole common names, case ignored; `allow.email` a mailbox or a domain) and
 `options.x509.template` (an X.509 template setting `keyUsage` / `extKeyUsage`).
 """
 
@@ -18,6 +19,7 @@ from exporters.policy.common import (
     resource_name,
     uses_rsa,
 )
+from exporters.policy.common_names import CommonNameShapes
 from exporters.policy.names import patterns
 from models.certificate import CertificateType
 from models.evaluation import Evaluation
@@ -46,6 +48,35 @@ def _dns(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> list[s
                      f"{pattern.text}: step-ca's `*.{pattern.fixed_suffix}` allows any name "
                      f"under {pattern.fixed_suffix}, at any depth.")
     return list(dict.fromkeys(names))
+
+
+def _common_names(p: IssuanceProfile, out: Translation, ctype: CertificateType
+                  ) -> dict[str, list[str]]:
+    """allow.cn (whole names, case ignored) and allow.email for the common-name patterns.
+
+    step-ca checks a common name against allow.cn, and failing that as the name it looks
+    like: a host name against allow.dns, a mailbox against allow.email.
+    """
+    cn_patterns = p.cn_patterns or ()
+    if p.requires_dns_name:
+        if cn_patterns:
+            out.lose(ctype, "common-name patterns",
+                     f"{', '.join(cn_patterns)}: step-ca checks the common name against "
+                     "allow.dns like a DNS name, with no patterns of its own.")
+        out.lose(ctype, "common name among the DNS names",
+                 "step-ca checks a common name against allow.dns, not against the names the "
+                 "request lists.")
+        return {}
+    shapes = CommonNameShapes.of(cn_patterns)
+    if shapes.mailbox_domains:
+        out.lose(ctype, "mailbox domains in allow.email",
+                 f"{', '.join(shapes.mailbox_domains)}: allow.email also admits e-mail SANs "
+                 "at these domains; the profile allows none.")
+    if shapes.other:
+        out.lose(ctype, "common-name patterns",
+                 f"{', '.join(shapes.other)}: allow.cn matches whole names only, so step-ca "
+                 "refuses these common names — list each one in allow.cn.")
+    return {"cn": list(shapes.exact), "email": list(shapes.mailbox_domains)}
 
 
 def _key_usage_json(p: IssuanceProfile, kind: str) -> str:
@@ -89,14 +120,14 @@ def provisioner(ctype: CertificateType, p: IssuanceProfile, out: Translation) ->
     maximum = hours(p.max_validity_days)
     fragment["claims"] = {"minTLSCertDuration": "5m", "maxTLSCertDuration": maximum,
                           "defaultTLSCertDuration": maximum, "disableRenewal": False}
-    dns = _dns(p, out, ctype)
-    if dns:
-        fragment["policy"] = {"x509": {"allow": {"dns": dns},
-                                       "allowWildcardNames": p.allow_wildcards}}
+    allow = {"dns": _dns(p, out, ctype), **_common_names(p, out, ctype)}
+    allow = {kind: names for kind, names in allow.items() if names}
+    if allow:
+        fragment["policy"] = {"x509": {"allow": allow, "allowWildcardNames": p.allow_wildcards}}
     else:
-        out.lose(ctype, "no DNS names",
-                 "the profile allows no DNS names; add allow rules (email, uri, cn) for the "
-                 "subjects this type needs, or step-ca allows any name.")
+        out.lose(ctype, "no names",
+                 "the profile allows no DNS names and no common name step-ca can express; "
+                 "without allow rules step-ca allows any name.")
     fragment["options"] = {"x509": {"template": _template(p, out, ctype)}}
     kinds = " or ".join(f"{k.kind.value} ≥ {k.min_size}" for k in p.key_types)
     out.lose(ctype, "key types",

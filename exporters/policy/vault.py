@@ -3,7 +3,9 @@
 Parameter names and semantics from Vault's PKI secrets engine API ("Create/Update role"):
 `allowed_domains` with `allow_bare_domains` / `allow_subdomains` / `allow_glob_domains`
 (role-wide flags), `allow_wildcard_certificates`, `key_type` + `key_bits`, `ttl` / `max_ttl`,
-`key_usage`, the extended-key-usage flags and `ext_key_usage_oids`.
+`key_usage`, the extended-key-usage flags and `ext_key_usage_oids`; the common name through
+`require_cn` and `cn_validations` (`hostname` / `email` checked against allowed_domains,
+or `disabled`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from exporters.policy.common import (
     hours,
     resource_name,
 )
+from exporters.policy.common_names import CommonNameShapes, mailbox_domain
 from exporters.policy.names import patterns
 from models.certificate import CertificateType
 from models.evaluation import Evaluation
@@ -52,10 +55,6 @@ def _domains(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> di
             out.lose(ctype, "role-wide domain flags",
                      "allow_bare_domains and allow_subdomains apply to every allowed domain, "
                      "so the role allows bare names and subdomains of all of them.")
-    if not domains:
-        out.lose(ctype, "no DNS names",
-                 "the profile allows no DNS names; the role issues none — add the subjects "
-                 "(e.g. allowed_user_ids, allowed_uri_sans) this type needs.")
     return {
         "allowed_domains": list(dict.fromkeys(domains)),
         "allow_bare_domains": bare,
@@ -67,6 +66,42 @@ def _domains(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> di
         "allow_localhost": False,
         "allow_ip_sans": False,
     }
+
+
+def _common_name(p: IssuanceProfile, out: Translation, ctype: CertificateType,
+                 domains: dict[str, Any]) -> dict[str, Any]:
+    """The role's common-name parameters. Vault checks a common name like a SAN: a host name
+    or the domain of a mailbox against allowed_domains (`cn_validations`), nothing finer."""
+    cn_patterns = p.cn_patterns or ()
+    if p.requires_dns_name:
+        if cn_patterns:
+            out.lose(ctype, "common-name patterns",
+                     f"{', '.join(cn_patterns)}: a role checks the common name against "
+                     "allowed_domains like a DNS name, with no patterns of its own.")
+        out.lose(ctype, "common name among the DNS names",
+                 "Vault adds a host-name common name to the DNS names instead of refusing one "
+                 "that is not among them, and leaves it out if the request sets "
+                 "exclude_cn_from_sans.")
+        return {"cn_validations": ["hostname"], "require_cn": False}
+    shapes = CommonNameShapes.of(cn_patterns)
+    unexpressed = [p for p in cn_patterns if mailbox_domain(p) is None]
+    body: dict[str, Any] = {"cn_validations": ["disabled"] if unexpressed else ["email"],
+                            "require_cn": True}
+    if shapes.mailbox_domains:
+        body["allowed_domains"] = list(dict.fromkeys(
+            [*domains["allowed_domains"], *shapes.mailbox_domains]))
+        body["allow_bare_domains"] = True
+        out.lose(ctype, "mailbox domains in allowed_domains",
+                 f"{', '.join(shapes.mailbox_domains)}: allowed_domains and allow_bare_domains "
+                 "serve DNS names and e-mail SANs too, so the role would also issue these "
+                 "domains as DNS names, and it copies the common name into an e-mail SAN unless "
+                 "the request sets exclude_cn_from_sans; the profile allows neither.")
+    if unexpressed:
+        out.lose(ctype, "common-name patterns",
+                 f"{', '.join(unexpressed)}: a role checks a common name only as a host name "
+                 "or mailbox in allowed_domains, so cn_validations is \"disabled\" and any "
+                 "common name is issued — check it before pki/sign/<role>.")
+    return body
 
 
 def _keys(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> dict[str, Any]:
@@ -90,7 +125,9 @@ def role(ctype: CertificateType, p: IssuanceProfile, out: Translation) -> dict[s
                  "key_usage applies to every key: KeyEncipherment (for RSA) is allowed for "
                  "the other key types too.")
     ekus = set(p.ekus)
-    body: dict[str, Any] = {**_domains(p, out, ctype), **_keys(p, out, ctype)}
+    domains = _domains(p, out, ctype)
+    body: dict[str, Any] = {**domains, **_common_name(p, out, ctype, domains),
+                            **_keys(p, out, ctype)}
     body.update({
         "ttl": hours(p.max_validity_days),
         "max_ttl": hours(p.max_validity_days),
@@ -103,7 +140,6 @@ def role(ctype: CertificateType, p: IssuanceProfile, out: Translation) -> dict[s
         "ext_key_usage_oids": [e.oid for e in p.ekus
                                if e is ExtendedKeyUsage.DOCUMENT_SIGNING],
         "basic_constraints_valid_for_non_ca": False,
-        "require_cn": False,
         "use_csr_common_name": True,
         "use_csr_sans": True,
         "no_store": False,

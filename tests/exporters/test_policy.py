@@ -31,7 +31,8 @@ VAULT_ROLE_PARAMETERS = {
     "allowed_uri_sans", "allowed_other_sans", "server_flag", "client_flag",
     "code_signing_flag", "email_protection_flag", "key_type", "key_bits", "signature_bits",
     "key_usage", "ext_key_usage", "ext_key_usage_oids", "use_csr_common_name",
-    "use_csr_sans", "require_cn", "basic_constraints_valid_for_non_ca", "not_before_duration",
+    "use_csr_sans", "require_cn", "cn_validations", "basic_constraints_valid_for_non_ca",
+    "not_before_duration",
     "no_store", "generate_lease", "issuer_ref",
 }
 ADMIN_TYPES = {"ev-tls", "code-signing", "mainframe-tls"}
