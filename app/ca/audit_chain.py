@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from app.ca import bindings
 from app.ca.records import canonical_json
 
 GENESIS = "0" * 64
+CRL_ACTION = "crl"  # the audit action of a signed CRL; its subject is `crl_subject(number)`
 # label -> (seq of the latest entry binding the row, the row's image; None: recorded absent)
 BoundRows = dict[str, tuple[int, dict[str, Any] | None]]
 
@@ -83,3 +85,29 @@ def row_problems(bound: BoundRows, current: dict[str, dict[str, Any]]) -> list[s
         if problem:
             problems.append(problem)
     return problems
+
+
+def crl_subject(number: int) -> str:
+    """The audit subject of CRL `number`: where the CRL numbers are kept, chained."""
+    return f"crl {number}"
+
+
+def last_crl_number(entries: Iterable[tuple[str, str]]) -> int:
+    """The number of the newest CRL among (action, subject) audit pairs; 0 before the first."""
+    last = 0
+    for action, subject in entries:
+        if action == CRL_ACTION:
+            try:
+                last = int(subject.removeprefix("crl "))
+            except ValueError:  # an edited entry; its hash already says so
+                continue
+    return last
+
+
+def crl_number_problems(stored: str | None, last: int) -> list[str]:
+    """The CRL number `meta` keeps (for Certroutes that read it) against the audit log's."""
+    if stored == (str(last) if last else None):
+        return []
+    recorded = f"number {last}" if last else "none"
+    return [f"the CRL number in meta is {stored or 'missing'}, but the audit log's newest CRL "
+            f"is {recorded} (edited in SQLite)"]

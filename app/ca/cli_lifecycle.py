@@ -81,6 +81,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_crl(args: argparse.Namespace) -> int:
+    from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
     from app.ca.files import write_private
@@ -92,9 +93,9 @@ def cmd_crl(args: argparse.Namespace) -> int:
     if args.out:
         write_private(path, crl.public_bytes(serialization.Encoding.PEM))
     revoked = [format(r.serial_number, "x") for r in crl]
-    number = str(service.ledger.meta("crl_number"))
+    number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
     if args.json:
-        print_json({"number": int(number), "path": str(path), "revoked": revoked,
+        print_json({"number": number, "path": str(path), "revoked": revoked,
                     "next_update": crl.next_update_utc.isoformat()
                     if crl.next_update_utc else None})
     else:

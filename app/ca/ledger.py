@@ -38,6 +38,9 @@ BUSY_TIMEOUT_S = 30.0
 # not in a mutable table.
 LEDGER_VERSION = 2
 UPGRADE_ACTION = "upgrade-ledger"
+# Written after each CRL for Certroutes that number CRLs from it; this one numbers them from
+# the audit log (`last_crl_number`), and `verify` reports a value that differs from it.
+CRL_NUMBER_KEY = "crl_number"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -218,7 +221,8 @@ class Ledger:
         """Walk the chain, then hold every row against the audit entry that last changed it.
 
         An edited entry breaks its hash, a deleted one the sequence and link; the head is also
-        kept in `meta`, so deleting the newest entries shows as well. Every request, approval,
+        kept in `meta`, so deleting the newest entries shows as well, and so is the number of
+        the newest CRL, which must be the one the audit log records. Every request, approval,
         certificate and renewal notice must equal the image its latest audit entry recorded
         (`app.ca.bindings`): an `UPDATE certificates SET revoked_at = NULL` is named with the
         row and the column. Someone who rewrites the whole chain is caught only against a head
@@ -228,8 +232,7 @@ class Ledger:
             rows = self.conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
             triggers = {r[0] for r in self.conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-            stored_head = self.conn.execute(
-                "SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+            stored_head, stored_crl = self.meta("audit_head"), self.meta(CRL_NUMBER_KEY)
             references = self.conn.execute(
                 "SELECT 'request ' || id, audit_seq FROM requests UNION ALL "
                 "SELECT 'approval ' || id, audit_seq FROM approvals UNION ALL "
@@ -239,7 +242,9 @@ class Ledger:
                     if t not in triggers]
         head, chain_problems = audit_chain.walk_chain(rows)
         problems += chain_problems
-        problems += audit_chain.head_problems(head, stored_head[0] if stored_head else None)
+        problems += audit_chain.head_problems(head, stored_head)
+        problems += audit_chain.crl_number_problems(
+            stored_crl, audit_chain.last_crl_number((r[3], r[4]) for r in rows))
         seqs = {r[0] for r in rows}
         problems += [f"{what}: its audit entry {seq} is missing" for what, seq in references
                      if seq not in seqs]
@@ -255,6 +260,14 @@ class Ledger:
             rows = (conn or self.conn).execute(
                 "SELECT seq, detail FROM audit ORDER BY seq").fetchall()
         return audit_chain.bound_rows(rows)
+
+    def last_crl_number(self, conn: sqlite3.Connection | None = None) -> int:
+        """The number of the newest CRL the audit log records (0: none signed yet)."""
+        with self._lock:
+            rows = (conn or self.conn).execute(
+                "SELECT action, subject FROM audit WHERE action = ? ORDER BY seq",
+                (audit_chain.CRL_ACTION,)).fetchall()
+        return audit_chain.last_crl_number(rows)
 
     # --- meta ------------------------------------------------------------------------------
 
@@ -305,12 +318,6 @@ class Ledger:
             rows = self.conn.execute("SELECT * FROM certificates ORDER BY issued_at, serial")
             return [_certificate(r) for r in rows.fetchall()]
 
-    def notices(self) -> list[tuple[str, int, str]]:
-        """(serial, days before expiry, due) of every admin-mediated renewal notice."""
-        with self._lock:
-            return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
-                "SELECT serial, days_before, due_at FROM renewal_notices "
-                "ORDER BY due_at, serial")]
 
 
 def _approval(row: tuple[Any, ...]) -> Approval:

@@ -1,6 +1,8 @@
 """Revocation for a CA service: revoke an issued certificate, sign the CRL of every revoked one.
 
-`CaService.revoke` and `CaService.crl` are the entry points; they call these functions.
+`CaService.revoke` and `CaService.crl` are the entry points; they call these functions. Both
+read what is revoked, and the CRL number, from the audit log (`app.ca.audited_state`,
+`Ledger.last_crl_number`), never from columns an SQLite edit could change.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from app.ca.bindings import certificate_row, images_of
+from app.ca.audit_chain import CRL_ACTION, crl_subject
+from app.ca.audited_state import revocations
+from app.ca.bindings import certificate_row
 from app.ca.errors import CaError
 from app.ca.files import write_private
-from app.ca.ledger import Ledger
+from app.ca.ledger import CRL_NUMBER_KEY, Ledger
 from app.ca.lookup import utc_now
 from app.ca.records import CertificateRecord, iso, parse_iso
 
@@ -52,12 +56,19 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
                       f"(one of: {', '.join(REVOCATION_REASONS)})")
     ledger = service.ledger
     with ledger.transaction() as conn:
-        record = ledger.certificate(key, conn)
-        if record.revoked_at:
+        ledger.certificate(key, conn)  # CaError: no such certificate
+        bound = ledger.bound_rows(conn)
+        if f"certificate {key}" not in bound:
+            raise service.refuse(conn, moment, actor=actor, action="revoke",
+                                 subject=f"certificate {key}",
+                                 message=f"certificate {key} is in the ledger, but no audit "
+                                 "entry records it (inserted by hand): see certroute ca verify")
+        previous = revocations(bound).get(key)
+        if previous is not None:
             raise service.refuse(conn, moment, actor=actor, action="revoke",
                                  subject=f"certificate {key}",
                                  message=f"certificate {key} was already revoked on "
-                                 f"{record.revoked_at}")
+                                 f"{previous.revoked_at}")
         conn.execute("UPDATE certificates SET revoked_at = ?, revocation_reason = ? "
                      "WHERE serial = ?", (iso(moment), reason, key))
         ledger.record(conn, at=iso(moment), actor=actor, action="revoke",
@@ -81,16 +92,15 @@ def sign_crl(service: CaService, *, actor: str, now: dt.datetime | None,
                 message=f"no CRL signed: the ledger fails verification "
                 f"({'; '.join(report.problems)}); see certroute ca verify",
                 problems=list(report.problems))
-        number = int(ledger.meta("crl_number") or 0) + 1
-        revoked = sorted(
-            ((int(image["serial"], 16), parse_iso(image["revoked_at"]),
-              REVOCATION_REASONS[image["revocation_reason"]])
-             for image in images_of(ledger.bound_rows(conn), "certificates")
-             if image["revoked_at"]), key=lambda r: (r[1], r[0]))
+        number = ledger.last_crl_number(conn) + 1
+        revoked = sorted(((int(r.serial, 16), parse_iso(r.revoked_at),
+                           REVOCATION_REASONS[r.reason])
+                          for r in revocations(ledger.bound_rows(conn)).values()),
+                         key=lambda r: (r[1], r[0]))
         crl = service.authority.sign_crl(revoked, number=number, now=moment,
                                          next_update_days=next_update_days)
-        Ledger.set_meta(conn, "crl_number", str(number))
-        ledger.append(conn, at=iso(moment), actor=actor, action="crl",
-                      subject=f"crl {number}", detail={"revoked": len(revoked)})
+        Ledger.set_meta(conn, CRL_NUMBER_KEY, str(number))
+        ledger.append(conn, at=iso(moment), actor=actor, action=CRL_ACTION,
+                      subject=crl_subject(number), detail={"revoked": len(revoked)})
     write_private(service.folder / CRL_FILE, crl.public_bytes(serialization.Encoding.PEM))
     return crl

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from app.ca import revocation
 from app.ca.admin_path import AdminPath
+from app.ca.audited_state import renewal_calendar
 from app.ca.authority import EC_KEYS, Authority, CaKeys
 from app.ca.bindings import certificate_row
 from app.ca.csr import facts_from_csr
@@ -25,7 +26,7 @@ from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
 from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
 from app.ca.provenance import ProjectSource, decision_detail, pin, pin_problems, pinned
-from app.ca.records import CertificateRecord, RenewalNotice, iso, parse_iso
+from app.ca.records import CertificateRecord, RenewalNotice, iso
 from models.certificate import CertificateType
 from models.enums import Workflow
 from models.evaluation import Evaluation, evaluate
@@ -281,8 +282,11 @@ class CaService:
                now: dt.datetime | None = None) -> CertificateRecord:
         """Mark an issued certificate revoked; the next CRL lists it.
 
+        Whether it already was is read from the audit log, as the CRL reads it.
+
         Raises:
-            Refused: the certificate was already revoked (logged).
+            Refused: the audit log records it as revoked already, or records no such
+                certificate (logged).
             CaError: no such certificate, or an unknown reason.
         """
         return revocation.revoke(self, serial, reason=reason, actor=actor, now=now)
@@ -292,8 +296,9 @@ class CaService:
         """Sign a new CRL of every revoked certificate, save it as crl.pem, and log it.
 
         The revoked serials come from the audit log's record of each certificate, never from
-        the mutable `revoked_at` column, and no CRL is signed while `verify` finds a problem:
-        a certificate "un-revoked" in SQLite stays on the CRL, and the edit is reported.
+        the mutable `revoked_at` column, and the CRL number from the audit log's CRL entries;
+        no CRL is signed while `verify` finds a problem: a certificate "un-revoked" in SQLite
+        stays on the CRL, and the edit is reported.
 
         Raises:
             Refused: the ledger fails verification (logged).
@@ -306,24 +311,14 @@ class CaService:
 
     def renewals(self, *, now: dt.datetime | None = None,
                  within_days: int | None = None) -> list[RenewalNotice]:
-        """The renewal calendar: combined renewal points and admin-mediated notices, by date."""
-        moment = iso(utc_now(now))
-        horizon = iso(utc_now(now) + dt.timedelta(days=within_days)) if within_days else None
-        certs = {c.serial: c for c in self.ledger.certificates() if not c.revoked_at}
-        rows: list[tuple[str, str, int, str]] = [
-            (c.serial, c.renew_at, _days_between(c.renew_at, c.not_after), "renewal")
-            for c in certs.values() if c.renew_at]
-        rows += [(s, due, days, "notice") for s, days, due in self.ledger.notices()
-                 if s in certs]
-        notices = []
-        for serial, due, days, kind in sorted(rows, key=lambda r: (r[1], r[0])):
-            cert = certs[serial]
-            status = ("expired" if moment >= cert.not_after
-                      else "due" if due <= moment else "upcoming")
-            if horizon is None or due <= horizon:
-                notices.append(RenewalNotice(serial, cert.type_id, cert.subject, due,
-                                             cert.not_after, kind, days, status))
-        return notices
+        """The renewal calendar: combined renewal points and admin-mediated notices, by date.
+
+        Read from the audit log's record of each certificate and notice, like the CRL: a
+        revocation undone or a notice deleted in SQLite changes nothing here.
+        """
+        moment = utc_now(now)
+        horizon = iso(moment + dt.timedelta(days=within_days)) if within_days else None
+        return renewal_calendar(self.ledger.bound_rows(), now=iso(moment), horizon=horizon)
 
     def verify(self, *, expect_head: str | None = None) -> AuditReport:
         """The audit chain and rows, the project pin, every certificate against the CA."""
@@ -354,7 +349,3 @@ def dns_names(cert: x509.Certificate) -> list[str]:
 
 def _fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex()
-
-
-def _days_between(start: str, end: str) -> int:
-    return (parse_iso(end) - parse_iso(start)).days

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,37 +15,7 @@ from app.ca.records import iso
 from app.ca.service import CaService
 from models.enums import Workflow
 from models.issuance_policy import profile_for
-from tests.ca.conftest import NOW, PASSPHRASE
-
-
-def edit(folder: Path, statement: str, *args: object) -> None:
-    """An edit of the ledger with the sqlite3 shell, behind the CA's back."""
-    conn = sqlite3.connect(folder / LEDGER)
-    conn.execute(statement, args)
-    conn.commit()
-    conn.close()
-
-
-@pytest.fixture
-def revoked(ca: CaService, project, make_csr) -> str:
-    """The serial of a certificate issued and then revoked as superseded."""
-    csr, _ = make_csr("api.internal.example")
-    serial = ca.issue(project, "internal-tls", csr, requester="svc", now=NOW).record.serial
-    ca.revoke(serial, reason="superseded", actor="ops", now=NOW)
-    return serial
-
-
-@pytest.fixture
-def acknowledged(ca: CaService, project, make_csr) -> int:
-    """An admin-mediated request taken all the way: approved, fulfilled, acknowledged."""
-    csr, _ = make_csr("mf.internal.example")
-    request = ca.admin.request(project, "mainframe-tls", csr, requester="alice",
-                               justification="needs TLS", now=NOW)
-    ca.admin.approve(request.id, approver="bob", role="Team lead", confirmed=["1", "2"],
-                     now=NOW)
-    ca.admin.fulfil(request.id, operator="ops", now=NOW)
-    ca.admin.acknowledge(request.id, requester="alice", now=NOW)
-    return request.id
+from tests.ca.conftest import NOW, PASSPHRASE, edit
 
 
 def test_every_state_change_binds_its_rows(ca: CaService, revoked, acknowledged):

@@ -1,0 +1,124 @@
+"""Revocations, renewals and CRL numbers come from the audit log, not from editable columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from cryptography import x509
+
+from app.ca.errors import Refused
+from app.ca.ledger import AuditReport
+from app.ca.records import iso
+from app.ca.service import CaService
+from tests.ca.conftest import NOW, PASSPHRASE, edit
+
+
+def issue(ca: CaService, project, make_csr, name: str = "api.internal.example") -> str:
+    csr, _ = make_csr(name)
+    return ca.issue(project, "internal-tls", csr, requester="svc", now=NOW).record.serial
+
+
+def crl_number(crl: x509.CertificateRevocationList) -> int:
+    return crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+
+
+def skip_verification(ca: CaService, monkeypatch) -> None:
+    """Let the CRL be signed despite an edit, to show what it is built from."""
+    monkeypatch.setattr(ca, "verify", lambda **_: AuditReport(0, "", ()))
+
+
+# --- renewals ------------------------------------------------------------------------------
+
+def test_renewals_leave_out_a_certificate_unrevoked_in_sqlite(ca, project, make_csr, revoked):
+    kept = issue(ca, project, make_csr, "web.internal.example")
+    edit(ca.folder, "UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
+    assert [n.serial for n in ca.renewals(now=NOW)] == [kept]
+
+
+def test_renewals_keep_a_certificate_revoked_only_in_sqlite(ca, project, make_csr):
+    serial = issue(ca, project, make_csr)
+    edit(ca.folder, "UPDATE certificates SET revoked_at = ?, revocation_reason = 'superseded'",
+         iso(NOW))
+    assert [n.serial for n in ca.renewals(now=NOW)] == [serial]
+
+
+def test_renewals_keep_notices_deleted_or_moved_in_sqlite(ca, acknowledged):
+    before = ca.renewals(now=NOW)
+    assert [n.kind for n in before] == ["notice"] * 3
+    edit(ca.folder, "DELETE FROM renewal_notices WHERE days_before = 90")
+    edit(ca.folder, "UPDATE renewal_notices SET due_at = '2099-01-01T00:00:00+00:00'")
+    edit(ca.folder, "UPDATE certificates SET renew_at = '2099-01-01T00:00:00+00:00'")
+    assert ca.renewals(now=NOW) == before
+
+
+# --- revoking ------------------------------------------------------------------------------
+
+def test_revoking_again_after_an_unrevoke_in_sqlite_is_refused(ca, revoked):
+    edit(ca.folder, "UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
+    with pytest.raises(Refused, match=re.escape(f"already revoked on {iso(NOW)}")):
+        ca.revoke(revoked, reason="key-compromise", actor="ops", now=NOW)
+    assert ca.ledger.audit()[-1].action == "refused:revoke"
+
+
+def test_a_certificate_revoked_only_in_sqlite_can_still_be_revoked(ca, project, make_csr):
+    serial = issue(ca, project, make_csr)
+    edit(ca.folder, "UPDATE certificates SET revoked_at = '2026-01-01T00:00:00+00:00', "
+         "revocation_reason = 'unspecified'")
+    later = NOW + dt.timedelta(hours=1)
+    record = ca.revoke(serial, reason="key-compromise", actor="ops", now=later)
+    assert (record.revoked_at, record.revocation_reason) == (iso(later), "key-compromise")
+    assert ca.verify().ok
+    ca.unlock(PASSPHRASE)
+    entry = ca.crl(actor="ops", now=later).get_revoked_certificate_by_serial_number(
+        int(serial, 16))
+    assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason is \
+        x509.ReasonFlags.key_compromise
+
+
+def test_revoking_a_certificate_inserted_by_hand_is_refused(ca, project, make_csr):
+    serial = issue(ca, project, make_csr)
+    edit(ca.folder, "INSERT INTO certificates SELECT 'abc123', type_id, workflow, NULL, "
+         "subject, names, not_before, not_after, fingerprint, pem, identity, renew_at, "
+         "issued_at, NULL, NULL, audit_seq FROM certificates WHERE serial = ?", serial)
+    with pytest.raises(Refused, match="no audit entry records it"):
+        ca.revoke("abc123", actor="ops", now=NOW)
+    # Refused, so the hand-made row is not blessed into the log: verify still names it.
+    assert "certificate abc123 is in the ledger, but no audit entry records it " \
+        "(inserted by hand)" in ca.verify().problems
+
+
+# --- CRL numbers ---------------------------------------------------------------------------
+
+def test_crl_number_counts_the_audit_logs_crls_not_the_meta_row(ca, monkeypatch):
+    ca.unlock(PASSPHRASE)
+    assert crl_number(ca.crl(actor="ops", now=NOW)) == 1
+    edit(ca.folder, "UPDATE meta SET value = '41' WHERE key = 'crl_number'")
+    skip_verification(ca, monkeypatch)
+    assert crl_number(ca.crl(actor="ops", now=NOW)) == 2
+    assert ca.ledger.audit()[-1].subject == "crl 2"
+
+
+def test_an_edited_crl_number_is_reported_and_blocks_the_crl(ca):
+    ca.unlock(PASSPHRASE)
+    ca.crl(actor="ops", now=NOW)
+    edit(ca.folder, "UPDATE meta SET value = '41' WHERE key = 'crl_number'")
+    problem = "the CRL number in meta is 41, but the audit log's newest CRL is number 1 " \
+        "(edited in SQLite)"
+    assert ca.verify().problems == (problem,)
+    with pytest.raises(Refused, match="no CRL signed"):
+        ca.crl(actor="ops", now=NOW)
+
+
+@pytest.mark.parametrize(("statement", "shown"), [
+    ("DELETE FROM meta WHERE key = 'crl_number'", "missing, but the audit log's newest CRL "
+     "is number 1"),
+    ("INSERT INTO meta VALUES ('crl_number', '7')", "7, but the audit log's newest CRL is none"),
+])
+def test_a_deleted_or_invented_crl_number_is_reported(ca, statement, shown):
+    if statement.startswith("DELETE"):
+        ca.unlock(PASSPHRASE)
+        ca.crl(actor="ops", now=NOW)
+    edit(ca.folder, statement)
+    assert ca.verify().problems == (f"the CRL number in meta is {shown} (edited in SQLite)",)
