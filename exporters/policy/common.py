@@ -95,6 +95,21 @@ def control_losses(translation: Translation, ctype: CertificateType, decision: D
         )
 
 
+def dns_common_name_losses(translation: Translation, ctype: CertificateType,
+                           p: IssuanceProfile, *, checks: str, among: str) -> None:
+    """A type with DNS names, whose target checks its common name only as another DNS name.
+
+    Args:
+        checks: how the target checks the common name ("step-ca checks it against allow.dns").
+        among: what the target does instead of "the common name is one of the requested names".
+    """
+    if p.cn_patterns:
+        translation.lose(ctype, "common-name patterns",
+                         f"{', '.join(p.cn_patterns)}: {checks} like a DNS name, with no "
+                         "patterns of its own.")
+    translation.lose(ctype, "common name among the DNS names", among)
+
+
 def resource_name(type_id: str) -> str:
     """A DNS-1123 name from a type id (Kubernetes object names, Vault role names)."""
     name = re.sub(r"[^a-z0-9-]+", "-", type_id.lower()).strip("-")

@@ -14,6 +14,7 @@ from typing import Any
 
 from exporters.policy.common import (
     Translation,
+    dns_common_name_losses,
     enforceable,
     hours,
     resource_name,
@@ -57,16 +58,13 @@ def _common_names(p: IssuanceProfile, out: Translation, ctype: CertificateType
     step-ca checks a common name against allow.cn, and failing that as the name it looks
     like: a host name against allow.dns, a mailbox against allow.email.
     """
-    cn_patterns = p.cn_patterns or ()
     if p.requires_dns_name:
-        if cn_patterns:
-            out.lose(ctype, "common-name patterns",
-                     f"{', '.join(cn_patterns)}: step-ca checks the common name against "
-                     "allow.dns like a DNS name, with no patterns of its own.")
-        out.lose(ctype, "common name among the DNS names",
-                 "step-ca checks a common name against allow.dns, not against the names the "
-                 "request lists.")
+        dns_common_name_losses(
+            out, ctype, p, checks="step-ca checks the common name against allow.dns",
+            among="step-ca checks a common name against allow.dns, not against the names the "
+            "request lists.")
         return {}
+    cn_patterns = p.cn_patterns or ()
     shapes = CommonNameShapes.of(cn_patterns)
     if shapes.mailbox_domains:
         out.lose(ctype, "mailbox domains in allow.email",

@@ -15,6 +15,7 @@ from typing import Any
 
 from exporters.policy.common import (
     Translation,
+    dns_common_name_losses,
     enforceable,
     hours,
     resource_name,
@@ -72,19 +73,16 @@ def _common_name(p: IssuanceProfile, out: Translation, ctype: CertificateType,
                  domains: dict[str, Any]) -> dict[str, Any]:
     """The role's common-name parameters. Vault checks a common name like a SAN: a host name
     or the domain of a mailbox against allowed_domains (`cn_validations`), nothing finer."""
-    cn_patterns = p.cn_patterns or ()
     if p.requires_dns_name:
-        if cn_patterns:
-            out.lose(ctype, "common-name patterns",
-                     f"{', '.join(cn_patterns)}: a role checks the common name against "
-                     "allowed_domains like a DNS name, with no patterns of its own.")
-        out.lose(ctype, "common name among the DNS names",
-                 "Vault adds a host-name common name to the DNS names instead of refusing one "
-                 "that is not among them, and leaves it out if the request sets "
-                 "exclude_cn_from_sans.")
+        dns_common_name_losses(
+            out, ctype, p, checks="a role checks the common name against allowed_domains",
+            among="Vault adds a host-name common name to the DNS names instead of refusing one "
+            "that is not among them, and leaves it out if the request sets "
+            "exclude_cn_from_sans.")
         return {"cn_validations": ["hostname"], "require_cn": False}
+    cn_patterns = p.cn_patterns or ()
     shapes = CommonNameShapes.of(cn_patterns)
-    unexpressed = [p for p in cn_patterns if mailbox_domain(p) is None]
+    unexpressed = [pattern for pattern in cn_patterns if mailbox_domain(pattern) is None]
     body: dict[str, Any] = {"cn_validations": ["disabled"] if unexpressed else ["email"],
                             "require_cn": True}
     if shapes.mailbox_domains:
