@@ -1,20 +1,27 @@
-"""WrappedLabel: a word-wrapped label that remembers its text measurements."""
+"""WrappedLabel: a word-wrapped label that measures and draws its changing text cheaply."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QLabel, QWidget
+
+Interaction = Qt.TextInteractionFlag
 
 
 class WrappedLabel(QLabel):
-    """A word-wrapped QLabel whose size answers are cached per text and width.
+    """A word-wrapped QLabel for text that changes with every edit (decision card, findings).
 
-    Layouts ask a wrapped label its height at a width many times for one change: a
-    re-routing edit asked the decision card's and the findings' labels ~115 times, and
-    QLabel measures the text afresh for each answer (a whole QTextDocument layout when the
-    text is selectable), which was most of the edit's time. The answers depend only on the
-    text, the font and the width, so the label keeps them for the texts it showed recently:
-    an edit and its undo cost one measurement each, not dozens.
+    Measuring: layouts ask a wrapped label its height at a width many times for one change
+    (~115 times for the card and the findings on a re-routing edit) and QLabel lays the
+    text out afresh for each answer. The answers depend only on the text, the font and the
+    width, so the label keeps them for the texts it showed recently.
+
+    Selecting: QLabel lays selectable text out and draws it through a QTextDocument, several
+    times slower than plain text, again after every resize, and asks for a second paint when
+    that happens during a paint. Both draw the same pixels, so the label keeps its text plain
+    and becomes selectable when the pointer comes over it; it turns plain again at its next
+    new text unless it is in use (under the pointer, focused or with a selection).
     """
 
     _LIMIT = 64  # answers kept per label; a label shows a handful of texts in turn
@@ -23,6 +30,32 @@ class WrappedLabel(QLabel):
         super().__init__(text, parent)
         self._heights: dict[tuple[str, int], int] = {}
         self._hints: dict[str, tuple[QSize, QSize]] = {}
+        self._plain = super().textInteractionFlags()
+        self._wanted = self._plain  # the interaction asked for, given while in use
+
+    # --- selecting -----------------------------------------------------------------------
+
+    def setTextInteractionFlags(self, flags: Interaction) -> None:
+        self._wanted = flags
+        if flags != self._plain:  # plain text drawn where QLabel draws selectable text
+            self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        if self.underMouse() or self.hasFocus():
+            super().setTextInteractionFlags(flags)
+
+    def setText(self, text: str) -> None:
+        if text == self.text():
+            return
+        if super().textInteractionFlags() != self._plain and not (
+                self.underMouse() or self.hasFocus() or self.hasSelectedText()):
+            super().setTextInteractionFlags(self._plain)
+        super().setText(text)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        if super().textInteractionFlags() != self._wanted:
+            super().setTextInteractionFlags(self._wanted)
+        super().enterEvent(event)
+
+    # --- measuring -----------------------------------------------------------------------
 
     def heightForWidth(self, width: int) -> int:
         key = (self.text(), width)

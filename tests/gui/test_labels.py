@@ -1,9 +1,10 @@
-"""WrappedLabel: cached measurements that always equal QLabel's own."""
+"""WrappedLabel: cached measurements equal QLabel's; text is selectable where the pointer is."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QEnterEvent, QFont
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from app.gui.labels import WrappedLabel
 from app.gui.widgets import wrapped_label
@@ -11,6 +12,7 @@ from app.gui.widgets import wrapped_label
 LONG = ("Low-blast-radius certificate with adequate service identity. Combined workflow is the "
         "right fit — fast issuance, automated renewal, and policy maintenance.")
 SHORT = "Standard logic  ·  rule 8"
+SELECTABLE = Qt.TextInteractionFlag.TextSelectableByMouse
 
 
 def _measures(label: QLabel) -> tuple:
@@ -18,8 +20,16 @@ def _measures(label: QLabel) -> tuple:
             *(label.heightForWidth(w) for w in (120, 300, 483, 515)))
 
 
+def _hover(label: QLabel) -> None:
+    QApplication.sendEvent(label, QEnterEvent(QPointF(2, 2), QPointF(2, 2), QPointF(2, 2)))
+
+
+def _leave(label: QLabel) -> None:
+    QApplication.sendEvent(label, QEvent(QEvent.Type.Leave))
+
+
 def test_wrapped_label_measures_like_qlabel_as_text_and_font_change(qtbot):
-    plain = wrapped_label()
+    plain = wrapped_label(selectable=False)
     cached = wrapped_label(cls=WrappedLabel)
     for label in (plain, cached):
         qtbot.addWidget(label)
@@ -47,3 +57,32 @@ def test_wrapped_label_measures_a_text_once_per_width(qtbot, monkeypatch):
         for _ in range(3):
             label.heightForWidth(400)
     assert calls == [400, 400]  # one measurement per text; the rest come from the cache
+
+
+def test_wrapped_label_is_selectable_under_the_pointer_and_looks_the_same(qtbot, qapp):
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    label = wrapped_label(LONG, cls=WrappedLabel)
+    layout.addWidget(label)
+    layout.addStretch(1)
+    qtbot.addWidget(box)
+    box.resize(400, 300)
+    box.show()
+    qtbot.waitExposed(box)
+    before = label.grab().toImage()
+    assert not label.textInteractionFlags() & SELECTABLE  # drawn as plain text
+
+    _hover(label)
+    assert label.textInteractionFlags() & SELECTABLE
+    assert label.grab().toImage() == before  # the same pixels either way
+    label.setSelection(0, 15)
+    assert label.selectedText() == "Low-blast-radiu"
+
+    label.setText(SHORT)  # in use (under the pointer): stays selectable
+    assert label.textInteractionFlags() & SELECTABLE
+    qapp.processEvents()
+    _leave(label)
+    label.setText(LONG)  # not in use: plain again
+    assert not label.textInteractionFlags() & SELECTABLE
+    qapp.processEvents()
+    assert label.grab().toImage() == before
