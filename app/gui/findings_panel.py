@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
 from app.gui.labels import WrappedLabel
 from app.gui.palette import WARNING_TONE
+from app.gui.steady_scroll_area import SteadyScrollArea
 from app.gui.store import ProjectStore
 from app.gui.widgets import heading, wrapped_label
 from models.evaluation import Evaluation
@@ -81,10 +82,8 @@ class FindingsPanel(QWidget):
         inner_layout.setContentsMargins(0, 0, 0, 0)
         inner_layout.addLayout(self._card_layout)
         inner_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
+        self.scroll_area = scroll = SteadyScrollArea(inner)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(inner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._title)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QSplitter,
     QTableView,
     QToolButton,
@@ -25,15 +32,22 @@ from app.gui import commands
 from app.gui.decision_card import DecisionCard
 from app.gui.delegates import EnumComboDelegate
 from app.gui.findings_panel import FindingsPanel
+from app.gui.steady_scroll_area import SteadyScrollArea
 from app.gui.store import ProjectStore
 from app.gui.type_table import CertTypeTableModel, RoutingColumnsFit
 from app.gui.widgets import set_text_quietly
 from models.columns import COLUMNS
 from models.enums import Tolerance
 
+# Layout requests climb one widget per event-loop pass (label → card → scroll area → …):
+# enough passes to finish the deepest chain in this tab before the window paints.
+LAYOUT_DEPTH = 8
+
 
 class RouteTab(QWidget):
     """The routing designer: edit types, watch workflow and reason change live."""
+
+    _settle_requested = Signal()  # internal: a queued layout settle, see _settle_layout
 
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,9 +75,7 @@ class RouteTab(QWidget):
         self.findings = FindingsPanel(store)
         self.findings.show_type.connect(self.select_type)
 
-        card_scroll = QScrollArea()
-        card_scroll.setWidgetResizable(True)
-        card_scroll.setWidget(self.card)
+        self._card_scroll = card_scroll = SteadyScrollArea(self.card)
         card_scroll.setMinimumWidth(440)
         card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
@@ -92,6 +104,11 @@ class RouteTab(QWidget):
         layout.addWidget(body, 1)
 
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        # Queued after the card's own refresh, so both run before the window paints.
+        self._settle_pending = False
+        self._settle_requested.connect(self._settle_layout, Qt.ConnectionType.QueuedConnection)
+        for signal in (store.types_changed, store.evaluation_changed, store.project_replaced):
+            signal.connect(self._schedule_settle)
         store.project_replaced.connect(self._on_store_project_replaced)
         store.evaluation_changed.connect(self._refresh_header)
         store.types_changed.connect(self._refresh_header)
@@ -221,6 +238,27 @@ class RouteTab(QWidget):
 
     def _on_current_row_changed(self, current, _previous) -> None:
         self.card.show_row(current.row() if current.isValid() else None)
+        self._schedule_settle()
+
+    def _schedule_settle(self, *_args) -> None:
+        if not self._settle_pending:
+            self._settle_pending = True
+            self._settle_requested.emit()
+
+    def _settle_layout(self) -> None:
+        """Finish the re-layouts an edit started, so the window paints their result once.
+
+        Qt passes a layout request one widget up per event-loop pass and shows or hides a
+        scroll bar on a queued call, but paints after the first pass: a re-routing edit
+        painted the card and the findings half laid out, then again once or twice.
+        """
+        self._settle_pending = False
+        scroll_areas = (self._card_scroll, self.findings.scroll_area)
+        for _ in range(LAYOUT_DEPTH):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            for area in scroll_areas:
+                QCoreApplication.sendPostedEvents(area, QEvent.Type.MetaCall)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateLater)
 
     def _on_store_project_replaced(self) -> None:
         self._refresh_header()

@@ -55,3 +55,29 @@ def test_card_refreshes_once_per_edit(window, qtbot, qapp, monkeypatch):
     qapp.processEvents()
     assert calls == [1]
     assert route.card.badge.text() == "COMBINED"
+
+
+class _UpdateCounter(QObject):
+    """Counts the window's paint passes (one UpdateRequest per pass)."""
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.count = 0
+        window.installEventFilter(self)
+
+    def eventFilter(self, _watched, event) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest:
+            self.count += 1
+        return False
+
+
+def test_rerouting_edit_is_laid_out_and_painted_once(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)
+    for identity in ("strong", "weak", "strong"):  # the card grows and shrinks: scroll bar
+        counter = _UpdateCounter(window)
+        commands.edit_type(window.store, MAINFRAME, "Identity", identity=identity)
+        for _ in range(4):
+            qapp.processEvents()
+        assert counter.count == 1
+        window.removeEventFilter(counter)
+    assert route.card.badge.text() == "COMBINED"
