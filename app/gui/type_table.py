@@ -50,6 +50,7 @@ class CertTypeTableModel(QAbstractTableModel):
         self._italic_bold = QFont(self._bold)
         self._italic_bold.setItalic(True)
         self._decisions = store.evaluation.decisions  # what the view shows now
+        self._types = store.project.types
 
     # --- read ----------------------------------------------------------------------------
 
@@ -159,13 +160,21 @@ class CertTypeTableModel(QAbstractTableModel):
     def _on_store_project_replaced(self) -> None:
         self.beginResetModel()
         self._decisions = self._store.evaluation.decisions
+        self._types = self._store.project.types
         self.endResetModel()
 
     def _on_store_types_changed(self, rows: list[int] | None) -> None:
-        if rows is None:  # rows added, removed or moved
+        old, new = self._types, self._store.project.types
+        if rows is None or len(old) != len(new):  # rows added, removed or moved
             self._on_store_project_replaced()
             return
-        self._cells_changed(rows, range(len(COLUMNS)))
+        self._types = new
+        # Only the cells whose value changed: each repainted cell is a Python paint call.
+        for row in rows:
+            for col, key in _INPUT_FIELDS:
+                if getattr(old[row], key) != getattr(new[row], key):
+                    index = self.index(row, col)
+                    self.dataChanged.emit(index, index)
 
     def _on_store_evaluation_changed(self, evaluation) -> None:
         # Any row can re-route (a tolerance or cost edit): refresh the rows whose decision
@@ -268,5 +277,6 @@ def _column_flags(column: Column) -> Qt.ItemFlag:
 
 
 _COLUMN_FLAGS = tuple(_column_flags(c) for c in COLUMNS)
+_INPUT_FIELDS = tuple((n, c.key) for n, c in enumerate(COLUMNS) if c.editable)  # type field
 _CELL_BY_CELL_LIMIT = 200  # beyond this many cells one range signal (a full repaint) is cheaper
 _INVALID = object()

@@ -168,3 +168,21 @@ def test_repeated_duplicate_keeps_the_project_loadable(qtbot, store, tmp_path):
     path = tmp_path / "dup.certroute.json"
     save_project(store.project, path)
     assert len(load_project(path).types) == 31
+
+
+def test_an_edit_announces_only_the_cells_that_changed(qtbot, store):
+    model = CertTypeTableModel(store)
+    changed = []
+    model.dataChanged.connect(
+        lambda first, last, _roles=(): changed.extend(
+            (r, c) for r in range(first.row(), last.row() + 1)
+            for c in range(first.column(), last.column() + 1)))
+    assert model.setData(model.index(MAINFRAME, COL["identity"]), "strong")  # re-routes
+    assert sorted(changed) == sorted(
+        [(MAINFRAME, COL["identity"]), (MAINFRAME, COL["workflow"]), (MAINFRAME, COL["reason"])])
+    changed.clear()
+    assert model.setData(model.index(MAINFRAME, COL["owner"]), "Mainframe team")
+    assert changed == [(MAINFRAME, COL["owner"])]
+    changed.clear()
+    store.undo_stack.undo()
+    assert changed == [(MAINFRAME, COL["owner"])]
