@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from models.dns_names import name_violations, normalise_pattern
 from models.enums import BlastRadius, CaKind, Purpose
+from models.violations import Violation, ViolationCode
 
 if TYPE_CHECKING:  # certificate.py imports this module for IssuanceProfileSettings
     from models.certificate import CertificateType
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-# RFC 1035 §2.3.4 limits; RFC 5280 ub-common-name.
-MAX_LABEL = 63
-MAX_NAME = 253
+# RFC 5280 ub-common-name.
 MAX_COMMON_NAME = 64
-_LDH = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 NIST_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
 # A placeholder publisher, like the reserved example domains: the designer puts in the real one.
 EXAMPLE_ORGANISATION = "Example Org"
@@ -66,70 +64,6 @@ class KeyRequirement(BaseModel):
 
     kind: KeyKind
     min_size: int = Field(ge=1, le=16384, description="Smallest key allowed, in bits.")
-
-
-# --- DNS names -----------------------------------------------------------------------------
-
-def to_a_label(label: str) -> str:
-    """The IDNA A-label of one label (Python's IDNA 2003 codec), lower-case.
-
-    Raises:
-        ValueError: the label cannot be IDNA-encoded.
-    """
-    if label.isascii():
-        return label.lower()
-    try:
-        return label.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise ValueError(f"label {label!r} is not a valid IDNA name ({exc})") from None
-
-
-def _is_valid_a_label(label: str) -> bool:
-    """An `xn--` label that decodes and re-encodes to itself (no bogus Punycode)."""
-    try:
-        return to_a_label(label.encode("ascii").decode("idna")) == label
-    except (UnicodeError, ValueError):
-        return False
-
-
-def normalise_pattern(text: str) -> str:
-    """A SAN pattern in canonical form: lower-case A-labels, no trailing dot.
-
-    `*` stands for exactly one label anywhere; a leading `**` for one or more labels.
-
-    Raises:
-        ValueError: naming the pattern and what is wrong with it.
-    """
-    raw = text.strip().lower().removesuffix(".")
-    labels = raw.split(".")
-    if len(labels) < 2:
-        raise ValueError(f"SAN pattern {text!r} needs at least two labels")
-    out = []
-    for index, label in enumerate(labels):
-        if label == "*" or (label == "**" and index == 0):
-            out.append(label)
-            continue
-        a_label = to_a_label(label)
-        if not _LDH.match(a_label) or len(a_label) > MAX_LABEL:
-            raise ValueError(f"SAN pattern {text!r}: {label!r} is not a valid DNS label")
-        out.append(a_label)
-    if all(label in ("*", "**") for label in out):
-        raise ValueError(f"SAN pattern {text!r} must name at least one fixed label")
-    return ".".join(out)
-
-
-def pattern_matches(pattern: str, name: str) -> bool:
-    """Label-wise match of a canonical pattern against a canonical (lower-case) name."""
-    want = pattern.split(".")
-    labels = name.split(".")
-    if want[0] == "**":
-        rest = want[1:]
-        if len(labels) <= len(rest):
-            return False
-        labels = labels[len(labels) - len(rest):]
-        want = rest
-    return len(labels) == len(want) and all(w in ("*", n) for w, n in zip(want, labels,
-                                                                          strict=True))
 
 
 # --- common names --------------------------------------------------------------------------
@@ -348,108 +282,6 @@ class CsrFacts:
     malformed: tuple[str, ...] = ()  # extensions that could not be parsed
 
 
-class ViolationCode(StrEnum):
-    """Why a CSR is refused; one code per kind of problem."""
-
-    BAD_SIGNATURE = "bad-signature"
-    MALFORMED = "malformed-extension"
-    NOT_ISSUABLE = "purpose-not-issuable"
-    CA_REQUESTED = "ca-requested"
-    NO_NAME = "no-name"
-    TOO_MANY_NAMES = "too-many-names"
-    SAN_TYPE = "san-type-not-allowed"
-    NUL = "embedded-nul"
-    TRAILING_DOT = "trailing-dot"
-    EMPTY_LABEL = "empty-label"
-    MIXED_CASE = "mixed-case"
-    NOT_IDNA = "not-idna"
-    LABEL_TOO_LONG = "label-too-long"
-    NAME_TOO_LONG = "name-too-long"
-    INVALID_LABEL = "invalid-label"
-    WILDCARD = "wildcard-not-allowed"
-    SAN_OUTSIDE = "san-outside-patterns"
-    COMMON_NAME = "common-name"
-    KEY_TYPE = "key-type-not-allowed"
-    WEAK_KEY = "weak-key"
-    CURVE = "curve-not-allowed"
-    VALIDITY = "validity-too-long"
-    EKU = "eku-not-allowed"
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One reason the profile forbids what the CSR asks for."""
-
-    code: ViolationCode
-    subject: str  # the name, "key", "validity", "csr" …
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def _name_violations(name: str, profile: IssuanceProfile) -> list[Violation]:
-    """Every problem with one requested DNS name (empty list: the name may be issued)."""
-    v: list[Violation] = []
-
-    def add(code: ViolationCode, message: str) -> None:
-        v.append(Violation(code, name, message))
-
-    if "\x00" in name:
-        # A NUL lets "good.example\0.evil" pass a C string compare (CVE-2009-2408).
-        add(ViolationCode.NUL, f"DNS name {name!r} contains an embedded NUL byte")
-        return v
-    canonical = name
-    if name.endswith("."):
-        add(ViolationCode.TRAILING_DOT, f"DNS name {name!r} has a trailing dot; "
-            f"request {name.rstrip('.')!r}")
-        canonical = name.rstrip(".")
-    if not name.isascii():
-        try:
-            suggestion = ".".join(to_a_label(label) for label in canonical.split("."))
-            hint = f"; request the A-label form {suggestion!r}"
-        except ValueError:
-            hint = ""
-        add(ViolationCode.NOT_IDNA, f"DNS name {name!r} is not in IDNA A-label form{hint}")
-        canonical = canonical.encode("ascii", "replace").decode("ascii")
-    elif canonical != canonical.lower():
-        add(ViolationCode.MIXED_CASE, f"DNS name {name!r} is mixed-case; "
-            f"request {canonical.lower()!r}")
-    canonical = canonical.lower()
-    labels = canonical.split(".")
-    if len(canonical) > MAX_NAME:
-        add(ViolationCode.NAME_TOO_LONG, f"DNS name {name[:40]!r}… is {len(canonical)} "
-            f"characters long (at most {MAX_NAME})")
-    for index, label in enumerate(labels):
-        if not label:
-            add(ViolationCode.EMPTY_LABEL, f"DNS name {name!r} has an empty label")
-        elif len(label) > MAX_LABEL:
-            add(ViolationCode.LABEL_TOO_LONG, f"DNS name {name!r} has a label of "
-                f"{len(label)} characters (at most {MAX_LABEL})")
-        elif label == "*" and index == 0:
-            if not profile.allow_wildcards:
-                add(ViolationCode.WILDCARD, f"wildcard name {name!r} is not allowed for "
-                    "this type")
-        elif "*" in label:
-            add(ViolationCode.INVALID_LABEL, f"DNS name {name!r}: a wildcard must be the "
-                "whole leftmost label")
-        elif not _LDH.match(label) and name.isascii():
-            add(ViolationCode.INVALID_LABEL, f"DNS name {name!r}: label {label!r} may hold "
-                "only letters, digits and inner hyphens")
-        elif label[2:4] == "--" and not (label.startswith("xn--") and _is_valid_a_label(label)):
-            add(ViolationCode.NOT_IDNA, f"DNS name {name!r}: label {label!r} is not a valid "
-                "IDNA A-label")
-    # Case and a trailing dot do not stop the pattern check; a malformed name cannot match.
-    cosmetic = (ViolationCode.MIXED_CASE, ViolationCode.TRAILING_DOT, ViolationCode.WILDCARD)
-    if all(x.code in cosmetic for x in v) and not any(
-        pattern_matches(p, canonical) for p in profile.san_patterns
-    ):
-        allowed = ", ".join(profile.san_patterns) or "none"
-        add(ViolationCode.SAN_OUTSIDE, f"DNS name {name!r} is outside the allowed SAN "
-            f"patterns ({allowed})")
-    return v
-
-
 def _key_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
     allowed = {r.kind.value: r.min_size for r in profile.key_types}
     shown = f"{facts.key_kind.upper()}-{facts.key_size}"
@@ -550,7 +382,8 @@ def _dns_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation
         v.append(Violation(ViolationCode.TOO_MANY_NAMES, "csr", f"the CSR asks for "
                            f"{len(facts.dns_names)} names (at most {profile.max_names})"))
     for name in dict.fromkeys(facts.dns_names):
-        v += _name_violations(name, profile)
+        v += name_violations(name, patterns=profile.san_patterns,
+                             allow_wildcards=profile.allow_wildcards)
     return v
 
 

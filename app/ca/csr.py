@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 from cryptography.x509.oid import NameOID
 
 from app.ca.errors import CaError
-from models.issuance_policy import CsrFacts, KeyKind, to_a_label
+from models.dns_names import to_a_label
+from models.issuance_policy import CsrFacts, KeyKind
 
 MAX_CSR_BYTES = 64 * 1024  # a CSR with 100 names is ~5 kB; anything far larger is not one
 

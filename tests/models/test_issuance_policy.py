@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from models.certificate import CertificateType
+from models.dns_names import normalise_pattern, pattern_matches
 from models.issuance_policy import (
     CsrFacts,
     ExtendedKeyUsage,
@@ -21,8 +22,6 @@ from models.issuance_policy import (
     check,
     cn_pattern_matches,
     key_usages,
-    normalise_pattern,
-    pattern_matches,
     profile_for,
 )
 from models.project import Project
