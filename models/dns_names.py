@@ -35,10 +35,19 @@ def is_valid_a_label(label: str) -> bool:
         return False
 
 
+def to_a_name(name: str) -> str:
+    """A domain name with every label in A-label form, lower-case.
+
+    Raises:
+        ValueError: a label cannot be IDNA-encoded.
+    """
+    return ".".join(to_a_label(label) for label in name.split("."))
+
+
 def a_label_hint(name: str) -> str:
-    """`; request the A-label form '…'` for a name with U-labels, or '' if it has none."""
+    """`; request the A-label form '…'` for a name with U-labels, or '' if none can be made."""
     try:
-        return f"; request the A-label form {'.'.join(map(to_a_label, name.split('.')))!r}"
+        return f"; request the A-label form {to_a_name(name)!r}"
     except ValueError:
         return ""
 

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from models.common_name_patterns import MAX_COMMON_NAME, cn_pattern_matches, normalise_cn_pattern
 from models.dns_names import name_violations, normalise_pattern
+from models.email_names import address_violations, normalise_email_pattern
 from models.enums import BlastRadius, CaKind, Purpose
 from models.violations import Violation, ViolationCode
 
@@ -17,8 +19,6 @@ if TYPE_CHECKING:  # certificate.py imports this module for IssuanceProfileSetti
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-# RFC 5280 ub-common-name.
-MAX_COMMON_NAME = 64
 NIST_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
 # A placeholder publisher, like the reserved example domains: the designer puts in the real one.
 EXAMPLE_ORGANISATION = "Example Org"
@@ -66,46 +66,6 @@ class KeyRequirement(BaseModel):
     min_size: int = Field(ge=1, le=16384, description="Smallest key allowed, in bits.")
 
 
-# --- common names --------------------------------------------------------------------------
-
-def normalise_cn_pattern(text: str) -> str:
-    """A common-name pattern, checked: printable, no outer spaces, at most 64 characters.
-
-    `*` stands for one or more characters; everything else matches itself, ignoring case.
-
-    Raises:
-        ValueError: naming the pattern and what is wrong with it.
-    """
-    pattern = text.strip()
-    if not pattern.isprintable():
-        raise ValueError(f"common-name pattern {text!r} contains control characters")
-    if len(pattern.replace("*", "x")) > MAX_COMMON_NAME:
-        raise ValueError(f"common-name pattern {text!r} is longer than {MAX_COMMON_NAME} "
-                         "characters")
-    return pattern
-
-
-def cn_pattern_matches(pattern: str, common_name: str) -> bool:
-    """Does `common_name` match `pattern` (`*` = one or more characters, case ignored)?
-
-    A linear scan, not a regular expression: patterns come from project files and names
-    from CSRs, so neither may make the check slow.
-    """
-    name, wanted = common_name.casefold(), pattern.casefold()
-    if "*" not in wanted:
-        return name == wanted
-    head, *middles, tail = wanted.split("*")
-    if not name.startswith(head) or not name.endswith(tail):
-        return False
-    position, end = len(head), len(name) - len(tail)
-    for middle in middles:  # leftmost placement leaves the most room for what follows
-        found = name.find(middle, position + 1, end)
-        if found < 0:
-            return False
-        position = found + len(middle)
-    return end - position >= 1
-
-
 # --- profiles ------------------------------------------------------------------------------
 
 class IssuanceProfileSettings(BaseModel):
@@ -126,6 +86,9 @@ class IssuanceProfileSettings(BaseModel):
         None, description="Allowed subject common names: `*` is one or more characters. "
         "Types without DNS names need one; with DNS names the common name must also be one "
         "of them.")
+    email_patterns: tuple[str, ...] | None = Field(
+        None, description="Allowed email addresses (rfc822Name SANs): `*@domain` is any "
+        "mailbox there, `name@domain` that mailbox only; the domain is a DNS pattern.")
 
     @field_validator("san_patterns")
     @classmethod
@@ -140,6 +103,13 @@ class IssuanceProfileSettings(BaseModel):
         if patterns is None:
             return None
         return tuple(dict.fromkeys(normalise_cn_pattern(p) for p in patterns if p.strip()))
+
+    @field_validator("email_patterns")
+    @classmethod
+    def _normalise_email(cls, patterns: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if patterns is None:
+            return None
+        return tuple(dict.fromkeys(normalise_email_pattern(p) for p in patterns if p.strip()))
 
 
 class IssuanceProfile(BaseModel):
@@ -161,6 +131,9 @@ class IssuanceProfile(BaseModel):
     # Empty: DNS types need only a common name that is one of their names. None only in a
     # profile frozen into a request before common-name rules existed (checked as it was).
     cn_patterns: tuple[str, ...] | None = None
+    # Defaults keep profiles frozen into requests before email SANs existed as they were.
+    email_patterns: tuple[str, ...] = ()
+    requires_email: bool = False
 
 
 # Purposes whose certificates name hosts by DNS name (derived from ROUTING-RULES.md purposes).
@@ -202,10 +175,18 @@ def _derived_cn_patterns(purpose: Purpose, ca: CaKind) -> tuple[str, ...]:
     domain, org = _placeholder_domain(ca), EXAMPLE_ORGANISATION
     return {
         Purpose.CLIENT_AUTH: (f"*@{domain}",),  # a user or service principal
-        Purpose.SMIME: (f"*@{domain}",),  # the mailbox (the profile allows no email SAN)
+        Purpose.SMIME: (f"*@{domain}",),  # the mailbox, also one of the email SANs
         Purpose.CODE_SIGNING: (org, f"{org} *"),  # the publisher users are shown
         Purpose.DOCUMENT_SIGNING: (org, f"{org} *", f"*@{domain}"),  # organisation or signer
     }.get(purpose, ())
+
+
+def _derived_email_patterns(purpose: Purpose, ca: CaKind) -> tuple[str, ...]:
+    """The mailboxes a type may name: S/MIME certificates exist for one (S/MIME BR §1.1: an
+    rfc822Name SAN), client certificates may carry the user's."""
+    if purpose in (Purpose.SMIME, Purpose.CLIENT_AUTH):
+        return (f"*@{_placeholder_domain(ca)}",)
+    return ()
 
 
 def _derived_keys(purpose: Purpose) -> tuple[KeyRequirement, ...]:
@@ -243,6 +224,9 @@ def profile_for(ctype: CertificateType) -> IssuanceProfile:
         ekus=edits.ekus if edits.ekus is not None else _EKUS[purpose],
         cn_patterns=edits.cn_patterns if edits.cn_patterns is not None
         else _derived_cn_patterns(purpose, ctype.ca),
+        email_patterns=edits.email_patterns if edits.email_patterns is not None
+        else _derived_email_patterns(purpose, ctype.ca),
+        requires_email=purpose is Purpose.SMIME,
         # A CA-signing certificate creates an issuer: the test CA's issuing tier has
         # path length 0 and issues end-entity certificates only.
         issuable=purpose is not Purpose.CA_SIGNING,
@@ -276,10 +260,11 @@ class CsrFacts:
     key_size: int
     signature_valid: bool
     curve: str | None = None
-    other_sans: tuple[str, ...] = ()  # "IP:10.0.0.1", "email:a@b" — never allowed
+    other_sans: tuple[str, ...] = ()  # "IP:10.0.0.1", "URI:…" — never allowed
     requests_ca: bool = False
     requested_ekus: tuple[str, ...] = ()  # dotted OIDs
     malformed: tuple[str, ...] = ()  # extensions that could not be parsed
+    email_addresses: tuple[str, ...] = ()  # rfc822Name SANs, as requested
 
 
 def _key_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
@@ -303,7 +288,9 @@ def _key_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation
 def _subject_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
     cn = facts.common_name
     if cn is None:
-        if not profile.requires_dns_name:
+        # An S/MIME or client certificate may name its subject by email SAN alone.
+        if not profile.requires_dns_name and not (facts.email_addresses and
+                                                  profile.email_patterns):
             return [Violation(ViolationCode.NO_NAME, "subject",
                               "the CSR names no subject common name; this type needs one")]
         return []
@@ -316,6 +303,11 @@ def _subject_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Viola
     if profile.requires_dns_name and cn not in facts.dns_names:
         return [Violation(ViolationCode.COMMON_NAME, "subject",
                           f"common name {cn!r} is not one of the requested DNS names")]
+    if "@" in cn and (facts.email_addresses or profile.requires_email) and \
+            cn not in facts.email_addresses:
+        # S/MIME BR §7.1.4.2.1: a mailbox in the subject repeats one of the email SANs.
+        return [Violation(ViolationCode.COMMON_NAME, "subject", f"common name {cn!r} is a "
+                          "mailbox but not one of the requested email addresses")]
     return _cn_rule_violations(cn, profile)
 
 
@@ -353,7 +345,7 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
     if facts.requests_ca:
         v.append(Violation(ViolationCode.CA_REQUESTED, "csr", "the CSR asks for CA:true; this "
                            "type's certificates are end-entity certificates"))
-    v += _dns_violations(facts, profile)
+    v += _san_violations(facts, profile)
     v += _subject_violations(facts, profile)
     v += _key_violations(facts, profile)
     if validity_days > profile.max_validity_days or validity_days < 1:
@@ -367,23 +359,46 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
     return v
 
 
+def _san_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
+    """The subject alternative names: DNS names and email addresses, each checked."""
+    kinds = " and ".join(k for k, allowed in (("DNS names", profile.san_patterns),
+                                              ("email addresses", profile.email_patterns))
+                         if allowed) or "no alternative names"
+    v = [Violation(ViolationCode.SAN_TYPE, other, f"SAN {other} is not allowed: this type's "
+                   f"profile allows {kinds} only") for other in facts.other_sans]
+    count = len(facts.dns_names) + len(facts.email_addresses)
+    if count > profile.max_names:
+        v.append(Violation(ViolationCode.TOO_MANY_NAMES, "csr", f"the CSR asks for "
+                           f"{count} names (at most {profile.max_names})"))
+    return v + _dns_violations(facts, profile) + _email_violations(facts, profile)
+
+
 def _dns_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
-    v: list[Violation] = []
-    v += [Violation(ViolationCode.SAN_TYPE, other, f"SAN {other} is not allowed: this type's "
-                    "profile allows DNS names only") for other in facts.other_sans]
     if facts.dns_names and not profile.san_patterns:
-        v.append(Violation(ViolationCode.SAN_OUTSIDE, "csr", f"{profile.purpose.label} "
-                           "certificates carry no DNS names"))
-        return v
+        return [Violation(ViolationCode.SAN_OUTSIDE, "csr", f"{profile.purpose.label} "
+                          "certificates carry no DNS names")]
+    v: list[Violation] = []
     if profile.requires_dns_name and not facts.dns_names:
         v.append(Violation(ViolationCode.NO_NAME, "csr",
                            "the CSR names no DNS name; this type needs at least one"))
-    if len(facts.dns_names) > profile.max_names:
-        v.append(Violation(ViolationCode.TOO_MANY_NAMES, "csr", f"the CSR asks for "
-                           f"{len(facts.dns_names)} names (at most {profile.max_names})"))
     for name in dict.fromkeys(facts.dns_names):
         v += name_violations(name, patterns=profile.san_patterns,
                              allow_wildcards=profile.allow_wildcards)
+    return v
+
+
+def _email_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
+    if facts.email_addresses and not profile.email_patterns:
+        return [Violation(ViolationCode.SAN_TYPE, address, f"SAN email:{address} is not "
+                          "allowed: this type's profile allows no email addresses")
+                for address in dict.fromkeys(facts.email_addresses)]
+    v: list[Violation] = []
+    if profile.requires_email and not facts.email_addresses:
+        # S/MIME BR §1.1: an S/MIME certificate names its mailbox in an rfc822Name SAN.
+        v.append(Violation(ViolationCode.NO_NAME, "csr", "the CSR names no email address; "
+                           "this type needs at least one"))
+    for address in dict.fromkeys(facts.email_addresses):
+        v += address_violations(address, patterns=profile.email_patterns)
     return v
 
 

@@ -225,12 +225,12 @@ class Authority:
 
     def sign_leaf(self, public_key: CertificatePublicKeyTypes, profile: IssuanceProfile, *,
                   dns_names: Iterable[str], common_name: str | None, validity_days: int,
-                  now: dt.datetime) -> x509.Certificate:
+                  now: dt.datetime, email_addresses: Iterable[str] = ()) -> x509.Certificate:
         """An end-entity certificate built from the profile alone (SPEC.md §7).
 
         The caller has checked the CSR against the profile; nothing else of the CSR but the
-        public key and the checked names reaches this builder, so requested extensions are
-        never copied.
+        public key and the checked names (DNS names, then email addresses) reaches this
+        builder, so requested extensions are never copied.
         """
         key = self._signing_key()
         now = _seconds(now)
@@ -261,11 +261,11 @@ class Authority:
         if profile.ekus:
             builder = builder.add_extension(x509.ExtendedKeyUsage(
                 [x509.ObjectIdentifier(e.oid) for e in profile.ekus]), critical=False)
-        if names:
+        sans: list[x509.GeneralName] = [x509.DNSName(n) for n in names]
+        sans += [x509.RFC822Name(a) for a in email_addresses]
+        if sans:
             # RFC 5280 §4.2.1.6: critical when the subject is empty.
-            builder = builder.add_extension(
-                x509.SubjectAlternativeName([x509.DNSName(n) for n in names]),
-                critical=not cn)
+            builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=not cn)
         return builder.sign(key, signing_hash(key))
 
     def sign_crl(self, revoked: Iterable[tuple[int, dt.datetime, x509.ReasonFlags]], *,

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 from cryptography.x509.oid import NameOID
 
 from app.ca.errors import CaError
-from models.dns_names import to_a_label
+from models.dns_names import to_a_name
 from models.issuance_policy import CsrFacts, KeyKind
 
 MAX_CSR_BYTES = 64 * 1024  # a CSR with 100 names is ~5 kB; anything far larger is not one
@@ -72,6 +72,7 @@ def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
     except (ValueError, UnsupportedAlgorithm) as exc:
         kind, size, curve, signature_valid = f"unsupported ({exc})", 0, None, False
     dns: list[str] = []
+    emails: list[str] = []
     other: list[str] = []
     malformed: list[str] = []
     requests_ca = False
@@ -86,6 +87,8 @@ def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
             for general in value:
                 if isinstance(general, x509.DNSName):
                     dns.append(general.value)
+                elif isinstance(general, x509.RFC822Name):
+                    emails.append(general.value)
                 else:
                     other.append(_describe(general))
         elif isinstance(value, x509.BasicConstraints):
@@ -102,7 +105,7 @@ def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
         common_name=cn if isinstance(cn, str) or cn is None else cn.decode("latin-1"),
         key_kind=kind, key_size=size, curve=curve, signature_valid=signature_valid,
         other_sans=tuple(other), requests_ca=requests_ca, requested_ekus=tuple(ekus),
-        malformed=tuple(malformed),
+        malformed=tuple(malformed), email_addresses=tuple(emails),
     )
 
 
@@ -130,27 +133,22 @@ def signing_hash(key: CertificateIssuerPrivateKeyTypes) -> hashes.HashAlgorithm 
     return hashes.SHA256()
 
 
-def build_csr(key: CertificateIssuerPrivateKeyTypes, dns_names: Sequence[str],
+def build_csr(key: CertificateIssuerPrivateKeyTypes, names: Sequence[str],
               common_name: str | None = None) -> x509.CertificateSigningRequest:
-    """A CSR for `dns_names` signed by `key`, generated in the app (SPEC.md §3).
+    """A CSR for `names` signed by `key`, generated in the app (SPEC.md §3).
 
-    Names are put in as typed, so the profile check reports mixed case or a trailing dot;
-    only a name that cannot be written as a DNSName at all (a U-label) is refused here.
+    A name with an `@` is an email address (an rfc822Name SAN), any other a DNS name; no DNS
+    name can hold an `@`. Without a common name the CSR takes the first DNS name, or else the
+    first email address. Names are put in as typed, so the profile check reports mixed case
+    or a trailing dot; only a name that cannot be written into a CSR at all is refused here.
 
     Raises:
-        CaError: a name is not in A-label form (the message gives the A-label).
+        CaError: a name is not ASCII (the message gives the A-label form where there is one).
     """
-    general: list[x509.GeneralName] = []
-    for name in dns_names:
-        try:
-            general.append(x509.DNSName(name))
-        except ValueError:
-            try:
-                hint = ".".join(to_a_label(label) for label in name.split("."))
-            except ValueError:
-                hint = "its IDNA A-label form"
-            raise CaError(f"DNS name {name!r} is not in A-label form; use {hint!r}") from None
-    cn = common_name if common_name is not None else (dns_names[0] if dns_names else None)
+    dns = [name for name in names if "@" not in name]
+    emails = [name for name in names if "@" in name]
+    general = [*map(_dns_name, dns), *map(_email_name, emails)]
+    cn = common_name if common_name is not None else next(iter(dns or emails), None)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)] if cn else [])
     builder = x509.CertificateSigningRequestBuilder().subject_name(subject)
     if general:
@@ -159,6 +157,34 @@ def build_csr(key: CertificateIssuerPrivateKeyTypes, dns_names: Sequence[str],
         return builder.sign(key, signing_hash(key))
     except ValueError as exc:
         raise CaError(f"cannot build the CSR: {exc}") from None
+
+
+def _dns_name(name: str) -> x509.DNSName:
+    try:
+        return x509.DNSName(name)
+    except ValueError:
+        try:
+            hint = to_a_name(name)
+        except ValueError:
+            hint = "its IDNA A-label form"
+        raise CaError(f"DNS name {name!r} is not in A-label form; use {hint!r}") from None
+
+
+def _email_name(address: str) -> x509.RFC822Name:
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        # RFC 9598: such a mailbox needs an SmtpUTF8Mailbox otherName, not an rfc822Name.
+        raise CaError(f"email address {address!r} has a non-ASCII local part; this CA "
+                      "issues rfc822Name SANs only, not SmtpUTF8Mailbox (RFC 9598)")
+    try:
+        return x509.RFC822Name(address)
+    except ValueError:
+        try:
+            hint = f"{local}@{to_a_name(domain)}"
+        except ValueError:
+            hint = "its domain in IDNA A-label form"
+        raise CaError(f"email address {address!r} is not in A-label form; use "
+                      f"{hint!r}") from None
 
 
 def csr_pem(csr: x509.CertificateSigningRequest) -> bytes:

@@ -201,9 +201,10 @@ class CaService:
         """Sign a checked CSR and insert the certificate row; the caller appends the audit."""
         cert = self.authority.sign_leaf(
             csr.public_key(), profile, dns_names=list(dict.fromkeys(facts.dns_names)),
+            email_addresses=list(dict.fromkeys(facts.email_addresses)),
             common_name=facts.common_name, validity_days=validity_days, now=now)
         serial = format(cert.serial_number, "x")
-        names = dns_names(cert)
+        names = san_names(cert)
         pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
         conn.execute(
             "INSERT INTO certificates (serial, type_id, workflow, request_id, subject, names, "
@@ -338,13 +339,14 @@ class CaService:
         return AuditReport(report.entries, report.head, tuple(problems))
 
 
-def dns_names(cert: x509.Certificate) -> list[str]:
-    """The certificate's DNS SANs."""
+def san_names(cert: x509.Certificate) -> list[str]:
+    """The certificate's DNS SANs, then its email SANs (the ledger's `names`)."""
     try:
         ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:
         return []
-    return list(ext.value.get_values_for_type(x509.DNSName))
+    return [*ext.value.get_values_for_type(x509.DNSName),
+            *ext.value.get_values_for_type(x509.RFC822Name)]
 
 
 def _fingerprint(cert: x509.Certificate) -> str:

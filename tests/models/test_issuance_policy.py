@@ -295,7 +295,6 @@ def test_profile_cn_patterns_derive_from_purpose_and_ca():
 @pytest.mark.parametrize(("purpose", "cn"), [
     ("client-auth", "postgres"),  # a server taking the CN as the user name: a superuser
     ("client-auth", "alice@evil.example"),
-    ("smime", "ceo@example.com"),  # a private CA's S/MIME type names internal mailboxes
     ("code-signing", "Microsoft Corporation"),  # the publisher signing tools would show
     ("code-signing", "Release signing"),
     ("document-signing", "Example Organisation"),
@@ -311,7 +310,6 @@ def test_common_name_outside_the_type_rule_refused(purpose, cn):
 @pytest.mark.parametrize(("purpose", "cn"), [
     ("client-auth", "alice@internal.example"),
     ("client-auth", "Batch-Job@Internal.Example"),  # case is ignored
-    ("smime", "alice.smith@internal.example"),
     ("code-signing", "Example Org"),
     ("code-signing", "example org Release Signing"),
     ("document-signing", "bob@internal.example"),
