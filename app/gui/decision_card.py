@@ -5,14 +5,12 @@ from __future__ import annotations
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
+    QApplication,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -21,17 +19,13 @@ from PySide6.QtWidgets import (
 
 from app.gui import commands
 from app.gui.labels import WrappedLabel
+from app.gui.override_box import OverrideBox
 from app.gui.palette import OVERRIDE_TONE, WARNING_TONE, WORKFLOW_TONE
+from app.gui.plain_text_field import PlainTextField
 from app.gui.store import ProjectStore
-from app.gui.widgets import (
-    heading,
-    set_badge,
-    set_style_quietly,
-    set_text_quietly,
-    wrapped_label,
-)
+from app.gui.widgets import heading, set_badge, set_text_quietly, wrapped_label
 from models import display
-from models.certificate import AdminDesign, CombinedDesign, Override
+from models.certificate import AdminDesign, CertificateType, CombinedDesign
 from models.enums import Workflow
 
 # ROUTING-RULES.md "Workflow components": (field, label) in the article's order.
@@ -54,7 +48,12 @@ def _split(text: str, sep: str) -> list[str]:
 
 
 class DecisionCard(QWidget):
-    """Shows one row's decision and edits its workflow design through the store."""
+    """Shows one row's decision and edits its workflow design through the store.
+
+    What the user types is applied when they leave the field (as one undoable edit), or
+    the type: selecting another row first applies, or keeps as a draft (see OverrideBox),
+    what was typed for the type shown until then.
+    """
 
     _refresh_requested = Signal()  # internal: a queued refresh, see __init__
 
@@ -62,6 +61,7 @@ class DecisionCard(QWidget):
         super().__init__(parent)
         self._store = store
         self._row: int | None = None
+        self._type_id: str | None = None  # the type the fields show and edit
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
@@ -88,8 +88,7 @@ class DecisionCard(QWidget):
         self.components_box = QGroupBox()
         self._build_components()
         layout.addWidget(self.components_box)
-        self.override_box = QGroupBox("Manual override")
-        self._build_override()
+        self.override_box = OverrideBox(store)
         layout.addWidget(self.override_box)
         layout.addStretch(1)
 
@@ -100,6 +99,7 @@ class DecisionCard(QWidget):
         self._refresh_pending = False
         self._refresh_requested.connect(self._on_refresh_requested,
                                         Qt.ConnectionType.QueuedConnection)
+        store.project_replaced.connect(self._on_store_project_replaced)
         for signal in (store.evaluation_changed, store.types_changed, store.project_replaced):
             signal.connect(self._schedule_refresh)
         self.show_row(None)
@@ -134,11 +134,13 @@ class DecisionCard(QWidget):
                                            .description or "")
         self.approvals_required.valueChanged.connect(self._commit_approvals_required)
         form.addRow("Approvals required", self.approvals_required)
-        self.criteria = QPlainTextEdit()
+        self.criteria = PlainTextField()
         self.criteria.setPlaceholderText("One criterion per line: what the approver verifies")
         self.criteria.setFixedHeight(84)
+        self.criteria.editingFinished.connect(self._commit_criteria)
         self.criteria_apply = QPushButton("Apply criteria")
-        self.criteria_apply.clicked.connect(self._commit_admin)
+        self.criteria_apply.setToolTip("The criteria also apply when you leave the field.")
+        self.criteria_apply.clicked.connect(self._commit_criteria)
         criteria_box = QVBoxLayout()
         criteria_box.addWidget(self.criteria)
         criteria_box.addWidget(self.criteria_apply, alignment=Qt.AlignmentFlag.AlignRight)
@@ -155,35 +157,6 @@ class DecisionCard(QWidget):
         edit.editingFinished.connect(self._commit_admin)
         form.addRow(label, edit)
         return edit
-
-    def _build_override(self) -> None:
-        layout = QVBoxLayout(self.override_box)
-        self.override_enabled = QCheckBox("Override the rule's decision")
-        self.override_workflow = QComboBox()
-        for workflow in Workflow:
-            self.override_workflow.addItem(workflow.value, workflow.value)
-        self.override_text = QPlainTextEdit()
-        self.override_text.setPlaceholderText(
-            "Written justification (required): why the rule's decision is wrong for this type")
-        self.override_text.setFixedHeight(64)
-        self.override_apply = QPushButton("Apply override")
-        self.override_remove = QPushButton("Remove override")
-        self.override_status = wrapped_label(muted=True, cls=WrappedLabel)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Route to"))
-        row.addWidget(self.override_workflow, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.override_remove)
-        buttons.addWidget(self.override_apply)
-        layout.addWidget(self.override_enabled)
-        layout.addLayout(row)
-        layout.addWidget(self.override_text)
-        layout.addLayout(buttons)
-        layout.addWidget(self.override_status)
-        self.override_enabled.toggled.connect(self._on_override_toggled)
-        self.override_apply.clicked.connect(self.apply_override)
-        self.override_remove.clicked.connect(self.remove_override)
 
     # --- showing -------------------------------------------------------------------------
 
@@ -202,9 +175,13 @@ class DecisionCard(QWidget):
 
     def _refresh(self, *_args) -> None:
         self._refresh_pending = False
-        types = self._store.project.types
-        if self._row is not None and self._row >= len(types):
+        if self._row is not None and self._row >= len(self._store.project.types):
             self._row = None
+        shown_id = None if self._row is None else self._store.project.types[self._row].id
+        if shown_id != self._type_id:
+            self._leave()  # may apply an edit: read the project after it
+            self._type_id = shown_id
+        types = self._store.project.types
         visible = self._row is not None
         for widget in (self.components_box, self.override_box, self.badge):
             widget.setVisible(visible)
@@ -238,7 +215,7 @@ class DecisionCard(QWidget):
         self.exceptions.setText("\n".join(f"Exception: {e}" for e in decision.exceptions))
         self.exceptions.setVisible(bool(decision.exceptions))
         self._show_components(ctype, decision.workflow)
-        self._show_override(ctype, decision)
+        self.override_box.show_type(ctype, decision)
 
     def _show_components(self, ctype, workflow: Workflow) -> None:
         combined = workflow is Workflow.COMBINED
@@ -259,54 +236,64 @@ class DecisionCard(QWidget):
         self.approvals_required.setValue(admin.approvals_required)
         self.approvals_required.blockSignals(False)
 
-    def _show_override(self, ctype, decision) -> None:
-        override = ctype.override
-        self.override_enabled.blockSignals(True)
-        self.override_enabled.setChecked(override is not None)
-        self.override_enabled.blockSignals(False)
-        if override is not None:
-            self.override_workflow.setCurrentIndex(
-                self.override_workflow.findData(override.workflow.value))
-            set_text_quietly(self.override_text, override.justification)
-        else:
-            other = (Workflow.ADMIN_MEDIATED if decision.rule_workflow is Workflow.COMBINED
-                     else Workflow.COMBINED)
-            self.override_workflow.setCurrentIndex(self.override_workflow.findData(other.value))
-            set_text_quietly(self.override_text, "")
-        self._on_override_toggled(override is not None)
-        self.override_remove.setEnabled(override is not None)
-        if decision.overridden:
-            self.override_status.setText(
-                f"Overridden: rule {decision.rule} would route this type "
-                f"{decision.rule_workflow}. The findings flag it as workflow drift.")
-            set_style_quietly(self.override_status, f"color: {OVERRIDE_TONE.name()};")
-        else:
-            self.override_status.setText(
-                "Overrides need a written justification and are flagged by the findings.")
-            set_style_quietly(self.override_status, "")
-
-    def _on_override_toggled(self, on: bool) -> None:
-        for widget in (self.override_workflow, self.override_text, self.override_apply):
-            widget.setEnabled(on)
-
     # --- editing -------------------------------------------------------------------------
 
-    def _ctype(self):
-        return None if self._row is None else self._store.project.types[self._row]
+    def _on_store_project_replaced(self) -> None:
+        # What was typed for a type of the old document must not land in the new one.
+        self._type_id = None
+        self.override_box.forget()
+        self._drop_focus()
+
+    def _leave(self) -> None:
+        """Apply, or keep as a draft, what was typed for the type shown until now."""
+        self._drop_focus()  # the focused field applies itself as it loses focus
+        self._commit_combined()
+        self._commit_admin()
+        self.override_box.leave()
+
+    def _drop_focus(self) -> None:
+        # Fields never show a new text under the cursor (set_text_quietly): take the
+        # cursor out when the card turns to another type.
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
+
+    def _shown(self) -> tuple[int, CertificateType] | None:
+        """Row and type the card's fields edit, looked up by id: rows move."""
+        if self._type_id is None:
+            return None
+        try:
+            row = self._store.project.index_of(self._type_id)
+        except KeyError:
+            return None
+        return row, self._store.project.types[row]
 
     def _commit_combined(self) -> None:
-        ctype = self._ctype()
-        if ctype is None:
+        shown = self._shown()
+        if shown is None:
             return
+        row, ctype = shown
         values = {key: edit.text() for key, edit in self.combined_edits.items()}
         if values != ctype.combined.model_dump():
-            commands.edit_type(self._store, self._row, f"Edit workflow design of {ctype.name}",
+            commands.edit_type(self._store, row, f"Edit workflow design of {ctype.name}",
                                combined=values)
 
-    def _commit_admin(self) -> None:
-        ctype = self._ctype()
-        if ctype is None:
+    def _commit_criteria(self) -> None:
+        shown = self._shown()
+        if shown is None:
             return
+        row, ctype = shown
+        criteria = tuple(_split(self.criteria.toPlainText(), "\n"))
+        if criteria != ctype.admin.approval_criteria:
+            commands.edit_type(self._store, row, f"Edit approval criteria of {ctype.name}",
+                               admin={**ctype.admin.model_dump(),
+                                      "approval_criteria": criteria})
+
+    def _commit_admin(self) -> None:
+        shown = self._shown()
+        if shown is None:
+            return
+        row, ctype = shown
         try:
             days = [int(d) for d in _split(self.notice_days.text(), ",")]
         except ValueError:
@@ -325,33 +312,13 @@ class DecisionCard(QWidget):
         except ValidationError:
             unchanged = False  # edit_type reports the problem
         if not unchanged:
-            commands.edit_type(self._store, self._row, f"Edit approval design of {ctype.name}",
+            commands.edit_type(self._store, row, f"Edit approval design of {ctype.name}",
                                admin=values)
 
     def _commit_approvals_required(self, value: int) -> None:
-        ctype = self._ctype()
-        if ctype is not None and value != ctype.admin.approvals_required:
-            commands.edit_type(self._store, self._row, f"Set approvals of {ctype.name}",
+        shown = self._shown()
+        if shown is not None and value != shown[1].admin.approvals_required:
+            row, ctype = shown
+            commands.edit_type(self._store, row, f"Set approvals of {ctype.name}",
                                merge=True, admin={**ctype.admin.model_dump(),
                                                   "approvals_required": value})
-
-    def apply_override(self) -> None:
-        ctype = self._ctype()
-        if ctype is None:
-            return
-        justification = self.override_text.toPlainText().strip()
-        if len(justification) < 10:
-            self._store.error.emit(
-                "An override needs a written justification (at least 10 characters).")
-            return
-        override = Override(workflow=Workflow(self.override_workflow.currentData()),
-                            justification=justification)
-        commands.edit_type(self._store, self._row, f"Override routing of {ctype.name}",
-                           override=override.model_dump())
-
-    def remove_override(self) -> None:
-        ctype = self._ctype()
-        if ctype is not None and ctype.override is not None:
-            commands.edit_type(self._store, self._row, f"Remove override of {ctype.name}",
-                               override=None)
-

@@ -1,10 +1,13 @@
-"""Decision card: refreshed once per edit and painted in the same pass as the table."""
+"""Decision card: refreshed and painted once per edit; typed text is applied or kept, never lost."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QApplication
 
 from app.gui import commands
+from models.project_file import load_example
 
 MAINFRAME = 5
 
@@ -81,3 +84,134 @@ def test_rerouting_edit_is_laid_out_and_painted_once(window, qtbot, qapp):
         assert counter.count == 1
         window.removeEventFilter(counter)
     assert route.card.badge.text() == "COMBINED"
+
+
+# --- typed text is never silently lost -------------------------------------------------
+
+EV_TLS = 1  # admin-mediated in the worked example
+CRITERIA = "Organisation identity matches the legal entity\nDomain control verified"
+JUSTIFICATION = "The mainframe team now runs an ACME client with attestation"
+
+
+def _click_row(route, qtbot, row: int) -> None:
+    """Select a row the way a user does: a click in the table (focus moves there first)."""
+    table = route.table
+    rect = table.visualRect(route.model.index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_criteria_typed_then_another_row_clicked_are_applied(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)
+    route.select_row(EV_TLS)
+    card, store = route.card, window.store
+    before = store.project.types[EV_TLS].admin.approval_criteria
+    card.criteria.setFocus()
+    card.criteria.setPlainText(CRITERIA)
+    _click_row(route, qtbot, 0)
+    assert route.current_row() == 0
+    assert store.project.types[EV_TLS].admin.approval_criteria == tuple(CRITERIA.split("\n"))
+    route.select_row(EV_TLS)
+    assert card.criteria.toPlainText() == CRITERIA
+    store.undo_stack.undo()  # one undoable edit
+    assert store.project.types[EV_TLS].admin.approval_criteria == before
+
+
+def test_criteria_typed_then_row_changed_from_elsewhere_are_applied(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)
+    route.select_row(EV_TLS)
+    route.card.criteria.setPlainText(CRITERIA)
+    route.select_type(window.store.project.types[0].id)  # e.g. a finding's "Show type"
+    assert window.store.project.types[EV_TLS].admin.approval_criteria == tuple(
+        CRITERIA.split("\n"))
+
+
+def test_complete_override_typed_then_another_row_selected_is_applied(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)  # the mainframe row
+    box, store = route.card.override_box, window.store
+    box.enabled.setChecked(True)
+    box.workflow.setCurrentIndex(box.workflow.findData("combined"))
+    box.text.setPlainText(JUSTIFICATION)
+    route.select_row(0)
+    override = store.project.types[MAINFRAME].override
+    assert override is not None
+    assert (override.workflow.value, override.justification) == ("combined", JUSTIFICATION)
+    store.undo_stack.undo()
+    assert store.project.types[MAINFRAME].override is None
+
+
+def _focus_out(widget, reason=Qt.FocusReason.OtherFocusReason) -> None:
+    QApplication.sendEvent(widget, QFocusEvent(QEvent.Type.FocusOut, reason))
+
+
+def test_criteria_apply_when_the_field_is_left_but_not_for_its_context_menu(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)
+    route.select_row(EV_TLS)
+    card, store = route.card, window.store
+    card.criteria.setPlainText(CRITERIA)
+    _focus_out(card.criteria, Qt.FocusReason.PopupFocusReason)  # right-click: still editing
+    assert store.undo_stack.count() == 0
+    _focus_out(card.criteria)
+    assert store.project.types[EV_TLS].admin.approval_criteria == tuple(CRITERIA.split("\n"))
+    assert store.undo_stack.count() == 1
+    assert store.undo_stack.text(0) == "Edit approval criteria of EV TLS for corporate identity"
+
+
+def test_incomplete_override_is_kept_as_a_marked_draft_of_its_type(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)  # the mainframe row
+    box, store = route.card.override_box, window.store
+    box.enabled.setChecked(True)
+    box.workflow.setCurrentIndex(box.workflow.findData("combined"))
+    box.text.setPlainText("Q1 HSM")  # too short to apply
+    route.select_row(0)
+    assert store.project.types[MAINFRAME].override is None
+    assert store.undo_stack.count() == 0
+    assert box.text.toPlainText() == ""  # another type: no draft of its own
+    assert not box.enabled.isChecked()
+    assert "not applied" not in box.status.text()
+
+    route.select_row(MAINFRAME)  # the draft comes back, marked
+    assert box.enabled.isChecked()
+    assert box.workflow.currentData() == "combined"
+    assert box.text.toPlainText() == "Q1 HSM"
+    assert box.status.text().startswith("Draft, not applied")
+    assert box.remove_button.isEnabled()
+
+    box.text.setPlainText(JUSTIFICATION)  # completed, then the field is left
+    _focus_out(box.text)
+    override = store.project.types[MAINFRAME].override
+    assert (override.workflow.value, override.justification) == ("combined", JUSTIFICATION)
+    assert not box.has_draft(store.project.types[MAINFRAME].id)
+    qapp.processEvents()
+    assert box.status.text().startswith("Overridden")
+
+
+def test_remove_discards_a_draft(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)
+    box = route.card.override_box
+    box.enabled.setChecked(True)
+    box.text.setPlainText("Q1 HSM")
+    box.leave()
+    assert box.status.text().startswith("Draft, not applied")
+    box.remove()
+    assert box.text.toPlainText() == ""
+    assert not box.enabled.isChecked()
+    route.select_row(0)
+    route.select_row(MAINFRAME)
+    assert box.text.toPlainText() == ""
+
+
+def test_a_new_document_drops_drafts_and_text_typed_for_the_old_one(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)
+    card, store = route.card, window.store
+    card.override_box.enabled.setChecked(True)
+    card.override_box.text.setPlainText("Q1 HSM")
+    card.override_box.leave()
+    route.select_row(EV_TLS)
+    card.criteria.setPlainText(CRITERIA)  # typed, not yet applied
+    store.replace_document(load_example(), None)  # e.g. File ▸ Open built-in example
+    qapp.processEvents()
+    assert store.undo_stack.count() == 0  # nothing typed for the old document was applied
+    route.select_row(MAINFRAME)
+    assert card.override_box.text.toPlainText() == ""
+    route.select_row(EV_TLS)
+    assert card.criteria.toPlainText() != CRITERIA

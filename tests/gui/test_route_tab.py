@@ -103,23 +103,23 @@ def test_override_needs_justification_and_is_marked(qtbot, store):
     tab = RouteTab(store)
     qtbot.addWidget(tab)
     tab.select_row(MAINFRAME)
-    card = tab.card
-    card.override_enabled.setChecked(True)
-    card.override_text.setPlainText("short")
+    box = tab.card.override_box
+    box.enabled.setChecked(True)
+    box.text.setPlainText("short")
     with qtbot.waitSignal(store.error):
-        card.apply_override()
+        box.apply()
     assert store.project.types[MAINFRAME].override is None
 
-    card.override_workflow.setCurrentIndex(card.override_workflow.findData("combined"))
-    card.override_text.setPlainText("Mainframe gets hardware attestation from Q1")
-    card.apply_override()
+    box.workflow.setCurrentIndex(box.workflow.findData("combined"))
+    box.text.setPlainText("Mainframe gets hardware attestation from Q1")
+    box.apply()
     assert cell(tab.model, MAINFRAME, "workflow") == "combined"
     assert cell(tab.model, MAINFRAME, "reason").startswith("⚑ Manual override")
     codes = [f.code.value for f in store.evaluation.findings]
     assert "manual-override" in codes
     assert "identity-weaker-than-certificate" in codes
     assert tab.findings.cards()
-    card.remove_override()
+    box.remove()
     assert cell(tab.model, MAINFRAME, "workflow") == "admin-mediated"
 
 
