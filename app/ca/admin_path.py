@@ -3,7 +3,8 @@
 ROUTING-RULES.md "admin-mediated (five components)" and SPEC.md §3: the type's approval
 routing names the roles and how many approvals are needed, each approver confirms the type's
 criteria (no rubber stamp), the requester never reviews their own request, one rejection ends
-it. Every step is one ledger transaction; refused attempts are logged.
+it. Every step is one ledger transaction; refused attempts are logged. Each step first holds
+the rows it reads against the audit log and refuses rows edited in SQLite.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
-from app.ca.bindings import approval_row, certificate_row, notice_row, request_row
+from app.ca.bindings import RowRef, approval_row, certificate_row, notice_row, request_row
 from app.ca.csr import facts_from_csr, load_csr
 from app.ca.errors import CaError
 from app.ca.lookup import CsrInput, as_csr, utc_now
@@ -55,6 +56,23 @@ class AdminPath:
         conn.execute("UPDATE requests SET state = ?, updated_at = ?, "
                      "closed_reason = COALESCE(?, closed_reason) WHERE id = ?",
                      (state.value, iso(now), reason, request_id))
+
+    @staticmethod
+    def _rows_of(request: Request) -> list[RowRef]:
+        """The rows a step on this request reads or writes: the request, its approvals and,
+        once fulfilled, its certificate and that certificate's renewal notices."""
+        rows = [request_row(request.id), *(approval_row(a.id) for a in request.approvals)]
+        if request.serial is not None:
+            rows += [certificate_row(request.serial),
+                     *(notice_row(request.serial, d) for d in request.policy.notice_days)]
+        return rows
+
+    def _require_audited(self, conn: sqlite3.Connection, moment: dt.datetime,
+                         request: Request, *, actor: str, action: str) -> None:
+        """Refuse (logged) a step on a request whose rows were edited in SQLite."""
+        self.service.require_audited(conn, moment, self._rows_of(request),
+                                     actor=actor or "(anonymous)", action=action,
+                                     subject=f"request {request.id}")
 
     # --- request ---------------------------------------------------------------------------
 
@@ -184,6 +202,7 @@ class AdminPath:
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
             request = self.ledger.request(request_id, conn)
+            self._require_audited(conn, moment, request, actor=approver, action="approve")
             canonical = self._reviewable(conn, moment, request, who=approver, role=role,
                                          action="approve", states=(RequestState.PENDING,))
             chosen, problem = self._confirmed(request, confirmed)
@@ -216,6 +235,7 @@ class AdminPath:
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
             request = self.ledger.request(request_id, conn)
+            self._require_audited(conn, moment, request, actor=approver, action="reject")
             canonical = self._reviewable(conn, moment, request, who=approver, role=role,
                                          action="reject", states=OPEN_STATES)
             if len(reason.strip()) < MIN_TEXT:
@@ -253,6 +273,7 @@ class AdminPath:
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
             request = self.ledger.request(request_id, conn)
+            self._require_audited(conn, moment, request, actor=operator, action="fulfil")
             subject = f"request {request_id}"
             problem = ""
             if request.state is not RequestState.APPROVED:
@@ -298,6 +319,8 @@ class AdminPath:
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
             request = self.ledger.request(request_id, conn)
+            self._require_audited(conn, moment, request, actor=requester,
+                                  action="acknowledge")
             subject = f"request {request_id}"
             problem = ""
             if request.state is not RequestState.FULFILLED:
@@ -331,11 +354,15 @@ class AdminPath:
         """Expire requests past their deadline and approvals past theirs (SPEC.md §3).
 
         An approved request whose approvals lapse before fulfilment goes back to the queue.
+        A request whose rows were edited in SQLite is left as it is (not refused: this sweep
+        runs before every step): `verify` names the edit, and steps on the request refuse it.
         """
         at = iso(now)
         for (request_id,) in conn.execute(
                 "SELECT id FROM requests WHERE state IN ('pending', 'approved') "
                 "AND expires_at <= ?", (at,)).fetchall():
+            if self._edited(conn, request_id):
+                continue
             self._set_state(conn, request_id, RequestState.EXPIRED, now,
                             "expired before fulfilment")
             self.ledger.record(conn, at=at, actor="system", action="expire",
@@ -346,6 +373,8 @@ class AdminPath:
             "ON r.id = a.request_id WHERE a.state = 'active' AND a.decision = 'approve' "
             "AND r.state IN ('pending', 'approved') AND a.expires_at <= ?", (at,)).fetchall()
         for approval_id, request_id, approver in lapsed:
+            if self._edited(conn, request_id):
+                continue
             conn.execute("UPDATE approvals SET state = 'expired' WHERE id = ?", (approval_id,))
             request = self.ledger.request(request_id, conn)
             done = [(person_key(a.approver), a.role) for a in request.active_approvals()]
@@ -356,3 +385,8 @@ class AdminPath:
                                subject=f"request {request_id}",
                                detail={"approver": approver, "state": state.value},
                                rows=[approval_row(approval_id), request_row(request_id)])
+
+    def _edited(self, conn: sqlite3.Connection, request_id: int) -> bool:
+        """Whether any row of the request differs from its latest audit image."""
+        return bool(self.ledger.row_problems(conn, self._rows_of(
+            self.ledger.request(request_id, conn))))

@@ -63,28 +63,43 @@ def head_problems(head: str, stored_head: str | None) -> list[str]:
             if stored_seq > last else "the recorded audit head was altered"]
 
 
-def bound_rows(entries: list[tuple[int, str]]) -> BoundRows:
-    """Label -> (seq, image) of the latest entry binding each row, from (seq, detail) pairs."""
-    bound: BoundRows = {}
+def recorded_images(entries: list[tuple[int, str]]) -> list[tuple[int, str, Any]]:
+    """(seq, label, image) of every row each entry records, oldest first, from (seq, detail)."""
+    recorded: list[tuple[int, str, Any]] = []
     for seq, detail in entries:
         try:
             images = json.loads(detail).get(bindings.ROWS_KEY) or {}
         except (ValueError, AttributeError):  # an edited entry; its hash already says so
             continue
-        for label, image in images.items():
-            bound[label] = (seq, image)
-    return bound
+        recorded += [(seq, label, image) for label, image in images.items()]
+    return recorded
+
+
+def latest_images(recorded: list[tuple[int, str, Any]]) -> BoundRows:
+    """Label -> (seq, image) of the latest entry recording each row (`recorded_images`)."""
+    return {label: (seq, image) for seq, label, image in recorded}
+
+
+def bound_rows(entries: list[tuple[int, str]]) -> BoundRows:
+    """Label -> (seq, image) of the latest entry binding each row, from (seq, detail) pairs."""
+    return latest_images(recorded_images(entries))
+
+
+def row_problem(label: str, latest: tuple[int, dict[str, Any] | None] | None,
+                actual: dict[str, Any] | None) -> str | None:
+    """One row against its latest audit image (None: no entry records it), or None if equal."""
+    if latest is None:
+        return None if actual is None else \
+            f"{label} is in the ledger, but no audit entry records it (inserted by hand)"
+    return bindings.compare(label, latest[0], latest[1], actual)
 
 
 def row_problems(bound: BoundRows, current: dict[str, dict[str, Any]]) -> list[str]:
     """Every row that differs from its latest audit image, or that no entry recorded."""
-    problems = [f"{label} is in the ledger, but no audit entry records it (inserted by hand)"
-                for label in current if label not in bound]
-    for label, (seq, image) in bound.items():
-        problem = bindings.compare(label, seq, image, current.get(label))
-        if problem:
-            problems.append(problem)
-    return problems
+    unrecorded = [(label, None) for label in current if label not in bound]
+    checked = (row_problem(label, latest, current.get(label))
+               for label, latest in [*unrecorded, *bound.items()])
+    return [problem for problem in checked if problem]
 
 
 def crl_subject(number: int) -> str:

@@ -11,12 +11,12 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.ca import audit_chain, bindings
+from app.ca import audit_chain, bindings, row_index
 from app.ca.audit_chain import GENESIS, AuditReport, BoundRows, entry_hash
 from app.ca.bindings import RowRef
 from app.ca.errors import CaError, Refused
@@ -34,9 +34,10 @@ from app.ca.records import (
 LEDGER = "ledger.sqlite3"
 BUSY_TIMEOUT_S = 30.0
 # 1: the audit log alone was hash-chained. 2: audit entries also bind the rows they change
-# (app.ca.bindings). The version lives in the chained log (the init entry, then upgrades),
-# not in a mutable table.
-LEDGER_VERSION = 2
+# (app.ca.bindings). 3: the row index (app.ca.row_index) finds each row's latest image, so
+# changes check their rows first. The version lives in the chained log (the init entry, then
+# upgrades), not in a mutable table.
+LEDGER_VERSION = 3
 UPGRADE_ACTION = "upgrade-ledger"
 # Written after each CRL for Certroutes that number CRLs from it; this one numbers them from
 # the audit log (`last_crl_number`), and `verify` reports a value that differs from it.
@@ -97,7 +98,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
-TRIGGERS = ("audit_no_update", "audit_no_delete")
+TRIGGERS = ("audit_no_update", "audit_no_delete", *row_index.TRIGGERS)
 
 
 class Ledger:
@@ -117,7 +118,7 @@ class Ledger:
         self.conn.execute("PRAGMA synchronous = FULL")  # a committed approval survives a crash
         self.conn.execute("PRAGMA foreign_keys = ON")
         if create:
-            self.conn.executescript(SCHEMA)
+            self.conn.executescript(SCHEMA + "".join(f"{s};\n" for s in row_index.SCHEMA))
 
     def close(self) -> None:
         self.conn.close()
@@ -162,13 +163,34 @@ class Ledger:
 
         Call it after the rows are written: each is pointed at this entry (`audit_seq`) and
         its content, as it now stands, goes into the entry, so `verify` finds any later edit.
+        Before writing, check the existing rows with `row_problems`: an edit made in SQLite
+        would otherwise go into this entry as the CA's own.
         """
         seq, _ = self._next(conn)
         for ref in rows:
             bindings.stamp(conn, ref, seq)
         images = {ref.label: bindings.row_image(conn, ref) for ref in rows}
-        return self.append(conn, at=at, actor=actor, action=action, subject=subject,
-                           detail={**detail, bindings.ROWS_KEY: images})
+        self.append(conn, at=at, actor=actor, action=action, subject=subject,
+                    detail={**detail, bindings.ROWS_KEY: images})
+        row_index.add(conn, images, seq)
+        return seq
+
+    def row_problems(self, conn: sqlite3.Connection, rows: Iterable[RowRef]) -> list[str]:
+        """Verify's line for each row that is not as its latest audit entry recorded it.
+
+        One indexed lookup per row (`app.ca.row_index`), not a walk of the chain: cheap enough
+        to run before every change. A row no entry records must not exist yet.
+
+        Raises:
+            CaError: the row index was dropped.
+        """
+        with self._lock:
+            try:
+                checked = [row_index.row_problem(conn, ref) for ref in rows]
+            except sqlite3.OperationalError as exc:
+                raise CaError(f"the ledger's row index cannot be read ({exc}): see "
+                              "certroute ca verify") from None
+        return [problem for problem in checked if problem]
 
     # --- version ---------------------------------------------------------------------------
 
@@ -187,8 +209,9 @@ class Ledger:
     def upgrade(self, *, at: str) -> None:
         """Bring a ledger of an older version up to this one, in one logged transaction.
 
-        Version 1 → 2: one `upgrade-ledger` entry binds every row as it stands; rows were not
-        protected before it, and are from then on.
+        Version 1 → 2: the `upgrade-ledger` entry binds every row as it stands; rows were not
+        protected before it, and are from then on. 2 → 3: the row index is built from the
+        chain (rows already bound keep their images; an edit made before stays reported).
 
         Raises:
             CaError: the ledger is of a newer version than this Certroute reads.
@@ -203,10 +226,13 @@ class Ledger:
             with self.transaction() as conn:
                 if self.version(conn) == LEDGER_VERSION:  # another process was first
                     return
-                images = dict(bindings.all_row_images(conn))
+                detail: dict[str, Any] = {"from": version, "to": LEDGER_VERSION}
+                if version < 2:
+                    detail[bindings.ROWS_KEY] = dict(bindings.all_row_images(conn))
+                row_index.create(conn)
                 self.append(conn, at=at, actor="system", action=UPGRADE_ACTION,
-                            subject="ledger", detail={"from": version, "to": LEDGER_VERSION,
-                                                      bindings.ROWS_KEY: images})
+                            subject="ledger", detail=detail)
+                row_index.rebuild(conn)
 
     def audit(self, *, limit: int | None = None) -> list[AuditEntry]:
         """The log, oldest first (the newest `limit` entries when given)."""
@@ -225,9 +251,15 @@ class Ledger:
         the newest CRL, which must be the one the audit log records. Every request, approval,
         certificate and renewal notice must equal the image its latest audit entry recorded
         (`app.ca.bindings`): an `UPDATE certificates SET revoked_at = NULL` is named with the
-        row and the column. Someone who rewrites the whole chain is caught only against a head
-        noted elsewhere (`expect_head`), as with any unsigned log.
+        row and the column. The row index must list exactly the rows each entry records.
+        Someone who rewrites the whole chain is caught only against a head noted elsewhere
+        (`expect_head`), as with any unsigned log.
         """
+        return self.inspect(expect_head=expect_head)[0]
+
+    def inspect(self, *, expect_head: str | None = None
+                ) -> tuple[AuditReport, BoundRows, dict[str, dict[str, Any]]]:
+        """`verify`'s report, with what it compared: each row's latest image, every row now."""
         with self._lock:
             rows = self.conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
             triggers = {r[0] for r in self.conn.execute(
@@ -238,6 +270,7 @@ class Ledger:
                 "SELECT 'approval ' || id, audit_seq FROM approvals UNION ALL "
                 "SELECT 'certificate ' || serial, audit_seq FROM certificates").fetchall()
             current = dict(bindings.all_row_images(self.conn))
+            indexed = row_index.pairs(self.conn)
         problems = [f"the append-only trigger {t} was removed" for t in TRIGGERS
                     if t not in triggers]
         head, chain_problems = audit_chain.walk_chain(rows)
@@ -248,11 +281,14 @@ class Ledger:
         seqs = {r[0] for r in rows}
         problems += [f"{what}: its audit entry {seq} is missing" for what, seq in references
                      if seq not in seqs]
-        problems += audit_chain.row_problems(
-            audit_chain.bound_rows([(r[0], r[5]) for r in rows]), current)
+        recorded = audit_chain.recorded_images([(r[0], r[5]) for r in rows])
+        bound = audit_chain.latest_images(recorded)
+        problems += audit_chain.row_problems(bound, current)
+        problems += row_index.index_problems({(label, seq) for seq, label, _ in recorded},
+                                             indexed)
         if expect_head is not None and expect_head != head:
             problems.append(f"audit head is {head}, expected {expect_head}")
-        return AuditReport(len(rows), head, tuple(problems))
+        return AuditReport(len(rows), head, tuple(problems)), bound, current
 
     def bound_rows(self, conn: sqlite3.Connection | None = None) -> BoundRows:
         """Each row's latest image in the audit log: label -> (entry seq, image)."""

@@ -2,7 +2,8 @@
 
 `CaService.revoke` and `CaService.crl` are the entry points; they call these functions. Both
 read what is revoked, and the CRL number, from the audit log (`app.ca.audited_state`,
-`Ledger.last_crl_number`), never from columns an SQLite edit could change.
+`Ledger.last_crl_number`), never from columns an SQLite edit could change: revoke refuses a
+certificate row that differs from its latest audit image, the CRL a ledger failing `verify`.
 """
 
 from __future__ import annotations
@@ -57,14 +58,11 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
     ledger = service.ledger
     with ledger.transaction() as conn:
         ledger.certificate(key, conn)  # CaError: no such certificate
-        bound = ledger.bound_rows(conn)
-        if f"certificate {key}" not in bound:
-            raise service.refuse(conn, moment, actor=actor, action="revoke",
-                                 subject=f"certificate {key}",
-                                 message=f"certificate {key} is in the ledger, but no audit "
-                                 "entry records it (inserted by hand): see certroute ca verify")
-        previous = revocations(bound).get(key)
-        if previous is not None:
+        service.require_audited(conn, moment, [certificate_row(key)], actor=actor,
+                                action="revoke", subject=f"certificate {key}")
+        # Checked: the row is what the audit log last recorded, so its revocation is too.
+        previous = ledger.certificate(key, conn)
+        if previous.revoked_at is not None:
             raise service.refuse(conn, moment, actor=actor, action="revoke",
                                  subject=f"certificate {key}",
                                  message=f"certificate {key} was already revoked on "

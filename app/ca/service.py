@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from app.ca import revocation
 from app.ca.admin_path import AdminPath
 from app.ca.audited_state import renewal_calendar
 from app.ca.authority import EC_KEYS, Authority, CaKeys
-from app.ca.bindings import certificate_row
+from app.ca.bindings import RowRef, certificate_row
 from app.ca.csr import facts_from_csr
 from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
@@ -129,6 +130,25 @@ class CaService:
         self.ledger.append(conn, at=iso(now), actor=actor, action=f"refused:{action}",
                            subject=subject, detail={"reason": message, **detail})
         return Refused(message)
+
+    def require_audited(self, conn: sqlite3.Connection, now: dt.datetime,
+                        rows: Sequence[RowRef], *, actor: str, action: str,
+                        subject: str) -> None:
+        """Refuse (logged) a change whose rows are not as the audit log last recorded them.
+
+        Call it before the change writes anything: the change's audit entry records its rows
+        as they then stand, so an SQLite edit made first would go into the log as the CA's own
+        work, and `verify` would stop naming it. One indexed lookup per row.
+
+        Raises:
+            Refused: a row differs from its latest audit image, or no entry records it.
+        """
+        problems = self.ledger.row_problems(conn, rows)
+        if problems:
+            raise self.refuse(
+                conn, now, actor=actor, action=action, subject=subject,
+                message=f"{'; '.join(problems)}: the ledger was edited outside Certroute, so "
+                f"the {action} is refused (see certroute ca verify)", problems=problems)
 
     def refuse_policy(self, conn: sqlite3.Connection, now: dt.datetime, *, actor: str,
                       action: str, subject: str, violations: list[Violation]) -> PolicyRefused:
@@ -283,11 +303,12 @@ class CaService:
                now: dt.datetime | None = None) -> CertificateRecord:
         """Mark an issued certificate revoked; the next CRL lists it.
 
-        Whether it already was is read from the audit log, as the CRL reads it.
+        Its row must be as the audit log last recorded it, so whether it already was
+        revoked is what the CRL reads too.
 
         Raises:
-            Refused: the audit log records it as revoked already, or records no such
-                certificate (logged).
+            Refused: its row was edited in SQLite, or inserted there (no audit entry records
+                it), or the audit log records it as revoked already (logged).
             CaError: no such certificate, or an unknown reason.
         """
         return revocation.revoke(self, serial, reason=reason, actor=actor, now=now)
