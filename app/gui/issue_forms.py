@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.gui.ca_records_model import VIOLATION_COLUMNS, RecordsTableModel, records_view
 from app.gui.widgets import wrapped_label
 from models.enums import Workflow
-from models.issuance_policy import Violation
+from models.issuance_policy import IssuanceProfile, Violation
 
 CSR_SOURCES = ("Generate a key and CSR here", "Load a PEM CSR file")
 KEY_CHOICES: dict[str, tuple[str, int | None]] = {
@@ -52,6 +52,7 @@ class CsrSource:
     """Where the CSR comes from: a PEM file, or a key and CSR generated for these names."""
 
     pem_path: str | None  # None: generate
+    # DNS names, then email addresses: `app.ca.csr.build_csr` tells them apart by their `@`.
     names: tuple[str, ...] = ()
     common_name: str | None = None
     key: tuple[str, int | None] = ("ec", 256)  # (kind, size) for app.ca.csr.generate_key
@@ -73,6 +74,8 @@ class CsrForm(QGroupBox):
         self.source_combo = _combo(CSR_SOURCES)
         self.dns_edit = QLineEdit()
         self.dns_edit.setPlaceholderText("api.internal.example, www.internal.example")
+        self.email_edit = QLineEdit()  # shown when the type's profile allows email SANs
+        self._emails_allowed = False
         self.cn_edit = QLineEdit()
         self.cn_edit.setPlaceholderText("subject name (types without DNS names)")
         self.key_combo = _combo(list(KEY_CHOICES))
@@ -96,6 +99,7 @@ class CsrForm(QGroupBox):
         self.violations.hide()  # shown when a check or a refusal has something to list
         form.addRow("Source", self.source_combo)
         form.addRow("DNS names", self.dns_edit)
+        form.addRow("Email addresses", self.email_edit)
         form.addRow("Common name", self.cn_edit)
         form.addRow("Key", self.key_combo)
         form.addRow("PEM file", path_row)
@@ -114,7 +118,8 @@ class CsrForm(QGroupBox):
         """What the form asks for, as a value the CA session acts on."""
         if self.from_file():
             return CsrSource(self.path_edit.text().strip())
-        return CsrSource(None, tuple(self.names()), self.common_name(), self.key_choice())
+        emails = self.emails() if self._emails_allowed else []
+        return CsrSource(None, (*self.names(), *emails), self.common_name(), self.key_choice())
 
     def set_pem_path(self, path: str) -> None:
         self.path_edit.setText(path)
@@ -122,8 +127,11 @@ class CsrForm(QGroupBox):
 
     def names(self) -> list[str]:
         """The DNS names typed, split on commas or semicolons."""
-        text = self.dns_edit.text().replace(";", ",")
-        return [n.strip() for n in text.split(",") if n.strip()]
+        return _split(self.dns_edit.text())
+
+    def emails(self) -> list[str]:
+        """The email addresses typed, split on commas or semicolons."""
+        return _split(self.email_edit.text())
 
     def common_name(self) -> str | None:
         return self.cn_edit.text().strip() or None
@@ -135,6 +143,15 @@ class CsrForm(QGroupBox):
     def set_max_validity(self, days: int) -> None:
         self.validity_spin.setRange(1, days)
         self.validity_spin.setValue(days)
+
+    def fit_profile(self, profile: IssuanceProfile) -> None:
+        """Offer what the chosen type's profile can issue: its validity, email addresses."""
+        self.set_max_validity(profile.max_validity_days)
+        self._emails_allowed = bool(profile.email_patterns)
+        example = next(iter(profile.email_patterns), "")
+        # `*@domain` -> `alice@domain`; a `*` in the domain stays, so it is plainly a pattern.
+        self.email_edit.setPlaceholderText(example.replace("*@", "alice@", 1))
+        self._on_source_changed()
 
     def show_violations(self, violations: Sequence[Violation]) -> None:
         self.violations_model.set_records(violations)
@@ -148,7 +165,13 @@ class CsrForm(QGroupBox):
         generate = not self.from_file()
         for field in (self.dns_edit, self.cn_edit, self.key_combo):
             self._form.setRowVisible(field, generate)
+        self._form.setRowVisible(self.email_edit, generate and self._emails_allowed)
         self._form.setRowVisible(self._path_row, not generate)
+
+
+def _split(text: str) -> list[str]:
+    """Names typed in one field, split on commas or semicolons."""
+    return [n.strip() for n in text.replace(";", ",").split(",") if n.strip()]
 
 
 class CombinedForm(QGroupBox):

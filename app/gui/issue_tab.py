@@ -230,7 +230,7 @@ class IssueTab(QWidget):
         ctype, decision = chosen
         profile = profile_for(ctype)
         self.profile.show_type(ctype, decision, profile)
-        self.csr.set_max_validity(profile.max_validity_days)
+        self.csr.fit_profile(profile)
         self.pages.show_workflow(decision.workflow)
         self.pages.combined.identity_method.setText(ctype.combined.identity_method)
 

@@ -21,9 +21,8 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
         "SAN patterns: " + (", ".join(profile.san_patterns) or "no DNS names"),
         "Wildcards: " + ("allowed" if profile.allow_wildcards else "not allowed"),
     ]
-    cn_rule = describe_cn_rule(profile)
-    if cn_rule:
-        lines.append(cn_rule)
+    lines += [rule for rule in (describe_email_rule(profile), describe_cn_rule(profile))
+              if rule]
     lines += [
         f"Keys: {keys}",
         f"Validity: at most {profile.max_validity_days} days ({ctype.validity.value} class)",
@@ -52,9 +51,27 @@ def describe_cn_rule(profile: IssuanceProfile) -> str | None:
     if profile.requires_dns_name:  # the CN may be left out; if given, it repeats a DNS name
         return "Common name: optional, one of the DNS names" + (f" matching {shown}"
                                                                 if patterns else "")
+    if profile.email_patterns:  # an email SAN alone can name the subject
+        if not patterns:
+            return "Common name: none allowed; the email address names the subject"
+        need = "optional" if profile.requires_email else "required without an email address"
+        # S/MIME BR §7.1.4.2.1: a mailbox in the subject repeats one of the email SANs.
+        return (f"Common name: {need}, matching {shown} (a mailbox must also be one of the "
+                "email addresses)")
     if not patterns:
         return "Common name: required, but no pattern allows one (add a common-name pattern)"
     return f"Common name: required, matching {shown}"
+
+
+def describe_email_rule(profile: IssuanceProfile) -> str | None:
+    """The email-address line of the profile; None for a type that names no mailboxes."""
+    patterns = profile.email_patterns
+    if not patterns and not profile.requires_email:
+        return None
+    if not patterns:
+        return "Email addresses: required, but no pattern allows one (add an email pattern)"
+    need = "required, at least one" if profile.requires_email else "optional"
+    return f"Email addresses: {need}, matching {', '.join(patterns)}"
 
 
 class ProfilePanel(QGroupBox):

@@ -345,3 +345,46 @@ def test_delivery_failure_after_issuing_is_reported(qtbot, ca_tab, tmp_path: Pat
     qtbot.waitUntil(lambda: "delivery failed" in ca_tab.message.text())
     assert "is in the ledger" in ca_tab.message.text()
     assert ca_tab.ledger_tabs.issued_model.rowCount() == 1
+
+
+def add_smime_type(qtbot, store) -> None:
+    """Add a combined S/MIME type (mailboxes at internal.example) to the document."""
+    data = store.project.model_dump(mode="json")
+    data["types"].append({"id": "smime", "name": "Staff S/MIME", "purpose": "smime",
+                          "ca": "private", "validity": "medium", "identity": "strong",
+                          "blast_radius": "low"})
+    with qtbot.waitSignal(store.evaluation_changed):
+        store.edit(store.project.model_validate(data), "add S/MIME", rows=None)
+
+
+def test_csr_form_asks_email_addresses_only_where_the_profile_allows_them(qtbot, tab, store):
+    add_smime_type(qtbot, store)
+    form = tab.csr
+    tab.select_type("internal-tls")
+    form.email_edit.setText("alice@internal.example")
+    assert not form.email_edit.isVisibleTo(tab)
+    assert form.source().names == ()  # a hidden field asks for nothing
+    tab.select_type("smime")
+    assert form.email_edit.isVisibleTo(tab)
+    assert form.email_edit.placeholderText() == "alice@internal.example"
+    form.dns_edit.setText("")
+    assert form.source().names == ("alice@internal.example",)
+    form.set_pem_path("/nowhere/request.csr")
+    assert not form.email_edit.isVisibleTo(tab)
+
+
+def test_smime_certificate_issued_from_the_email_field(qtbot, ca_tab, store):
+    add_smime_type(qtbot, store)
+    ca_tab.select_type("smime")
+    assert "Email addresses: required" in ca_tab.profile.profile_text.text()
+    ca_tab.csr.email_edit.setText("alice@internal.example; bob@example.org")
+    generate(qtbot, ca_tab, ca_tab.check_csr, "")
+    violations = ca_tab.csr.violations_model
+    assert violations.rowCount() == 1
+    assert "outside the allowed email patterns" in cell(violations, 0, 1)
+    ca_tab.csr.email_edit.setText("alice@internal.example")
+    generate(qtbot, ca_tab, ca_tab.issue, "")
+    assert ca_tab.message.text().startswith("Issued ")
+    assert "alice@internal.example" in ca_tab.message.text()
+    assert "alice@internal.example" in cell(ca_tab.ledger_tabs.issued_model, 0, 3)
+

@@ -50,3 +50,38 @@ def test_profile_panel_says_a_dns_type_repeats_one_of_its_names(panel):
 def test_profile_panel_warns_when_no_common_name_can_be_issued(panel):
     assert "Common name: required, but no pattern allows one (add a common-name pattern)" \
         in show(panel, "code-signing", cn_patterns=())
+
+
+def show_new(panel: ProfilePanel, purpose: str, **edits) -> list[str]:
+    """Show a new type of `purpose` (the worked example's tolerance); the profile lines."""
+    project = load_example()
+    data = project.model_dump(mode="json")
+    data["types"].append({"id": "new", "name": "New", "purpose": purpose, "ca": "private",
+                          "validity": "medium", "identity": "strong", "blast_radius": "low",
+                          "profile": edits or None})
+    project = project.model_validate(data)
+    ctype = project.types[-1]
+    panel.show_type(ctype, evaluate(project).decisions[-1], profile_for(ctype))
+    return panel.profile_text.text().splitlines()
+
+
+def test_profile_panel_shows_the_required_mailbox_of_an_smime_type(panel):
+    lines = show_new(panel, "smime")
+    email = "Email addresses: required, at least one, matching *@internal.example"
+    assert email in lines
+    assert lines[lines.index(email) + 1] == (
+        "Common name: optional, matching *@internal.example (a mailbox must also be one of "
+        "the email addresses)")
+
+
+def test_profile_panel_shows_optional_mailboxes_of_a_client_type(panel):
+    lines = show_new(panel, "client-auth", email_patterns=["*@**.corp.example"])
+    assert "Email addresses: optional, matching *@**.corp.example" in lines
+    assert any(line.startswith("Common name: required without an email address")
+               for line in lines)
+
+
+def test_profile_panel_names_no_mailbox_rule_for_tls_and_warns_when_none_is_allowed(panel):
+    assert not any(line.startswith("Email") for line in show(panel, "internal-tls"))
+    assert "Email addresses: required, but no pattern allows one (add an email pattern)" in \
+        show_new(panel, "smime", email_patterns=[])
