@@ -59,10 +59,15 @@ def normalise_email_pattern(text: str) -> str:
 
 
 def email_pattern_matches(pattern: str, address: str) -> bool:
-    """Does a canonical pattern allow `address` (local part exact, domain ignoring case)?"""
+    """Does a canonical pattern allow `address` (local part exact, domain ignoring case)?
+
+    `*` stands for any one non-empty local part; no part of a match holds a second `@`.
+    """
     want_local, _, want_domain = pattern.rpartition("@")
-    local, _, domain = address.rpartition("@")
-    return (want_local in (ANY_MAILBOX, local)) and pattern_matches(want_domain, domain.lower())
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "@" in local or "@" in want_domain:
+        return False
+    return want_local in (ANY_MAILBOX, local) and pattern_matches(want_domain, domain.lower())
 
 
 def address_violations(address: str, *, patterns: Sequence[str]) -> list[Violation]:

@@ -20,6 +20,8 @@ from exporters.policy.common import (
 )
 from exporters.policy.common_names import cel_string
 from exporters.policy.common_names import regex as cn_regex
+from exporters.policy.emails import email_patterns
+from exporters.policy.emails import exact_regex as email_regex
 from exporters.policy.names import exact_regex, patterns
 from exporters.policy.yaml_text import dump_all
 from models.certificate import CertificateType
@@ -59,6 +61,8 @@ def _common_name(p: IssuanceProfile, translation: Translation, ctype: Certificat
                       "message": f"common name outside the {ctype.name} profile"}
                      ] if cn_patterns else []
     if not p.requires_dns_name:
+        if p.email_patterns:
+            return _mailbox_common_name(p, translation, ctype, pattern_rules)
         if not cn_patterns:  # the profile names nobody: "never grants" in the CRD's words
             return {"required": True, "value": ""}
         return {"required": True, "validations": pattern_rules}
@@ -72,6 +76,31 @@ def _common_name(p: IssuanceProfile, translation: Translation, ctype: Certificat
             "validations": [*_name_rules(p, ctype, "common name"), *pattern_rules]}
 
 
+def _mailbox_common_name(p: IssuanceProfile, translation: Translation, ctype: CertificateType,
+                         pattern_rules: list[dict[str, str]]) -> dict[str, Any] | None:
+    """The common name of a type whose email SANs can name the subject instead."""
+    if not pattern_rules:
+        return None  # omitted: the request must carry no common name
+    translation.lose(ctype, "common name among the email addresses",
+                     "approver-policy's CEL sees the common name, not the request's email "
+                     "addresses: a mailbox common name the patterns allow passes even if the "
+                     "request does not list it.")
+    if not p.requires_email:
+        translation.lose(ctype, "common name required only without an email address",
+                         "a policy requires a common name or not: it is required, so a "
+                         "request named by its email address alone is denied.")
+    return {"required": not p.requires_email, "validations": pattern_rules}
+
+
+def _email_addresses(p: IssuanceProfile, ctype: CertificateType) -> dict[str, Any]:
+    """`allowed.emailAddresses`: globs for `values` (case-sensitive, `*` spans dots), and a
+    CEL regex holding every address to the profile's patterns exactly."""
+    items = email_patterns(p.email_patterns)
+    return {"required": p.requires_email, "values": [e.glob() for e in items],
+            "validations": [{"rule": f"self.matches({cel_string(email_regex(items))})",
+                             "message": f"email address outside the {ctype.name} profile"}]}
+
+
 def _allowed(p: IssuanceProfile, translation: Translation, ctype: CertificateType
              ) -> dict[str, Any]:
     allowed: dict[str, Any] = {}
@@ -83,6 +112,8 @@ def _allowed(p: IssuanceProfile, translation: Translation, ctype: CertificateTyp
         allowed["dnsNames"] = {"required": p.requires_dns_name,
                                "values": [n.glob() for n in names],
                                "validations": _name_rules(p, ctype, "DNS name")}
+    if p.email_patterns:
+        allowed["emailAddresses"] = _email_addresses(p, ctype)
     # cert-manager requests "digital signature, key encipherment" when a Certificate names no
     # usages, so both stay allowed for every key type.
     usages = ["digital signature", "key encipherment"]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 _METACHARACTERS = frozenset(".+?()|[]{}$^\\*")
 
 
-def _literal(char: str) -> str:
+def literal(char: str) -> str:
+    """`char` as an RE2 expression matching itself, without a backslash where possible."""
     if char not in _METACHARACTERS:
         return char
     if char in "^\\":
@@ -25,7 +26,7 @@ def regex(patterns: tuple[str, ...]) -> str:
     `models.issuance_policy.cn_pattern_matches` is the reference: `*` is `.+`, every other
     character stands for itself.
     """
-    alternatives = [".+".join("".join(_literal(c) for c in part) for part in p.split("*"))
+    alternatives = [".+".join("".join(literal(c) for c in part) for part in p.split("*"))
                     for p in patterns]
     return "(?i)^(" + "|".join(alternatives) + ")$"
 

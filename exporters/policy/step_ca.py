@@ -3,7 +3,8 @@
 Names from step-ca's configuration (ca.json): a provisioner's `claims`
 (`minTLSCertDuration`, `maxTLSCertDuration`, `defaultTLSCertDuration`), its `policy.x509`
 (`allow.dns`, `allowWildcardNames`; `*.d` allows names under `d`, `d` allows `d` itself;
-`allow.cn` whole common names, case ignored; `allow.email` a mailbox or a domain) and
+`allow.cn` whole common names, case ignored; `allow.email` a mailbox or a domain, no
+wildcards, lower-cased) and
 `options.x509.template` (an X.509 template setting `keyUsage` / `extKeyUsage`).
 """
 
@@ -21,6 +22,7 @@ from exporters.policy.common import (
     uses_rsa,
 )
 from exporters.policy.common_names import CommonNameShapes
+from exporters.policy.emails import email_patterns
 from exporters.policy.names import patterns
 from models.certificate import CertificateType
 from models.evaluation import Evaluation
@@ -51,9 +53,35 @@ def _dns(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> list[s
     return list(dict.fromkeys(names))
 
 
-def _common_names(p: IssuanceProfile, out: Translation, ctype: CertificateType
-                  ) -> dict[str, list[str]]:
-    """allow.cn (whole names, case ignored) and allow.email for the common-name patterns.
+def _emails(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> list[str]:
+    """allow.email for the email patterns: `d` for `*@d`, the mailbox for `name@d`."""
+    entries: list[str] = []
+    for email in email_patterns(p.email_patterns):
+        if not email.domain.exact:
+            out.lose(ctype, "email pattern shape",
+                     f"{email.text}: allow.email names one domain or one mailbox, with no "
+                     "wildcards, so step-ca refuses these addresses — list each domain.")
+            continue
+        entries.append(email.domain.text if email.any_mailbox else email.text)
+        if email.local != email.local.lower():
+            out.lose(ctype, "mailbox case",
+                     f"{email.text}: step-ca lower-cases allow.email but compares local parts "
+                     "exactly, so this mailbox is refused.")
+    if p.requires_email:
+        out.lose(ctype, "required e-mail address",
+                 "step-ca's policy allows names, it cannot require one: a request without an "
+                 "e-mail SAN is signed.")
+    if p.email_patterns and p.cn_patterns:
+        out.lose(ctype, "common name among the email addresses",
+                 "step-ca checks a mailbox common name against allow.email, not against the "
+                 "e-mail addresses the request lists.")
+    return entries
+
+
+def _common_names(p: IssuanceProfile, out: Translation, ctype: CertificateType,
+                  emails: list[str]) -> dict[str, list[str]]:
+    """allow.cn (whole names, case ignored) and allow.email: the `emails` of the email
+    patterns and the mailbox domains of the common-name patterns.
 
     step-ca checks a common name against allow.cn, and failing that as the name it looks
     like: a host name against allow.dns, a mailbox against allow.email.
@@ -63,18 +91,19 @@ def _common_names(p: IssuanceProfile, out: Translation, ctype: CertificateType
             out, ctype, p, checks="step-ca checks the common name against allow.dns",
             among="step-ca checks a common name against allow.dns, not against the names the "
             "request lists.")
-        return {}
+        return {"email": emails}
     cn_patterns = p.cn_patterns or ()
     shapes = CommonNameShapes.of(cn_patterns)
-    if shapes.mailbox_domains:
+    new = [d for d in shapes.mailbox_domains if d not in emails]
+    if new:
         out.lose(ctype, "mailbox domains in allow.email",
-                 f"{', '.join(shapes.mailbox_domains)}: allow.email also admits e-mail SANs "
-                 "at these domains; the profile allows none.")
+                 f"{', '.join(new)}: allow.email also admits e-mail SANs at these domains; "
+                 "the profile allows none there.")
     if shapes.other:
         out.lose(ctype, "common-name patterns",
                  f"{', '.join(shapes.other)}: allow.cn matches whole names only, so step-ca "
                  "refuses these common names — list each one in allow.cn.")
-    return {"cn": list(shapes.exact), "email": list(shapes.mailbox_domains)}
+    return {"cn": list(shapes.exact), "email": [*emails, *new]}
 
 
 def _key_usage_json(p: IssuanceProfile, kind: str) -> str:
@@ -118,7 +147,8 @@ def provisioner(ctype: CertificateType, p: IssuanceProfile, out: Translation) ->
     maximum = hours(p.max_validity_days)
     fragment["claims"] = {"minTLSCertDuration": "5m", "maxTLSCertDuration": maximum,
                           "defaultTLSCertDuration": maximum, "disableRenewal": False}
-    allow = {"dns": _dns(p, out, ctype), **_common_names(p, out, ctype)}
+    allow = {"dns": _dns(p, out, ctype),
+             **_common_names(p, out, ctype, _emails(p, out, ctype))}
     allow = {kind: names for kind, names in allow.items() if names}
     if allow:
         fragment["policy"] = {"x509": {"allow": allow, "allowWildcardNames": p.allow_wildcards}}

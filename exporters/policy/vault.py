@@ -5,7 +5,8 @@ Parameter names and semantics from Vault's PKI secrets engine API ("Create/Updat
 (role-wide flags), `allow_wildcard_certificates`, `key_type` + `key_bits`, `ttl` / `max_ttl`,
 `key_usage`, the extended-key-usage flags and `ext_key_usage_oids`; the common name through
 `require_cn` and `cn_validations` (`hostname` / `email` checked against allowed_domains,
-or `disabled`).
+or `disabled`). E-mail SANs are checked like host names: the part after the `@` against
+allowed_domains and the same role-wide flags, the local part not at all.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from exporters.policy.common import (
     resource_name,
 )
 from exporters.policy.common_names import CommonNameShapes, mailbox_domain
+from exporters.policy.emails import email_patterns
 from exporters.policy.names import patterns
 from models.certificate import CertificateType
 from models.evaluation import Evaluation
@@ -69,6 +71,47 @@ def _domains(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> di
     }
 
 
+def _emails(p: IssuanceProfile, out: Translation, ctype: CertificateType,
+            domains: dict[str, Any]) -> dict[str, Any]:
+    """The domain parameters widened to the email patterns' domains (the role checks an
+    e-mail SAN's domain against them like a host name)."""
+    if not p.email_patterns:
+        return domains
+    body, added = dict(domains), []
+    for email in email_patterns(p.email_patterns):
+        domain = email.domain
+        if domain.exact:
+            added.append(domain.text)
+            body["allow_bare_domains"] = True
+        elif domain.any_depth_suffix is not None:
+            added.append(domain.any_depth_suffix)
+            body["allow_subdomains"] = True
+        else:
+            added.append(domain.glob())
+            body["allow_glob_domains"] = True
+            out.lose(ctype, "single-label wildcard",
+                     f"{email.text}: Vault's glob `*` also matches several labels.")
+        if not email.any_mailbox:
+            out.lose(ctype, "mailbox local parts",
+                     f"{email.text}: a role checks only the domain of an e-mail address, so "
+                     f"any mailbox at {domain.text} is issued.")
+    new = [d for d in dict.fromkeys(added) if d not in domains["allowed_domains"]]
+    if new:
+        out.lose(ctype, "mailbox domains in allowed_domains",
+                 f"{', '.join(new)}: allowed_domains serve DNS names and e-mail SANs alike, "
+                 "so the role would also issue DNS names there; the profile allows none.")
+    if any(body[flag] != domains[flag] for flag in ("allow_bare_domains", "allow_subdomains",
+                                                     "allow_glob_domains")) and p.san_patterns:
+        out.lose(ctype, "role-wide domain flags",
+                 "the e-mail patterns need domain flags the DNS patterns do not; they apply "
+                 "to every allowed domain, DNS names included.")
+    if p.requires_email:
+        out.lose(ctype, "required e-mail address",
+                 "a role cannot require an e-mail SAN: a request without one is issued.")
+    body["allowed_domains"] = list(dict.fromkeys([*domains["allowed_domains"], *added]))
+    return body
+
+
 def _common_name(p: IssuanceProfile, out: Translation, ctype: CertificateType,
                  domains: dict[str, Any]) -> dict[str, Any]:
     """The role's common-name parameters. Vault checks a common name like a SAN: a host name
@@ -83,23 +126,44 @@ def _common_name(p: IssuanceProfile, out: Translation, ctype: CertificateType,
     cn_patterns = p.cn_patterns or ()
     shapes = CommonNameShapes.of(cn_patterns)
     unexpressed = [pattern for pattern in cn_patterns if mailbox_domain(pattern) is None]
+    # Where an e-mail SAN can name the subject the profile asks a common name only without
+    # one; a role asks it always or never, so it asks it unless the type requires an e-mail.
     body: dict[str, Any] = {"cn_validations": ["disabled"] if unexpressed else ["email"],
-                            "require_cn": True}
-    if shapes.mailbox_domains:
-        body["allowed_domains"] = list(dict.fromkeys(
-            [*domains["allowed_domains"], *shapes.mailbox_domains]))
+                            "require_cn": not p.requires_email}
+    new = [d for d in shapes.mailbox_domains if d not in domains["allowed_domains"]]
+    if new:
+        body["allowed_domains"] = [*domains["allowed_domains"], *new]
         body["allow_bare_domains"] = True
         out.lose(ctype, "mailbox domains in allowed_domains",
-                 f"{', '.join(shapes.mailbox_domains)}: allowed_domains and allow_bare_domains "
+                 f"{', '.join(new)}: allowed_domains and allow_bare_domains "
                  "serve DNS names and e-mail SANs too, so the role would also issue these "
                  "domains as DNS names, and it copies the common name into an e-mail SAN unless "
                  "the request sets exclude_cn_from_sans; the profile allows neither.")
+    if p.email_patterns:
+        _mailbox_common_name_losses(p, out, ctype)
     if unexpressed:
         out.lose(ctype, "common-name patterns",
                  f"{', '.join(unexpressed)}: a role checks a common name only as a host name "
                  "or mailbox in allowed_domains, so cn_validations is \"disabled\" and any "
                  "common name is issued — check it before pki/sign/<role>.")
     return body
+
+
+def _mailbox_common_name_losses(p: IssuanceProfile, out: Translation,
+                                ctype: CertificateType) -> None:
+    """What a role cannot say about the common name of a type with e-mail SANs."""
+    if not p.cn_patterns:
+        out.lose(ctype, "no common name",
+                 "the profile allows none (the e-mail address names the subject); a role "
+                 "cannot refuse one, only check it as a mailbox in allowed_domains.")
+        return
+    out.lose(ctype, "common name among the email addresses",
+             "Vault adds a mailbox common name to the e-mail SANs instead of refusing one that "
+             "is not among them, and leaves it out if the request sets exclude_cn_from_sans.")
+    if not p.requires_email:
+        out.lose(ctype, "common name required only without an email address",
+                 "require_cn is true, so a request named by its e-mail address alone is "
+                 "refused.")
 
 
 def _keys(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> dict[str, Any]:
@@ -123,7 +187,7 @@ def role(ctype: CertificateType, p: IssuanceProfile, out: Translation) -> dict[s
                  "key_usage applies to every key: KeyEncipherment (for RSA) is allowed for "
                  "the other key types too.")
     ekus = set(p.ekus)
-    domains = _domains(p, out, ctype)
+    domains = _emails(p, out, ctype, _domains(p, out, ctype))
     body: dict[str, Any] = {**domains, **_common_name(p, out, ctype, domains),
                             **_keys(p, out, ctype)}
     body.update({

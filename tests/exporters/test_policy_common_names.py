@@ -27,11 +27,12 @@ SCHEMA = json.loads((Path(__file__).parent / "schemas" / "certificaterequestpoli
 INTERNAL = 3  # the worked example's "Internal services TLS": combined, private CA
 
 
-def _as(example: Project, purpose: str) -> tuple[Project, Evaluation]:
-    """The worked example with internal-tls given another purpose (it still routes combined)."""
+def _as(example: Project, purpose: str, **profile: object) -> tuple[Project, Evaluation]:
+    """The worked example with internal-tls given another purpose (it still routes combined)
+    and, if given, these profile edits."""
     data = example.model_dump()
     types = list(data["types"])
-    types[INTERNAL] = {**types[INTERNAL], "purpose": purpose}
+    types[INTERNAL] = {**types[INTERNAL], "purpose": purpose, "profile": profile or None}
     project = Project.model_validate({**data, "types": types})
     return project, evaluate(project, today=TODAY)
 
@@ -95,14 +96,14 @@ def test_approver_policy_never_grants_a_type_whose_profile_names_nobody(example)
     data = example.model_dump()
     types = list(data["types"])
     types[INTERNAL] = {**types[INTERNAL], "purpose": "client-auth",
-                       "profile": {"cn_patterns": []}}
+                       "profile": {"cn_patterns": [], "email_patterns": []}}
     project = Project.model_validate({**data, "types": types})
     policy = _internal_policy(approver_policy.translate(project, evaluate(project, today=TODAY)))
     assert policy["spec"]["allowed"]["commonName"] == {"required": True, "value": ""}
 
 
 def test_vault_checks_a_mailbox_common_name_against_its_domain(example):
-    project, evaluation = _as(example, "client-auth")
+    project, evaluation = _as(example, "client-auth", email_patterns=[])
     translation = vault.translate(project, evaluation)
     role = json.loads(translation.files["vault/roles/certroute-internal-tls.json"])
     assert (role["cn_validations"], role["require_cn"]) == (["email"], True)

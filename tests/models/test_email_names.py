@@ -81,6 +81,8 @@ def test_bad_email_patterns_are_refused_with_the_reason(bad, why):
     ("alice@example.com", "Alice@example.com", False),  # the local part matches exactly
     ("alice@example.com", "bob@example.com", False),
     ("*@example.com", "alice@example.com.evil.test", False),
+    ("*@example.com", "@example.com", False),  # `*` is one non-empty local part
+    ("*@example.com", "a@b@example.com", False),
 ])
 def test_email_pattern_matches_local_part_exactly_and_domain_label_wise(pattern, address,
                                                                         expected):
