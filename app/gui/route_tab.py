@@ -241,7 +241,7 @@ class RouteTab(QWidget):
         self._schedule_settle()
 
     def _schedule_settle(self, *_args) -> None:
-        if not self._settle_pending:
+        if not self._settle_pending and self.isVisible():  # behind another tab: no paint
             self._settle_pending = True
             self._settle_requested.emit()
 
