@@ -1,17 +1,19 @@
-"""The CA's state as its audit log recorded it: revocations and the renewal calendar.
+"""The CA's state as its audit log recorded it: revocations, the certificate list, renewals.
 
 Read from the row images the hash-chained audit entries carry (`Ledger.bound_rows()`), never
 from the mutable tables: a certificate "un-revoked", a renewal date moved or a notice deleted
-in SQLite changes neither the CRL nor the calendar, and `verify` names the edit.
+in SQLite changes neither the CRL, the listing nor the calendar, and `verify` names the edit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
 
-from app.ca.audit_chain import BoundRows
-from app.ca.bindings import images_of
-from app.ca.records import RenewalNotice, parse_iso
+from app.ca.audit_chain import BoundRows, row_problem
+from app.ca.bindings import certificate_row, images_of
+from app.ca.records import CertificateRecord, RenewalNotice, parse_iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,29 @@ def revocations(bound: BoundRows) -> dict[str, Revocation]:
     return {image["serial"]: Revocation(image["serial"], image["revoked_at"],
                                         image["revocation_reason"])
             for image in images_of(bound, "certificates") if image["revoked_at"]}
+
+
+def audited_certificates(records: Iterable[CertificateRecord], bound: BoundRows,
+                         current: dict[str, dict[str, Any]], *, ledger_verified: bool
+                         ) -> list[CertificateRecord]:
+    """The certificate rows with the audit log's revocations, each marked as `verify` sees it.
+
+    Args:
+        records: the certificates table as it stands.
+        bound, current: each row's latest audit image and every row now (`Ledger.inspect`).
+        ledger_verified: whether the whole ledger passes `verify`.
+    """
+    revoked = revocations(bound)
+    listed = []
+    for record in records:
+        label = certificate_row(record.serial).label
+        revocation = revoked.get(record.serial)
+        listed.append(replace(
+            record, revoked_at=revocation.revoked_at if revocation else None,
+            revocation_reason=revocation.reason if revocation else None,
+            row_problem=row_problem(label, bound.get(label), current.get(label)) or "",
+            ledger_verified=ledger_verified))
+    return listed
 
 
 def renewal_calendar(bound: BoundRows, *, now: str, horizon: str | None = None

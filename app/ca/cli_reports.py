@@ -12,6 +12,8 @@ from app.ca.cli_shared import open_ca, pin_json, print_json
 from app.cli import CliError
 
 LISTED = ("requests", "certificates", "renewals", "audit")
+UNVERIFIED = ("  ! the ledger fails verification (certroute ca verify lists why): revocations "
+              "are shown as the audit log records them")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -50,7 +52,8 @@ def _print_list(data: dict[str, list[dict[str, Any]]]) -> None:
         f"{r['requester']:<14} {r['waiting_for'] or r['closed_reason']}",
         "certificates": lambda c: f"  {c['serial'][:16]}  {c['workflow']:<14} "
         f"{c['type_id']:<16} until {c['not_after'][:10]}"
-        f"{'  REVOKED' if c['revoked_at'] else ''}  {', '.join(c['names'])}",
+        f"{'  REVOKED' if c['revoked_at'] else ''}"
+        f"{'  [row fails verification]' if c['row_problem'] else ''}  {', '.join(c['names'])}",
         "renewals": lambda n: f"  {n['due_at'][:10]}  {n['status']:<8} {n['kind']:<8} "
         f"{n['days_before']:>3} d before {n['not_after'][:10]}  {n['subject']}",
         "audit": lambda e: f"  {e['seq']:>5}  {e['at']}  {e['actor']:<14} {e['action']:<20} "
@@ -58,6 +61,8 @@ def _print_list(data: dict[str, list[dict[str, Any]]]) -> None:
     }
     for section, rows in data.items():
         print(f"{section.capitalize()} ({len(rows)})")
+        if section == "certificates" and not all(c["ledger_verified"] for c in rows):
+            print(UNVERIFIED)
         for row in rows:
             print(lines[section](row))
 

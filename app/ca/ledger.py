@@ -18,6 +18,7 @@ from typing import Any
 
 from app.ca import audit_chain, bindings, row_index
 from app.ca.audit_chain import GENESIS, AuditReport, BoundRows, entry_hash
+from app.ca.audited_state import audited_certificates
 from app.ca.bindings import RowRef
 from app.ca.errors import CaError, Refused
 from app.ca.files import FILE_MODE
@@ -138,6 +139,19 @@ class Ledger:
                 raise
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that see one state of the file (a read transaction, unless one is open)."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.conn.execute("COMMIT")
+
     # --- audit -----------------------------------------------------------------------------
 
     @staticmethod
@@ -163,8 +177,7 @@ class Ledger:
 
         Call it after the rows are written: each is pointed at this entry (`audit_seq`) and
         its content, as it now stands, goes into the entry, so `verify` finds any later edit.
-        Before writing, check the existing rows with `row_problems`: an edit made in SQLite
-        would otherwise go into this entry as the CA's own.
+        Check existing rows before writing them (`row_problems`), or an edit is recorded too.
         """
         seq, _ = self._next(conn)
         for ref in rows:
@@ -260,7 +273,7 @@ class Ledger:
     def inspect(self, *, expect_head: str | None = None
                 ) -> tuple[AuditReport, BoundRows, dict[str, dict[str, Any]]]:
         """`verify`'s report, with what it compared: each row's latest image, every row now."""
-        with self._lock:
+        with self.snapshot():
             rows = self.conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
             triggers = {r[0] for r in self.conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
@@ -350,10 +363,18 @@ class Ledger:
         return _certificate(row)
 
     def certificates(self) -> list[CertificateRecord]:
+        """Every certificate to list, revoked as the audit log records it, marked with what
+        `verify` finds (`row_problem`, `ledger_verified`); one walk of the chain, like it."""
+        with self.snapshot():
+            report, bound, current = self.inspect()
+            return audited_certificates(self.certificate_rows(), bound, current,
+                                        ledger_verified=report.ok)
+
+    def certificate_rows(self) -> list[CertificateRecord]:
+        """The certificates table as it stands (its revocation columns are editable)."""
         with self._lock:
             rows = self.conn.execute("SELECT * FROM certificates ORDER BY issued_at, serial")
             return [_certificate(r) for r in rows.fetchall()]
-
 
 
 def _approval(row: tuple[Any, ...]) -> Approval:

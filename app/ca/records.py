@@ -153,10 +153,17 @@ class CertificateRecord:
     issued_at: str
     revoked_at: str | None = None
     revocation_reason: str | None = None
+    # Set when listed (`Ledger.certificates()`): the revocation above is then the audit log's,
+    # `row_problem` is what `verify` says of this row, if anything, and `ledger_verified`
+    # whether the whole ledger passes `verify` (None: a row read as it stands, unchecked).
+    row_problem: str = ""
+    ledger_verified: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["names"] = list(self.names)
+        if self.ledger_verified is None:  # unchecked: nothing to say
+            del data["row_problem"], data["ledger_verified"]
         return data
 
 

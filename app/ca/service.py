@@ -347,7 +347,7 @@ class CaService:
         report = self.ledger.verify(expect_head=expect_head)
         problems = list(report.problems)
         problems += pin_problems(self.ledger.audit(), pinned(self.ledger))
-        for record in self.ledger.certificates():
+        for record in self.ledger.certificate_rows():
             try:
                 cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))
             except ValueError:

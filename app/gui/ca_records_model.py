@@ -111,6 +111,23 @@ def records_view(model: RecordsTableModel) -> QTableView:
 
 # --- the CA's records (app.ca.records) -----------------------------------------------------
 
+def _verification(cert: Any) -> str:
+    """The Verification cell: '' when the ledger verifies, else how this row fares."""
+    if cert.row_problem:
+        return "inserted by hand" if "inserted by hand" in cert.row_problem else "row edited"
+    return "ledger fails" if cert.ledger_verified is False else ""
+
+
+def _verification_tip(cert: Any) -> str | None:
+    if cert.row_problem:
+        return f"{cert.row_problem}.\nRevocation is shown as the audit log records it."
+    if cert.ledger_verified is False:
+        return "The ledger fails verification (Verify lists why); this row matches its audit " \
+            "record."
+    return None
+
+
+# Revocation comes from the audit log, not the editable column (`Ledger.certificates()`).
 ISSUED_COLUMNS = (
     RecordColumn("Serial", attrgetter("serial"),
                  tooltip=lambda c: f"{c.serial}\n{c.subject}\nSHA-256 {c.fingerprint}",
@@ -122,6 +139,7 @@ ISSUED_COLUMNS = (
     RecordColumn("Not after", attrgetter("not_after"), _day, tooltip=attrgetter("not_after")),
     RecordColumn("Revoked", attrgetter("revoked_at"), _day,
                  tooltip=lambda c: c.revoked_at and f"{c.revoked_at} ({c.revocation_reason})"),
+    RecordColumn("Verification", _verification, tooltip=_verification_tip),
 )
 
 QUEUE_COLUMNS = (

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.gui.ca_records_model import (
     AUDIT_COLUMNS,
@@ -20,8 +20,17 @@ if TYPE_CHECKING:
     from app.ca.records import AuditEntry, CertificateRecord, RenewalNotice
 
 
+UNVERIFIED = ("The ledger fails verification (Verify lists why): revocations are shown as "
+              "the audit log records them, and rows that differ from it are marked.")
+
+
 class LedgerTabs(QTabWidget):
-    """One tab per ledger table; the certificate and renewal tabs count their rows."""
+    """One tab per ledger table; the certificate and renewal tabs count their rows.
+
+    The certificates come from `Ledger.certificates()`: revoked as the audit log records it,
+    each marked with what `verify` finds. A ledger that fails verification is said above the
+    table and in the tab's title, never shown as if it passed.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,9 +41,14 @@ class LedgerTabs(QTabWidget):
         self.renewal_table = records_view(self.renewal_model)
         self.audit_table = records_view(self.audit_model)
         self.revoke_button = QPushButton("Revoke selected and publish a CRL")
+        self.unverified = QLabel(UNVERIFIED)
+        self.unverified.setWordWrap(True)
+        self.unverified.setStyleSheet("color: #b3261e; font-weight: 600;")  # as errors show
+        self.unverified.hide()
         issued = QWidget()
         layout = QVBoxLayout(issued)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.unverified)
         layout.addWidget(self.issued_table, 1)
         layout.addWidget(self.revoke_button, 0, Qt.AlignmentFlag.AlignRight)
         self.addTab(issued, "")
@@ -48,7 +62,14 @@ class LedgerTabs(QTabWidget):
         self.issued_model.set_records(certificates)
         self.renewal_model.set_records(renewals)
         self.audit_model.set_records(audit)
+        self.unverified.setVisible(self.ledger_unverified())
         self._update_titles()
+
+    def ledger_unverified(self) -> bool:
+        """Whether the listed certificates say the ledger fails verification."""
+        model = self.issued_model
+        return any(model.record(row).ledger_verified is False
+                   for row in range(model.rowCount()))
 
     def selected_certificate(self) -> CertificateRecord | None:
         rows = self.issued_table.selectionModel().selectedRows()
@@ -59,3 +80,5 @@ class LedgerTabs(QTabWidget):
                                               ("Renewal calendar", self.renewal_model))):
             rows = model.rowCount()
             self.setTabText(tab, f"{title} ({rows})" if rows else title)
+        if self.ledger_unverified():
+            self.setTabText(0, f"{self.tabText(0)} — fails verification")

@@ -119,3 +119,42 @@ def test_a_deleted_or_invented_crl_number_is_reported(ca, statement, shown):
         ca.crl(actor="ops", now=NOW)
     edit(ca.folder, statement)
     assert ca.verify().problems == (f"the CRL number in meta is {shown} (edited in SQLite)",)
+
+
+# --- the certificate list ------------------------------------------------------------------
+
+def test_the_list_shows_a_revocation_undone_in_sqlite_and_marks_the_row(ca, revoked):
+    edit(ca.folder, "UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
+    (listed,) = ca.ledger.certificates()
+    assert (listed.revoked_at, listed.revocation_reason) == (iso(NOW), "superseded")
+    assert listed.row_problem == ca.verify().problems[0]
+    assert listed.ledger_verified is False
+    assert ca.ledger.certificate_rows()[0].revoked_at is None  # the row, as it stands
+
+
+def test_the_list_shows_no_revocation_made_only_in_sqlite(ca, project, make_csr):
+    serial = issue(ca, project, make_csr)
+    edit(ca.folder, "UPDATE certificates SET revoked_at = ?, revocation_reason = 'superseded'",
+         iso(NOW))
+    (listed,) = ca.ledger.certificates()
+    assert (listed.serial, listed.revoked_at, listed.revocation_reason) == (serial, None, None)
+    assert listed.row_problem.startswith(f"certificate {serial} was changed after audit entry")
+
+
+def test_the_list_marks_every_row_when_the_ledger_fails_elsewhere(ca, project, make_csr,
+                                                                  revoked):
+    kept = issue(ca, project, make_csr, "web.internal.example")
+    edit(ca.folder, "DROP TRIGGER audit_no_update")
+    edit(ca.folder, "UPDATE audit SET actor = 'mallory' WHERE seq = 1")
+    listed = {c.serial: c for c in ca.ledger.certificates()}
+    assert listed[revoked].revoked_at == iso(NOW)
+    assert listed[kept].revoked_at is None
+    assert {(c.row_problem, c.ledger_verified) for c in listed.values()} == {("", False)}
+
+
+def test_a_verified_list_says_so_and_json_keeps_plain_reads_unmarked(ca, revoked):
+    (listed,) = ca.ledger.certificates()
+    assert (listed.revoked_at, listed.row_problem, listed.ledger_verified) == (
+        iso(NOW), "", True)
+    assert {"row_problem", "ledger_verified"} <= set(listed.to_json())
+    assert "ledger_verified" not in ca.ledger.certificate(revoked).to_json()

@@ -289,3 +289,38 @@ def test_cli_module_is_cheap_to_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_list_shows_the_audit_logs_revocation_and_says_the_ledger_fails(cli, tmp_path: Path):
+    serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
+                      "api.internal.example")["serial"]
+    run_json(cli, "revoke", serial, "--reason", "key-compromise")
+    status, out, _ = cli("list", "--certificates")
+    assert status == 0
+    assert "REVOKED" in out
+    assert "fails verification" not in out
+    conn = sqlite3.connect(tmp_path / "ca" / LEDGER)
+    conn.execute("UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
+    conn.commit()
+    conn.close()
+    (listed,) = run_json(cli, "list", "--certificates")["certificates"]
+    assert (listed["revocation_reason"], listed["ledger_verified"]) == ("key-compromise", False)
+    assert listed["row_problem"].startswith(f"certificate {serial} was changed after audit")
+    status, out, _ = cli("list", "--certificates")
+    assert status == 0
+    line = next(x for x in out.splitlines() if x.startswith(f"  {serial[:16]}"))
+    assert "REVOKED  [row fails verification]" in line
+    assert "  ! the ledger fails verification (certroute ca verify lists why)" in out
+
+
+def test_revoke_after_an_sqlite_edit_is_refused_with_the_row_and_columns(cli, tmp_path: Path):
+    serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
+                      "api.internal.example")["serial"]
+    conn = sqlite3.connect(tmp_path / "ca" / LEDGER)
+    conn.execute("UPDATE certificates SET identity = 'forged'")
+    conn.commit()
+    conn.close()
+    err = error_line(cli("revoke", serial))
+    assert f"certificate {serial} was changed after audit entry 3: identity is 'forged'" in err
+    assert "so the revoke is refused (see certroute ca verify)" in err
+    assert run_json(cli, "list", "--audit")["audit"][-1]["action"] == "refused:revoke"
