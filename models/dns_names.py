@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import idna
+
 from models.violations import Violation, ViolationCode
 
 # RFC 1035 §2.3.4 limits.
@@ -14,23 +16,28 @@ LDH = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
 
 def to_a_label(label: str) -> str:
-    """The IDNA A-label of one label (Python's IDNA 2003 codec), lower-case.
+    """The IDNA 2008 A-label of one label, after UTS #46 mapping (case, width), lower-case.
+
+    Not Python's "idna" codec, which is IDNA 2003: it maps "faß" to "fass" and accepts
+    symbols IDNA 2008 disallows. An ASCII label is only lower-cased; callers check its LDH
+    syntax and, for `xn--` labels, `is_valid_a_label`.
 
     Raises:
-        ValueError: the label cannot be IDNA-encoded.
+        ValueError: the label is not valid under IDNA 2008 (the message says why).
     """
     if label.isascii():
         return label.lower()
     try:
-        return label.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise ValueError(f"label {label!r} is not a valid IDNA name ({exc})") from None
+        return idna.encode(label, uts46=True).decode("ascii")
+    except (UnicodeError, ValueError) as exc:  # idna.IDNAError is a UnicodeError
+        raise ValueError(f"label {label!r} is not valid under IDNA 2008 ({exc})") from None
 
 
 def is_valid_a_label(label: str) -> bool:
-    """An `xn--` label that decodes and re-encodes to itself (no bogus Punycode)."""
+    """An `xn--` label whose U-label IDNA 2008 allows and that re-encodes to itself (no bogus
+    or non-canonical Punycode)."""
     try:
-        return to_a_label(label.encode("ascii").decode("idna")) == label
+        return idna.encode(idna.decode(label)).decode("ascii") == label
     except (UnicodeError, ValueError):
         return False
 

@@ -77,6 +77,11 @@ def test_build_csr_refuses_a_unicode_domain_with_the_a_label_address():
         build_csr(generate_key(), ["alice@bücher.example"])
 
 
+def test_build_csr_names_the_idna_2008_form_of_a_unicode_dns_name():
+    with pytest.raises(CaError, match=r"use 'www\.xn--fa-hia\.de'"):  # IDNA 2003: fass.de
+        build_csr(generate_key(), ["www.faß.de"])
+
+
 def test_build_csr_refuses_a_unicode_local_part_naming_smtputf8():
     with pytest.raises(CaError, match=r"SmtpUTF8Mailbox \(RFC 9598\)"):
         build_csr(generate_key(), ["ålice@internal.example"])
