@@ -18,6 +18,7 @@ from app.ca.cli import ENV_CA_DIR, ENV_PASSPHRASE
 from app.ca.ledger import LEDGER
 from app.cli import main
 from models.project_file import example_text
+from tests.ca.conftest import edit
 from tests.ca.helpers import assert_is_leaf
 
 
@@ -299,10 +300,7 @@ def test_list_shows_the_audit_logs_revocation_and_says_the_ledger_fails(cli, tmp
     assert status == 0
     assert "REVOKED" in out
     assert "fails verification" not in out
-    conn = sqlite3.connect(tmp_path / "ca" / LEDGER)
-    conn.execute("UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
-    conn.commit()
-    conn.close()
+    edit(tmp_path / "ca", "UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
     (listed,) = run_json(cli, "list", "--certificates")["certificates"]
     assert (listed["revocation_reason"], listed["ledger_verified"]) == ("key-compromise", False)
     assert listed["row_problem"].startswith(f"certificate {serial} was changed after audit")
@@ -316,10 +314,7 @@ def test_list_shows_the_audit_logs_revocation_and_says_the_ledger_fails(cli, tmp
 def test_revoke_after_an_sqlite_edit_is_refused_with_the_row_and_columns(cli, tmp_path: Path):
     serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
                       "api.internal.example")["serial"]
-    conn = sqlite3.connect(tmp_path / "ca" / LEDGER)
-    conn.execute("UPDATE certificates SET identity = 'forged'")
-    conn.commit()
-    conn.close()
+    edit(tmp_path / "ca", "UPDATE certificates SET identity = 'forged'")
     err = error_line(cli("revoke", serial))
     assert f"certificate {serial} was changed after audit entry 3: identity is 'forged'" in err
     assert "so the revoke is refused (see certroute ca verify)" in err
