@@ -138,8 +138,19 @@ class MainWindow(QMainWindow):
         self.setWindowModified(not self.store.undo_stack.isClean())
         self.revert_action.setEnabled(path is not None)
 
+    def finish_editing(self) -> None:
+        """Apply what is being typed before the document is saved, exported or replaced.
+
+        Fields apply when they are left (a card field, a cell editor, a cost input); leaving
+        the focused one here means Save writes it and Open or Close asks about it.
+        """
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
+
     def maybe_discard(self) -> bool:
         """True when there are no unsaved changes, or the user saved or discarded them."""
+        self.finish_editing()
         if self.store.undo_stack.isClean():
             return True
         answer = self._ask_save_changes()
@@ -205,11 +216,13 @@ class MainWindow(QMainWindow):
         return True
 
     def save(self) -> bool:
+        self.finish_editing()
         if self.store.path is None:
             return self.save_as()
         return self._save_to(self.store.path)
 
     def save_as(self) -> bool:
+        self.finish_editing()
         chosen = self._ask_save_path()
         if not chosen:
             return False

@@ -142,6 +142,7 @@ class TransferActions(QObject):
     def export(self, title: str, file_filter: str | None, suffix: str,
                writer: Callable[[Project, Evaluation, Path], None]) -> bool:
         """Ask where, then write; failures are shown and leave nothing half-written."""
+        self.window.finish_editing()
         chosen = self._ask_save_path(title.replace("&", "").rstrip("…"), file_filter, suffix)
         if not chosen:
             return False

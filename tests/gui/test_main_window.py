@@ -180,3 +180,58 @@ def test_screenshot_unknown_tab_is_an_error(tmp_path):
         capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "--tab 'nope'" in result.stderr
+
+
+# --- text still being typed is applied before the document is saved or replaced ----------
+
+EV_TLS = 1  # admin-mediated in the worked example
+CRITERIA = "Organisation identity matches the legal entity\nDomain control verified"
+
+
+def _type_criteria(window, qtbot, qapp):
+    window.show()
+    qtbot.waitExposed(window)
+    route = window.tab_widgets["route"]
+    route.select_row(EV_TLS)
+    route.card.criteria.setFocus()
+    qtbot.waitUntil(route.card.criteria.hasFocus)
+    route.card.criteria.setPlainText(CRITERIA)  # typed; the field still has the cursor
+    assert window.store.undo_stack.isClean()
+
+
+def test_save_writes_the_field_being_typed(window, qtbot, qapp, tmp_path):
+    _type_criteria(window, qtbot, qapp)
+    path = tmp_path / "typed.certroute.json"
+    window._ask_save_path = lambda: str(path)
+    assert window.save()
+    saved = load_project(path).types[EV_TLS].admin.approval_criteria
+    assert saved == tuple(CRITERIA.split("\n"))
+    assert not window.isWindowModified()
+
+
+def test_open_asks_about_the_field_being_typed(window, qtbot, qapp, tmp_path):
+    _type_criteria(window, qtbot, qapp)
+    other = tmp_path / "other.certroute.json"
+    other.write_text(window.store.project.model_dump_json())
+    asked = []
+    window._ask_save_changes = lambda: asked.append(True) or QMessageBox.StandardButton.Cancel
+    assert not window.open_path(other)
+    assert asked  # the typed criteria made the document unsaved: the user is asked
+    assert window.store.project.types[EV_TLS].admin.approval_criteria == tuple(
+        CRITERIA.split("\n"))
+
+
+def test_export_includes_the_cost_input_being_typed(window, qtbot, qapp, tmp_path):
+    window.show()
+    qtbot.waitExposed(window)
+    cost = window.tab_widgets.show("cost")
+    editor = cost.editors["hourly_rate"]
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    editor.setText("99")  # typed, Enter not pressed
+    out = tmp_path / "matrix.json"
+    window.transfer._ask_save_path = lambda *_args: str(out)
+    assert window.transfer.export("Export JSON", None, ".json",
+                                   lambda project, _evaluation, path: path.write_text(
+                                       project.model_dump_json()))
+    assert json.loads(out.read_text())["cost"]["inputs"]["hourly_rate"] == 99
