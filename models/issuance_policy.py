@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -12,6 +11,7 @@ from models.common_name_patterns import MAX_COMMON_NAME, cn_pattern_matches, nor
 from models.dns_names import name_violations, normalise_pattern
 from models.email_names import address_violations, normalise_email_pattern
 from models.enums import BlastRadius, CaKind, Purpose
+from models.key_rules import EKU_BY_OID, NIST_CURVES, ExtendedKeyUsage, KeyKind, KeyRequirement
 from models.violations import Violation, ViolationCode
 
 if TYPE_CHECKING:  # certificate.py imports this module for IssuanceProfileSettings
@@ -19,51 +19,8 @@ if TYPE_CHECKING:  # certificate.py imports this module for IssuanceProfileSetti
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-NIST_CURVES = frozenset({"secp256r1", "secp384r1", "secp521r1"})
 # A placeholder publisher, like the reserved example domains: the designer puts in the real one.
 EXAMPLE_ORGANISATION = "Example Org"
-
-
-class KeyKind(StrEnum):
-    """Public-key algorithms a profile can allow."""
-
-    RSA = "rsa"
-    EC = "ec"
-    ED25519 = "ed25519"
-
-
-class ExtendedKeyUsage(StrEnum):
-    """Extended key usages a profile can put in a certificate, spelled for the project file."""
-
-    SERVER_AUTH = "server-auth"
-    CLIENT_AUTH = "client-auth"
-    CODE_SIGNING = "code-signing"
-    EMAIL_PROTECTION = "email-protection"
-    DOCUMENT_SIGNING = "document-signing"
-
-    @property
-    def oid(self) -> str:
-        """Dotted OID (RFC 5280 §4.2.1.12; document signing: RFC 9336)."""
-        return _EKU_OIDS[self]
-
-
-_EKU_OIDS = {
-    ExtendedKeyUsage.SERVER_AUTH: "1.3.6.1.5.5.7.3.1",
-    ExtendedKeyUsage.CLIENT_AUTH: "1.3.6.1.5.5.7.3.2",
-    ExtendedKeyUsage.CODE_SIGNING: "1.3.6.1.5.5.7.3.3",
-    ExtendedKeyUsage.EMAIL_PROTECTION: "1.3.6.1.5.5.7.3.4",
-    ExtendedKeyUsage.DOCUMENT_SIGNING: "1.3.6.1.5.5.7.3.36",
-}
-EKU_BY_OID = {oid: eku for eku, oid in _EKU_OIDS.items()}
-
-
-class KeyRequirement(BaseModel):
-    """One allowed key algorithm and its minimum size in bits (EC: the curve's size)."""
-
-    model_config = _FROZEN
-
-    kind: KeyKind
-    min_size: int = Field(ge=1, le=16384, description="Smallest key allowed, in bits.")
 
 
 # --- profiles ------------------------------------------------------------------------------
@@ -126,7 +83,7 @@ class IssuanceProfile(BaseModel):
     max_validity_days: int
     class_max_days: int
     ekus: tuple[ExtendedKeyUsage, ...]
-    issuable: bool = True
+    issuable: bool = True  # False only in hand-made profiles: every purpose is issuable
     max_names: int = 100
     # Empty: DNS types need only a common name that is one of their names. None only in a
     # profile frozen into a request before common-name rules existed (checked as it was).
@@ -134,6 +91,12 @@ class IssuanceProfile(BaseModel):
     # Defaults keep profiles frozen into requests before email SANs existed as they were.
     email_patterns: tuple[str, ...] = ()
     requires_email: bool = False
+
+    @property
+    def issues_ca(self) -> bool:
+        """A CA-signing profile: the test CA's root signs a subordinate CA (path length 0)
+        whose name constraints come from the SAN and email patterns."""
+        return self.purpose is Purpose.CA_SIGNING
 
 
 # Purposes whose certificates name hosts by DNS name (derived from ROUTING-RULES.md purposes).
@@ -178,6 +141,7 @@ def _derived_cn_patterns(purpose: Purpose, ca: CaKind) -> tuple[str, ...]:
         Purpose.SMIME: (f"*@{domain}",),  # the mailbox, also one of the email SANs
         Purpose.CODE_SIGNING: (org, f"{org} *"),  # the publisher users are shown
         Purpose.DOCUMENT_SIGNING: (org, f"{org} *", f"*@{domain}"),  # organisation or signer
+        Purpose.CA_SIGNING: (f"{org} * CA", f"{org} * CA *"),  # "Example Org TLS CA G2"
     }.get(purpose, ())
 
 
@@ -227,9 +191,6 @@ def profile_for(ctype: CertificateType) -> IssuanceProfile:
         email_patterns=edits.email_patterns if edits.email_patterns is not None
         else _derived_email_patterns(purpose, ctype.ca),
         requires_email=purpose is Purpose.SMIME,
-        # A CA-signing certificate creates an issuer: the test CA's issuing tier has
-        # path length 0 and issues end-entity certificates only.
-        issuable=purpose is not Purpose.CA_SIGNING,
     )
 
 
@@ -289,8 +250,8 @@ def _subject_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Viola
     cn = facts.common_name
     if cn is None:
         # An S/MIME or client certificate may name its subject by email SAN alone.
-        if not profile.requires_dns_name and not (facts.email_addresses and
-                                                  profile.email_patterns):
+        named_by_email = bool(facts.email_addresses and profile.email_patterns)
+        if not profile.requires_dns_name and (profile.issues_ca or not named_by_email):
             return [Violation(ViolationCode.NO_NAME, "subject",
                               "the CSR names no subject common name; this type needs one")]
         return []
@@ -340,9 +301,8 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
           for m in facts.malformed]
     if not profile.issuable:
         v.append(Violation(ViolationCode.NOT_ISSUABLE, "profile",
-                           f"{profile.purpose.label} certificates create a new issuer; the "
-                           "local test CA issues end-entity certificates only"))
-    if facts.requests_ca:
+                           f"this {profile.purpose.label} profile issues no certificates"))
+    if facts.requests_ca and not profile.issues_ca:
         v.append(Violation(ViolationCode.CA_REQUESTED, "csr", "the CSR asks for CA:true; this "
                            "type's certificates are end-entity certificates"))
     v += _san_violations(facts, profile)
@@ -361,6 +321,8 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
 
 def _san_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
     """The subject alternative names: DNS names and email addresses, each checked."""
+    if profile.issues_ca:
+        return _ca_san_violations(facts)
     kinds = " and ".join(k for k, allowed in (("DNS names", profile.san_patterns),
                                               ("email addresses", profile.email_patterns))
                          if allowed) or "no alternative names"
@@ -371,6 +333,16 @@ def _san_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation
         v.append(Violation(ViolationCode.TOO_MANY_NAMES, "csr", f"the CSR asks for "
                            f"{count} names (at most {profile.max_names})"))
     return v + _dns_violations(facts, profile) + _email_violations(facts, profile)
+
+
+def _ca_san_violations(facts: CsrFacts) -> list[Violation]:
+    """A subordinate CA names no hosts or mailboxes: its profile's patterns constrain the
+    names beneath it instead (models.name_constraints)."""
+    sans = [*facts.dns_names, *(f"email:{e}" for e in facts.email_addresses),
+            *facts.other_sans]
+    return [Violation(ViolationCode.SAN_TYPE, name, f"SAN {name} is not allowed: a CA "
+                      "certificate carries no subject alternative names; the profile's "
+                      "patterns become its name constraints") for name in dict.fromkeys(sans)]
 
 
 def _dns_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:

@@ -23,6 +23,7 @@ from app.ca.csr import generate_key, key_facts, signing_hash
 from app.ca.errors import CaError
 from app.ca.files import DIR_MODE, make_private_dir, write_private
 from models.issuance_policy import IssuanceProfile, KeyKind, key_usages
+from models.name_constraints import name_constraints
 
 ROOT_CERT, ROOT_KEY = "root.crt", "root.key"
 ISSUING_CERT, ISSUING_KEY = "issuing.crt", "issuing.key"
@@ -98,13 +99,19 @@ def _seconds(now: dt.datetime) -> dt.datetime:
 
 
 class Authority:
-    """A root and an issuing CA in a folder; the issuing key is loaded only when unlocked."""
+    """A root and an issuing CA in a folder; their keys are loaded only when unlocked.
+
+    The issuing CA signs end-entity certificates and the CRL; the root signs subordinate CAs
+    for CA-signing types (its path length 1 leaves room for one tier beside the issuing CA).
+    """
 
     def __init__(self, folder: Path, root: x509.Certificate, issuing: x509.Certificate) -> None:
         self.folder = folder
         self.root = root
         self.issuing = issuing
         self._key: CertificateIssuerPrivateKeyTypes | None = None
+        self._root_key: CertificateIssuerPrivateKeyTypes | None = None
+        self._root_problem = "the CA is locked: give its passphrase first"
 
     # --- creation and loading --------------------------------------------------------------
 
@@ -144,7 +151,7 @@ class Authority:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         authority = cls(folder, root, issuing)
-        authority._key = issuing_key
+        authority._key, authority._root_key = issuing_key, root_key
         return authority
 
     @staticmethod
@@ -192,21 +199,32 @@ class Authority:
         return cls(folder, root, issuing)
 
     def unlock(self, passphrase: bytes) -> None:
-        """Decrypt the issuing CA key.
+        """Decrypt the issuing CA key, and the root key for subordinate CAs.
+
+        A root key that cannot be used leaves the CA unlocked for everything else; signing
+        a subordinate CA then says why it cannot.
 
         Raises:
-            CaError: wrong passphrase or unreadable key.
+            CaError: wrong passphrase or unreadable issuing key.
         """
+        self._key = self._decrypt(ISSUING_KEY, passphrase, self.issuing, "issuing")
         try:
-            key = serialization.load_pem_private_key(
-                (self.folder / ISSUING_KEY).read_bytes(), passphrase)
+            self._root_key = self._decrypt(ROOT_KEY, passphrase, self.root, "root")
+        except CaError as exc:
+            self._root_key, self._root_problem = None, str(exc)
+
+    def _decrypt(self, name: str, passphrase: bytes, cert: x509.Certificate,
+                 tier: str) -> CertificateIssuerPrivateKeyTypes:
+        try:
+            key = serialization.load_pem_private_key((self.folder / name).read_bytes(),
+                                                     passphrase)
         except (ValueError, TypeError):
-            raise CaError("wrong CA passphrase (the issuing CA key does not decrypt)") from None
+            raise CaError(f"wrong CA passphrase (the {tier} CA key does not decrypt)") from None
         except OSError as exc:
-            raise CaError(f"cannot read the issuing CA key ({exc.strerror})") from None
-        if key.public_key() != self.issuing.public_key():
-            raise CaError("the issuing CA key does not match the issuing CA certificate")
-        self._key = key  # type: ignore[assignment]
+            raise CaError(f"cannot read the {tier} CA key ({exc.strerror})") from None
+        if key.public_key() != cert.public_key():
+            raise CaError(f"the {tier} CA key does not match the {tier} CA certificate")
+        return key  # type: ignore[return-value]
 
     @property
     def unlocked(self) -> bool:
@@ -222,6 +240,10 @@ class Authority:
     def chain(self) -> list[x509.Certificate]:
         """Issuing CA then root: what a server sends after its own certificate."""
         return [self.issuing, self.root]
+
+    def chain_for(self, cert: x509.Certificate) -> list[x509.Certificate]:
+        """The certificates above `cert`: the root alone above a subordinate CA."""
+        return [self.root] if self.signed_by_root(cert) else self.chain()
 
     def sign_leaf(self, public_key: CertificatePublicKeyTypes, profile: IssuanceProfile, *,
                   dns_names: Iterable[str], common_name: str | None, validity_days: int,
@@ -268,6 +290,45 @@ class Authority:
             builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=not cn)
         return builder.sign(key, signing_hash(key))
 
+    def sign_subordinate(self, public_key: CertificatePublicKeyTypes, profile: IssuanceProfile,
+                         *, common_name: str, validity_days: int,
+                         now: dt.datetime) -> x509.Certificate:
+        """A subordinate CA certificate signed by the root, built from the profile alone.
+
+        CA:TRUE with path length 0 (it may sign end entities only), keyCertSign and cRLSign,
+        the profile's EKUs if it names any, and name constraints holding the profile's SAN
+        and email patterns (`models.name_constraints`). Only the public key and the checked
+        common name come from the CSR.
+        """
+        if self._root_key is None:
+            raise CaError(f"cannot sign a subordinate CA: {self._root_problem}")
+        now = _seconds(now)
+        not_after = now + dt.timedelta(days=validity_days)
+        if now < self.root.not_valid_before_utc:
+            raise CaError("the root CA is not valid yet at the time of issuance")
+        if not_after > self.root.not_valid_after_utc:
+            raise CaError(f"a {validity_days}-day CA certificate would outlive the root CA "
+                          f"(valid until {self.root.not_valid_after_utc:%Y-%m-%d})")
+        root_ski = self.root.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+        builder = (
+            _builder(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]),
+                     self.root.subject, public_key, root_ski, not_before=now,
+                     not_after=not_after)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_ca_usage(), critical=True)
+        )
+        if profile.ekus:
+            builder = builder.add_extension(x509.ExtendedKeyUsage(
+                [x509.ObjectIdentifier(e.oid) for e in profile.ekus]), critical=False)
+        constraints = name_constraints(profile.san_patterns, profile.email_patterns)
+        if constraints:
+            permitted: list[x509.GeneralName] = [x509.DNSName(d) for d in constraints.dns]
+            permitted += [x509.RFC822Name(e) for e in constraints.email]
+            # RFC 5280 §4.2.1.10: conforming CAs MUST mark name constraints critical.
+            builder = builder.add_extension(x509.NameConstraints(
+                permitted_subtrees=permitted, excluded_subtrees=None), critical=True)
+        return builder.sign(self._root_key, signing_hash(self._root_key))
+
     def sign_crl(self, revoked: Iterable[tuple[int, dt.datetime, x509.ReasonFlags]], *,
                  number: int, now: dt.datetime, next_update_days: int = 7
                  ) -> x509.CertificateRevocationList:
@@ -294,9 +355,21 @@ class Authority:
         return builder.sign(key, signing_hash(key))
 
     def issued_by_me(self, cert: x509.Certificate) -> bool:
-        """True when `cert`'s signature verifies with the issuing CA's public key."""
+        """True when the issuing CA signed `cert`, or the root signed it as a subordinate CA."""
+        return _signed_by(cert, self.issuing) or self.signed_by_root(cert)
+
+    def signed_by_root(self, cert: x509.Certificate) -> bool:
+        """True for a CA certificate the root signed (a subordinate CA, or the issuing CA)."""
         try:
-            cert.verify_directly_issued_by(self.issuing)
-        except (ValueError, TypeError, InvalidSignature):
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
             return False
-        return True
+        return is_ca and _signed_by(cert, self.root)
+
+
+def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True

@@ -219,10 +219,17 @@ class CaService:
                         now: dt.datetime,
                         renew_at: dt.datetime | None = None) -> Issued:
         """Sign a checked CSR and insert the certificate row; the caller appends the audit."""
-        cert = self.authority.sign_leaf(
-            csr.public_key(), profile, dns_names=list(dict.fromkeys(facts.dns_names)),
-            email_addresses=list(dict.fromkeys(facts.email_addresses)),
-            common_name=facts.common_name, validity_days=validity_days, now=now)
+        if profile.issues_ca:  # a subordinate CA, signed by the root
+            if facts.common_name is None:  # the profile check requires one
+                raise CaError("a subordinate CA certificate needs a common name")
+            cert = self.authority.sign_subordinate(
+                csr.public_key(), profile, common_name=facts.common_name,
+                validity_days=validity_days, now=now)
+        else:
+            cert = self.authority.sign_leaf(
+                csr.public_key(), profile, dns_names=list(dict.fromkeys(facts.dns_names)),
+                email_addresses=list(dict.fromkeys(facts.email_addresses)),
+                common_name=facts.common_name, validity_days=validity_days, now=now)
         serial = format(cert.serial_number, "x")
         names = san_names(cert)
         pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
@@ -234,7 +241,7 @@ class CaService:
              json.dumps(names), iso(cert.not_valid_before_utc), iso(cert.not_valid_after_utc),
              _fingerprint(cert), pem, identity, iso(renew_at) if renew_at else None, iso(now)))
         record = self.ledger.certificate(serial, conn)
-        return Issued(record, cert, tuple(self.authority.chain()))
+        return Issued(record, cert, tuple(self.authority.chain_for(cert)))
 
     def sweep(self, conn: sqlite3.Connection, now: dt.datetime) -> None:
         """Expire requests and approvals whose time has passed (run in every transaction)."""
@@ -311,7 +318,27 @@ class CaService:
                 it), or the audit log records it as revoked already (logged).
             CaError: no such certificate, or an unknown reason.
         """
+        self._refuse_revoking_a_subordinate_ca(serial, actor=actor, now=now)
         return revocation.revoke(self, serial, reason=reason, actor=actor, now=now)
+
+    def _refuse_revoking_a_subordinate_ca(self, serial: str, *, actor: str,
+                                          now: dt.datetime | None) -> None:
+        """Refuse (logged) to revoke a subordinate CA: the root signed it, so only a CRL the
+        root signs can revoke it, and this CA publishes the issuing CA's CRL alone."""
+        try:
+            record = self.ledger.certificate(revocation.normalise_serial(serial))
+            cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))
+        except (CaError, ValueError):
+            return  # revocation.revoke reports an unknown serial or a broken row
+        if not self.authority.signed_by_root(cert):
+            return
+        with self.ledger.transaction() as conn:
+            raise self.refuse(
+                conn, utc_now(now), actor=actor, action="revoke",
+                subject=f"certificate {record.serial}",
+                message=f"certificate {record.serial} is a subordinate CA signed by the root: "
+                "the CRL this test CA publishes is the issuing CA's and cannot revoke it, and "
+                "no root CRL is signed here; remove it from trust stores and destroy its key")
 
     def crl(self, *, actor: str, now: dt.datetime | None = None,
             next_update_days: int = 7) -> x509.CertificateRevocationList:

@@ -147,7 +147,8 @@ class CsrForm(QGroupBox):
     def fit_profile(self, profile: IssuanceProfile) -> None:
         """Offer what the chosen type's profile can issue: its validity, email addresses."""
         self.set_max_validity(profile.max_validity_days)
-        self._emails_allowed = bool(profile.email_patterns)
+        # A subordinate CA's email patterns are name constraints, not addresses to request.
+        self._emails_allowed = bool(profile.email_patterns) and not profile.issues_ca
         example = next(iter(profile.email_patterns), "")
         # `*@domain` -> `alice@domain`; a `*` in the domain stays, so it is plainly a pattern.
         self.email_edit.setPlaceholderText(example.replace("*@", "alice@", 1))

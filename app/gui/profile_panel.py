@@ -11,18 +11,24 @@ from app.gui.palette import WORKFLOW_TONE
 from app.gui.widgets import heading, set_badge, wrapped_label
 from models.certificate import CertificateType
 from models.issuance_policy import IssuanceProfile
+from models.name_constraints import name_constraints
 from models.routing import Decision
 
 
 def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
     """The profile and the type's approval routing in plain lines (SPEC.md §3)."""
     keys = ", ".join(f"{k.kind.value.upper()} ≥ {k.min_size}" for k in profile.key_types)
-    lines = [
-        "SAN patterns: " + (", ".join(profile.san_patterns) or "no DNS names"),
-        "Wildcards: " + ("allowed" if profile.allow_wildcards else "not allowed"),
-    ]
-    lines += [rule for rule in (describe_email_rule(profile), describe_cn_rule(profile))
-              if rule]
+    if profile.issues_ca:
+        lines = describe_subordinate_ca(profile)
+    else:
+        lines = [
+            "SAN patterns: " + (", ".join(profile.san_patterns) or "no DNS names"),
+            "Wildcards: " + ("allowed" if profile.allow_wildcards else "not allowed"),
+        ]
+        rule = describe_email_rule(profile)
+        lines += [rule] if rule else []
+    rule = describe_cn_rule(profile)
+    lines += [rule] if rule else []
     lines += [
         f"Keys: {keys}",
         f"Validity: at most {profile.max_validity_days} days ({ctype.validity.value} class)",
@@ -38,6 +44,17 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
     return "\n".join(lines)
 
 
+def describe_subordinate_ca(profile: IssuanceProfile) -> list[str]:
+    """What a CA-signing type's certificate is, and the name constraints its patterns give."""
+    constraints = name_constraints(profile.san_patterns, profile.email_patterns)
+    parts = [f"{kind} {', '.join(subtrees)}" for kind, subtrees in (
+        ("DNS", constraints.dns), ("email", constraints.email)) if subtrees]
+    return ["Issued as a subordinate CA signed by the root: CA, path length 0, signs "
+            "certificates and CRLs",
+            "Name constraints: " + ("; ".join(parts) if parts else
+                                    "none (SAN or email patterns would constrain it)")]
+
+
 def describe_cn_rule(profile: IssuanceProfile) -> str | None:
     """The common-name line of the profile (`models.issuance_policy`'s CN check in words).
 
@@ -51,7 +68,7 @@ def describe_cn_rule(profile: IssuanceProfile) -> str | None:
     if profile.requires_dns_name:  # the CN may be left out; if given, it repeats a DNS name
         return "Common name: optional, one of the DNS names" + (f" matching {shown}"
                                                                 if patterns else "")
-    if profile.email_patterns:  # an email SAN alone can name the subject
+    if profile.email_patterns and not profile.issues_ca:  # an email SAN can name the subject
         if not patterns:
             return "Common name: none allowed; the email address names the subject"
         need = "optional" if profile.requires_email else "required without an email address"

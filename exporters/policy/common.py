@@ -66,11 +66,11 @@ def approval_loss(translation: Translation, ctype: CertificateType, decision: De
 
 def enforceable(project: Project, evaluation: Evaluation, translation: Translation, *,
                 no_approval: str) -> Iterator[tuple[CertificateType, Decision, IssuanceProfile]]:
-    """The combined, issuable types a target enforces, each with its profile.
+    """The combined, issuable end-entity types a target enforces, each with its profile.
 
     Every other type is recorded as lost in translation: admin-mediated ones with the target's
-    `no_approval` explanation, unissuable ones as such. After the caller has translated a
-    type, its rule-6 controls are recorded too, in that order.
+    `no_approval` explanation, unissuable ones and subordinate CAs as such. After the caller
+    has translated a type, its rule-6 controls are recorded too, in that order.
     """
     for ctype, decision in routed(project, evaluation):
         if not is_combined(decision):
@@ -80,6 +80,12 @@ def enforceable(project: Project, evaluation: Evaluation, translation: Translati
         if not p.issuable:
             translation.lose(ctype, "not issuable",
                              "the profile issues no certificates of this type")
+            continue
+        if p.issues_ca:  # only reachable through a manual override: rule 1 routes it admin
+            translation.lose(ctype, "subordinate CA",
+                             "the profile issues CA certificates (path length 0, name "
+                             "constraints from its patterns); this target's policies issue "
+                             "end-entity certificates, so none is written for it.")
             continue
         yield ctype, decision, p
         control_losses(translation, ctype, decision)

@@ -184,3 +184,19 @@ def test_yaml_writer_round_trips_awkward_strings():
                 "i": "line\nbreak", "j": "*"}
     assert list(yaml.safe_load_all(dump_all([document, {"k": 0}], header="x\n\ny"))) == [
         document, {"k": 0}]
+
+
+def test_a_ca_signing_type_overridden_to_combined_is_written_by_no_target(example):
+    data = example.model_dump(mode="json")
+    data["types"].append({
+        "id": "team-ca", "name": "Team CA", "purpose": "ca-signing", "ca": "private",
+        "validity": "long", "identity": "strong", "blast_radius": "low",
+        "override": {"workflow": "combined",
+                     "justification": "Lab CA, issued by the platform team's pipeline"}})
+    project = Project.model_validate(data)
+    evaluation = evaluate(project, today=TODAY)
+    assert evaluation.decisions[-1].workflow.value == "combined"
+    for folder, translation in translations(project, evaluation):
+        [loss] = [x for x in translation.losses if x.type_id == "team-ca"]
+        assert loss.what == "subordinate CA", folder
+        assert not any("team-ca" in text for text in translation.files.values()), folder

@@ -388,3 +388,33 @@ def test_smime_certificate_issued_from_the_email_field(qtbot, ca_tab, store):
     assert "alice@internal.example" in ca_tab.message.text()
     assert "alice@internal.example" in cell(ca_tab.ledger_tabs.issued_model, 0, 3)
 
+
+
+def test_subordinate_ca_through_the_approval_queue_and_its_revoke_refused(qtbot, ca_tab,
+                                                                          store):
+    data = store.project.model_dump(mode="json")
+    data["types"].append({"id": "team-ca", "name": "Team CA", "purpose": "ca-signing",
+                          "ca": "private", "validity": "long", "identity": "strong",
+                          "blast_radius": "high",
+                          "profile": {"san_patterns": ["**.team.internal.example"]}})
+    with qtbot.waitSignal(store.evaluation_changed):
+        store.edit(store.project.model_validate(data), "add CA type", rows=None)
+    ca_tab.select_type("team-ca")
+    assert ca_tab.pages.currentIndex() == 1  # rule 1: admin-mediated
+    assert "Name constraints: DNS team.internal.example" in ca_tab.profile.profile_text.text()
+    ca_tab.pages.admin.requester_edit.setText("alice")
+    ca_tab.pages.admin.justification_edit.setText("Team lab PKI")
+    ca_tab.csr.cn_edit.setText("Example Org Team CA")
+    generate(qtbot, ca_tab, ca_tab.raise_request, "")
+    ca_tab.select_request(1)
+    ca_tab.approvals.approver_edit.setText("bob")
+    ca_tab.approvals.role_combo.setCurrentText("Team lead")
+    tick_all(ca_tab)
+    ca_tab.approvals.approve_button.click()
+    ca_tab.approvals.operator_edit.setText("ops")
+    ca_tab.approvals.fulfil_button.click()
+    assert cell(ca_tab.approvals.queue_model, 0, 3) == "fulfilled"
+    assert "Example Org Team CA" in ca_tab.service.ledger.certificates()[0].subject
+    ca_tab.ledger_tabs.issued_table.selectRow(0)
+    ca_tab.ledger_tabs.revoke_button.click()
+    assert "subordinate CA signed by the root" in ca_tab.message.text()

@@ -85,3 +85,14 @@ def test_profile_panel_names_no_mailbox_rule_for_tls_and_warns_when_none_is_allo
     assert not any(line.startswith("Email") for line in show(panel, "internal-tls"))
     assert "Email addresses: required, but no pattern allows one (add an email pattern)" in \
         show_new(panel, "smime", email_patterns=[])
+
+
+def test_profile_panel_describes_a_subordinate_ca_and_its_name_constraints(panel):
+    lines = show_new(panel, "ca-signing", san_patterns=["**.team.example"],
+                     email_patterns=["*@team.example"])
+    assert lines[0].startswith("Issued as a subordinate CA signed by the root")
+    assert lines[1] == "Name constraints: DNS team.example; email team.example"
+    assert "Common name: required, matching Example Org * CA, Example Org * CA *" in lines
+    assert not any(line.startswith(("SAN patterns", "Email addresses")) for line in lines)
+    assert "Name constraints: none (SAN or email patterns would constrain it)" in show_new(
+        panel, "ca-signing")

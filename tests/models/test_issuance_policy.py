@@ -258,11 +258,36 @@ def test_tls_without_dns_name_refused():
     assert codes(with_names()) == ["no-name"]
 
 
-def test_ca_signing_is_not_issuable_by_the_test_ca():
+def test_ca_signing_profile_issues_a_subordinate_ca_named_by_its_common_name():
     ca_type = profile_for(make(purpose="ca-signing", validity="long"))
-    facts = CsrFacts(dns_names=(), common_name="Sub CA", key_kind="ec", key_size=384,
-                     curve="secp384r1", signature_valid=True)
-    assert codes(facts, profile=ca_type, validity_days=30) == ["purpose-not-issuable"]
+    assert ca_type.issues_ca
+    assert ca_type.issuable
+    assert ca_type.cn_patterns == ("Example Org * CA", "Example Org * CA *")
+    facts = CsrFacts(dns_names=(), common_name="Example Org Team CA", key_kind="ec",
+                     key_size=384, curve="secp384r1", signature_valid=True, requests_ca=True)
+    assert check(facts, ca_type, validity_days=825) == []  # CA:true is what it is for
+    assert codes(dataclasses.replace(facts, common_name="Sub CA"), profile=ca_type) == [
+        "common-name"]
+    assert codes(dataclasses.replace(facts, common_name=None), profile=ca_type) == ["no-name"]
+
+
+def test_ca_signing_csr_with_names_or_ekus_refused():
+    ca_type = profile_for(make(purpose="ca-signing", validity="long",
+                               profile={"san_patterns": ["**.team.example"],
+                                        "email_patterns": ["*@team.example"]}))
+    facts = CsrFacts(dns_names=("a.team.example",), common_name="Example Org Team CA",
+                     key_kind="ec", key_size=256, curve="secp256r1", signature_valid=True,
+                     email_addresses=("x@team.example",),
+                     requested_ekus=(ExtendedKeyUsage.SERVER_AUTH.oid,))
+    found = check(facts, ca_type, validity_days=90)
+    assert [v.code.value for v in found] == ["san-type-not-allowed", "san-type-not-allowed",
+                                             "eku-not-allowed"]
+    assert "the profile's patterns become its name constraints" in found[0].message
+
+
+def test_hand_made_unissuable_profile_is_refused():
+    stored = profile_for(make()).model_copy(update={"issuable": False})
+    assert codes(GOOD, profile=stored) == ["purpose-not-issuable"]
 
 
 def test_every_violation_is_listed_not_only_the_first():
