@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from models.common_name_patterns import MAX_COMMON_NAME, cn_pattern_matches, normalise_cn_pattern
 from models.dns_names import name_violations, normalise_pattern
@@ -47,26 +47,19 @@ class IssuanceProfileSettings(BaseModel):
         None, description="Allowed email addresses (rfc822Name SANs): `*@domain` is any "
         "mailbox there, `name@domain` that mailbox only; the domain is a DNS pattern.")
 
-    @field_validator("san_patterns")
+    @field_validator("san_patterns", "cn_patterns", "email_patterns")
     @classmethod
-    def _normalise(cls, patterns: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    def _normalise(cls, patterns: tuple[str, ...] | None,
+                   info: ValidationInfo) -> tuple[str, ...] | None:
+        """Each pattern in canonical form (blank ones dropped, duplicates once)."""
         if patterns is None:
             return None
-        return tuple(dict.fromkeys(normalise_pattern(p) for p in patterns if p.strip()))
+        normalise = _NORMALISERS[info.field_name or ""]
+        return tuple(dict.fromkeys(normalise(p) for p in patterns if p.strip()))
 
-    @field_validator("cn_patterns")
-    @classmethod
-    def _normalise_cn(cls, patterns: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if patterns is None:
-            return None
-        return tuple(dict.fromkeys(normalise_cn_pattern(p) for p in patterns if p.strip()))
 
-    @field_validator("email_patterns")
-    @classmethod
-    def _normalise_email(cls, patterns: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if patterns is None:
-            return None
-        return tuple(dict.fromkeys(normalise_email_pattern(p) for p in patterns if p.strip()))
+_NORMALISERS = {"san_patterns": normalise_pattern, "cn_patterns": normalise_cn_pattern,
+                "email_patterns": normalise_email_pattern}
 
 
 class IssuanceProfile(BaseModel):

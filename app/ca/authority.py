@@ -76,6 +76,27 @@ def _ca_usage() -> x509.KeyUsage:
                          decipher_only=False)
 
 
+def _ski_of(cert: x509.Certificate) -> x509.SubjectKeyIdentifier:
+    return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+
+
+def _lifetime(issuer: x509.Certificate, tier: str, now: dt.datetime, days: int,
+              what: str) -> tuple[dt.datetime, dt.datetime]:
+    """(not before, not after) of a `days`-day certificate `issuer` signs at `now`.
+
+    Raises:
+        CaError: the issuer is not valid yet, or would expire before the certificate.
+    """
+    now = _seconds(now)
+    not_after = now + dt.timedelta(days=days)
+    if now < issuer.not_valid_before_utc:
+        raise CaError(f"the {tier} CA is not valid yet at the time of issuance")
+    if not_after > issuer.not_valid_after_utc:
+        raise CaError(f"a {days}-day {what} would outlive the {tier} CA "
+                      f"(valid until {issuer.not_valid_after_utc:%Y-%m-%d})")
+    return now, not_after
+
+
 def _name(common_name: str, organisation: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
                       x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
@@ -172,7 +193,7 @@ class Authority:
     def _issuing_cert(key: CertificateIssuerPrivateKeyTypes, root: x509.Certificate,
                       root_key: CertificateIssuerPrivateKeyTypes, organisation: str,
                       now: dt.datetime) -> x509.Certificate:
-        root_ski = root.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+        root_ski = _ski_of(root)
         builder = (
             _builder(_name(f"{organisation} Issuing CA", organisation), root.subject,
                      key.public_key(), root_ski, not_before=now,
@@ -255,18 +276,11 @@ class Authority:
         builder, so requested extensions are never copied.
         """
         key = self._signing_key()
-        now = _seconds(now)
-        not_after = now + dt.timedelta(days=validity_days)
-        if now < self.issuing.not_valid_before_utc:
-            raise CaError("the issuing CA is not valid yet at the time of issuance")
-        if not_after > self.issuing.not_valid_after_utc:
-            raise CaError(f"a {validity_days}-day certificate would outlive the issuing CA "
-                          f"(valid until {self.issuing.not_valid_after_utc:%Y-%m-%d})")
+        now, not_after = _lifetime(self.issuing, "issuing", now, validity_days, "certificate")
         names = list(dns_names)
         cn = common_name or (names[0] if names else None)
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)] if cn else [])
-        issuer_ski = self.issuing.extensions.get_extension_for_class(
-            x509.SubjectKeyIdentifier).value
+        issuer_ski = _ski_of(self.issuing)
         kind = key_facts(public_key)[0]
         usages = key_usages(profile, kind)
         builder = (
@@ -302,17 +316,10 @@ class Authority:
         """
         if self._root_key is None:
             raise CaError(f"cannot sign a subordinate CA: {self._root_problem}")
-        now = _seconds(now)
-        not_after = now + dt.timedelta(days=validity_days)
-        if now < self.root.not_valid_before_utc:
-            raise CaError("the root CA is not valid yet at the time of issuance")
-        if not_after > self.root.not_valid_after_utc:
-            raise CaError(f"a {validity_days}-day CA certificate would outlive the root CA "
-                          f"(valid until {self.root.not_valid_after_utc:%Y-%m-%d})")
-        root_ski = self.root.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+        now, not_after = _lifetime(self.root, "root", now, validity_days, "CA certificate")
         builder = (
             _builder(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]),
-                     self.root.subject, public_key, root_ski, not_before=now,
+                     self.root.subject, public_key, _ski_of(self.root), not_before=now,
                      not_after=not_after)
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(_ca_usage(), critical=True)
@@ -335,8 +342,7 @@ class Authority:
         """A CRL of the issuing CA listing `revoked` (serial, when, why), numbered `number`."""
         key = self._signing_key()
         now = _seconds(now)
-        issuer_ski = self.issuing.extensions.get_extension_for_class(
-            x509.SubjectKeyIdentifier).value
+        issuer_ski = _ski_of(self.issuing)
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self.issuing.subject)
