@@ -47,6 +47,17 @@ def _split(text: str, sep: str) -> list[str]:
     return [part.strip() for part in text.split(sep) if part.strip()]
 
 
+def parse_notice_days(text: str) -> tuple[int, ...]:
+    """"90, 30, 7" -> (90, 30, 7); ValueError with the reason for anything else."""
+    try:
+        days = tuple(int(part) for part in _split(text, ","))
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a list of whole days") from None
+    if any(day <= 0 for day in days):
+        raise ValueError("days before expiry must be positive")
+    return days
+
+
 class DecisionCard(QWidget):
     """Shows one row's decision and edits its workflow design through the store.
 
@@ -62,6 +73,7 @@ class DecisionCard(QWidget):
         self._store = store
         self._row: int | None = None
         self._type_id: str | None = None  # the type the fields show and edit
+        self._notice_draft: tuple[str | None, str] | None = None  # (type id, rejected text)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
@@ -231,7 +243,13 @@ class DecisionCard(QWidget):
             set_text_quietly(edit, getattr(admin, key))
         set_text_quietly(self.approver_roles, ", ".join(admin.approver_roles))
         set_text_quietly(self.criteria, "\n".join(admin.approval_criteria))
-        set_text_quietly(self.notice_days, ", ".join(str(d) for d in admin.notice_days))
+        draft = self._notice_draft
+        if draft is not None and draft[0] == ctype.id:
+            set_text_quietly(self.notice_days, draft[1])  # still being corrected
+        else:
+            if draft is not None:
+                self._show_notice_error("")
+            set_text_quietly(self.notice_days, ", ".join(str(d) for d in admin.notice_days))
         self.approvals_required.blockSignals(True)
         self.approvals_required.setValue(admin.approvals_required)
         self.approvals_required.blockSignals(False)
@@ -241,6 +259,7 @@ class DecisionCard(QWidget):
     def _on_store_project_replaced(self) -> None:
         # What was typed for a type of the old document must not land in the new one.
         self._type_id = None
+        self._show_notice_error("")
         self.override_box.forget()
         self._drop_focus()
 
@@ -295,11 +314,14 @@ class DecisionCard(QWidget):
             return
         row, ctype = shown
         try:
-            days = [int(d) for d in _split(self.notice_days.text(), ",")]
-        except ValueError:
-            self._store.error.emit(
-                f"Renewal notices: {self.notice_days.text()!r} is not a list of whole days")
-            return
+            days = parse_notice_days(self.notice_days.text())
+        except ValueError as exc:
+            # The other fields still apply; the bad text stays in its field, marked, until
+            # it is corrected or the card turns to another type.
+            self._show_notice_error(f"Renewal notices not applied: {exc}")
+            days = ctype.admin.notice_days
+        else:
+            self._show_notice_error("")
         values = {
             **{key: edit.text() for key, edit in self.admin_edits.items()},
             "approver_roles": _split(self.approver_roles.text(), ","),
@@ -314,6 +336,14 @@ class DecisionCard(QWidget):
         if not unchanged:
             commands.edit_type(self._store, row, f"Edit approval design of {ctype.name}",
                                admin=values)
+
+    def _show_notice_error(self, message: str) -> None:
+        edit = self.notice_days
+        edit.setStyleSheet(f"border: 2px solid {WARNING_TONE.name()};" if message else "")
+        edit.setToolTip(message or AdminDesign.model_fields["notice_days"].description or "")
+        self._notice_draft = (self._type_id, edit.text()) if message else None
+        if message:
+            self._store.error.emit(message)
 
     def _commit_approvals_required(self, value: int) -> None:
         shown = self._shown()

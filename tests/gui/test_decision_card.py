@@ -215,3 +215,47 @@ def test_a_new_document_drops_drafts_and_text_typed_for_the_old_one(window, qtbo
     assert card.override_box.text.toPlainText() == ""
     route.select_row(EV_TLS)
     assert card.criteria.toPlainText() != CRITERIA
+
+
+def test_bad_renewal_notices_stay_marked_and_the_other_fields_still_apply(window, qtbot, qapp):
+    route = _route_window(window, qtbot, qapp)
+    route.select_row(EV_TLS)
+    card, store = route.card, window.store
+    errors = []
+    store.error.connect(errors.append)
+    card.approver_roles.setText("Security officer, Legal")
+    card.notice_days.setText("90, soon")
+    card.notice_days.editingFinished.emit()
+    qapp.processEvents()
+    admin = store.project.types[EV_TLS].admin
+    assert admin.approver_roles == ("Security officer", "Legal")  # applied
+    assert admin.notice_days == (90, 30, 7)  # unchanged
+    assert card.notice_days.text() == "90, soon"  # kept for correcting, marked
+    assert "border" in card.notice_days.styleSheet()
+    assert errors[-1] == "Renewal notices not applied: '90, soon' is not a list of whole days"
+
+    card.notice_days.setText("0, 30")
+    card.notice_days.editingFinished.emit()
+    assert errors[-1] == "Renewal notices not applied: days before expiry must be positive"
+
+    card.notice_days.setText("14, 60")
+    card.notice_days.editingFinished.emit()
+    assert store.project.types[EV_TLS].admin.notice_days == (60, 14)
+    qapp.processEvents()  # the card refreshes before the next paint
+    assert card.notice_days.text() == "60, 14"
+    assert card.notice_days.styleSheet() == ""
+
+
+def test_bad_renewal_notices_are_dropped_with_a_message_when_the_type_changes(window, qtbot,
+                                                                              qapp):
+    route = _route_window(window, qtbot, qapp)
+    route.select_row(EV_TLS)
+    card = route.card
+    card.notice_days.setText("ninety")
+    card.notice_days.editingFinished.emit()
+    route.select_row(MAINFRAME)
+    route.select_row(EV_TLS)
+    qapp.processEvents()
+    assert card.notice_days.text() == "90, 30, 7"
+    assert card.notice_days.styleSheet() == ""
+    assert window.store.project.types[EV_TLS].admin.notice_days == (90, 30, 7)
