@@ -51,8 +51,13 @@ def _csr_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", required=True, metavar="ID", help="certificate type id")
     parser.add_argument("--csr", metavar="FILE", help="a PEM or DER CSR")
     parser.add_argument("--dns", action="append", metavar="NAME",
-                        help="generate a key and CSR for this DNS name (repeatable)")
-    parser.add_argument("--cn", metavar="NAME", help="subject common name of a generated CSR")
+                        help="generate a key and CSR for this DNS name (repeatable); an "
+                        "email address belongs in --email")
+    parser.add_argument("--email", action="append", metavar="ADDRESS",
+                        help="generate a key and CSR with this email address as an "
+                        "rfc822Name SAN (repeatable; S/MIME and client types)")
+    parser.add_argument("--cn", metavar="NAME", help="subject common name of a generated CSR "
+                        "(default: the first --dns name, else the first --email address)")
     parser.add_argument("--key-type", choices=["ec", "rsa", "ed25519"], default="ec",
                         help="key of a generated CSR (default: ec)")
     parser.add_argument("--key-size", type=int, metavar="BITS",

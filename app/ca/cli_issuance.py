@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 from app.ca.cli_shared import (
     ENV_P12_PASSPHRASE,
     load_project,
+    names_text,
     open_ca,
     print_json,
     read_file,
     run,
+    san_split,
     secret,
 )
 from app.cli import CliError
@@ -37,18 +39,39 @@ if TYPE_CHECKING:
 # --- CSR source and delivery ---------------------------------------------------------------
 
 def _csr_and_key(args: argparse.Namespace) -> tuple[x509.CertificateSigningRequest, PrivateKey]:
-    """The CSR from --csr FILE, or a key and CSR generated for --dns names (SPEC.md §3)."""
+    """The CSR from --csr FILE, or a key and CSR generated for --dns names and --email
+    addresses (SPEC.md §3)."""
     from app.ca.csr import build_csr, generate_key, load_csr
 
-    if args.csr and args.dns:
-        raise CliError("give either --csr FILE or --dns NAME, not both")
+    dns, emails = generated_names(args)
+    if args.csr and (dns or emails):
+        raise CliError("give either --csr FILE or --dns NAME / --email ADDRESS, not both")
     if args.csr:
         key = _load_key(args.key) if getattr(args, "key", None) else None
         return run(args, lambda: load_csr(read_file(args.csr, "CSR"))), key
-    if not args.dns and not args.cn:
-        raise CliError("give --csr FILE, or --dns NAME (repeatable) to generate a key and CSR")
+    if not dns and not emails and not args.cn:
+        raise CliError("give --csr FILE, or --dns NAME / --email ADDRESS (repeatable) to "
+                       "generate a key and CSR")
     key = run(args, lambda: generate_key(args.key_type, args.key_size))
-    return run(args, lambda: build_csr(key, args.dns or [], args.cn)), key
+    return run(args, lambda: build_csr(key, [*dns, *emails], args.cn)), key
+
+
+def generated_names(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """(--dns names, --email addresses) for a generated CSR, each checked to be of its kind.
+
+    A DNS name never holds an `@`, so `--dns alice@example.org` is refused and pointed to
+    `--email`, rather than silently becoming an email address.
+    """
+    dns, emails = list(args.dns or []), list(args.email or [])
+    for name in dns:
+        if "@" in name:
+            raise CliError(f"--dns {name}: a DNS name has no '@'; give an email address "
+                           f"with --email {name}")
+    for address in emails:
+        local, at, domain = address.rpartition("@")
+        if not at or not local or not domain:
+            raise CliError(f"--email {address}: not an email address (local-part@domain)")
+    return dns, emails
 
 
 def _load_key(path: str) -> CertificateIssuerPrivateKeyTypes:
@@ -67,8 +90,8 @@ def _plan(args: argparse.Namespace, key: CertificateIssuerPrivateKeyTypes | None
     from app.ca.delivery import DeliveryPlan
 
     if (args.p12 or args.k8s_secret) and key is None:
-        raise CliError("--p12 and --k8s-secret need the private key: generate it with --dns, "
-                       "or give the CSR's key with --key FILE")
+        raise CliError("--p12 and --k8s-secret need the private key: generate it with --dns "
+                       "or --email, or give the CSR's key with --key FILE")
     password = secret(ENV_P12_PASSPHRASE, "PKCS#12 password", confirm=True) if args.p12 \
         else b""
     plan = DeliveryPlan(
@@ -84,7 +107,7 @@ def _print_issued(issued: Issued, delivered: list[str]) -> None:
     r = issued.record
     print(f"Issued certificate {r.serial} ({r.workflow}, type {r.type_id})")
     print(f"  subject   {r.subject}")
-    print(f"  names     {', '.join(r.names) or '—'}")
+    print(f"  names     {names_text(*san_split(r.pem)) or '—'}")
     print(f"  valid     {r.not_before} → {r.not_after}")
     print(f"  sha256    {r.fingerprint}")
     if r.renew_at:
@@ -141,7 +164,7 @@ def cmd_request(args: argparse.Namespace) -> int:
 
     project, source = load_project(args.project)
     service = open_ca(args)
-    if args.dns and not args.key_out:
+    if not args.csr and (args.dns or args.email or args.cn) and not args.key_out:
         raise CliError("a generated key must be kept: give --key-out FILE")
     csr, key = _csr_and_key(args)
     request = run(args, lambda: service.admin.request(

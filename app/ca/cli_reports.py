@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.ca.cli_shared import open_ca, pin_json, print_json
+from app.ca.cli_shared import names_text, open_ca, pin_json, print_json, san_split
 from app.cli import CliError
 
 LISTED = ("requests", "certificates", "renewals", "audit")
@@ -33,8 +33,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if "requests" in shown:
         data["requests"] = [r.to_json() for r in service.ledger.requests(state)]
     if "certificates" in shown:
-        data["certificates"] = [{k: v for k, v in c.to_json().items() if k != "pem"}
-                                for c in service.ledger.certificates()]
+        data["certificates"] = [_listed(c.to_json()) for c in service.ledger.certificates()]
     if "renewals" in shown:
         data["renewals"] = [n.to_json() for n in service.renewals(within_days=args.within)]
     if "audit" in shown:
@@ -46,6 +45,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _listed(cert: dict[str, Any]) -> dict[str, Any]:
+    """A certificate as `ca list` shows it: no PEM, its SANs split into DNS names and emails."""
+    dns, emails = san_split(cert["pem"])
+    return {**{k: v for k, v in cert.items() if k != "pem"}, "dns_names": dns,
+            "email_addresses": emails}
+
+
 def _print_list(data: dict[str, list[dict[str, Any]]]) -> None:
     lines = {
         "requests": lambda r: f"  #{r['id']:<4} {r['state']:<12} {r['type_id']:<16} "
@@ -53,7 +59,8 @@ def _print_list(data: dict[str, list[dict[str, Any]]]) -> None:
         "certificates": lambda c: f"  {c['serial'][:16]}  {c['workflow']:<14} "
         f"{c['type_id']:<16} until {c['not_after'][:10]}"
         f"{'  REVOKED' if c['revoked_at'] else ''}"
-        f"{'  [row fails verification]' if c['row_problem'] else ''}  {', '.join(c['names'])}",
+        f"{'  [row fails verification]' if c['row_problem'] else ''}  "
+        f"{names_text(c['dns_names'], c['email_addresses'])}",
         "renewals": lambda n: f"  {n['due_at'][:10]}  {n['status']:<8} {n['kind']:<8} "
         f"{n['days_before']:>3} d before {n['not_after'][:10]}  {n['subject']}",
         "audit": lambda e: f"  {e['seq']:>5}  {e['at']}  {e['actor']:<14} {e['action']:<20} "

@@ -120,3 +120,20 @@ def load_project(path: str | None) -> tuple[Project, ProjectSource]:
 def pin_json(pin: dict[str, Any] | None) -> dict[str, Any] | None:
     """The parts of a project pin that `--json` output shows."""
     return None if pin is None else {k: pin.get(k) for k in ("label", "digest", "file_sha256")}
+
+
+def san_split(pem: str) -> tuple[list[str], list[str]]:
+    """(DNS names, email addresses) among a certificate's SANs."""
+    from cryptography import x509
+
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode("ascii"))
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (ValueError, x509.ExtensionNotFound):
+        return [], []
+    return san.get_values_for_type(x509.DNSName), san.get_values_for_type(x509.RFC822Name)
+
+
+def names_text(dns: list[str], emails: list[str]) -> str:
+    """DNS names, then email addresses marked `email:`, as `ca list` and `ca issue` print them."""
+    return ", ".join([*dns, *(f"email:{a}" for a in emails)])

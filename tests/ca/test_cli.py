@@ -319,3 +319,66 @@ def test_revoke_after_an_sqlite_edit_is_refused_with_the_row_and_columns(cli, tm
     assert f"certificate {serial} was changed after audit entry 3: identity is 'forged'" in err
     assert "so the revoke is refused (see certroute ca verify)" in err
     assert run_json(cli, "list", "--audit")["audit"][-1]["action"] == "refused:revoke"
+
+
+def mail_project_file(tmp_path: Path) -> Path:
+    """The built-in example plus a combined S/MIME type and an admin-mediated one, as a file."""
+    data = json.loads(example_text())
+    for type_id, blast in (("smime", "low"), ("exec-mail", "high")):
+        data["types"].append({"id": type_id, "name": type_id.title(), "purpose": "smime",
+                              "ca": "private", "validity": "medium", "identity": "strong",
+                              "blast_radius": blast})
+    path = tmp_path / "mail.certroute.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+def test_issue_with_email_puts_the_address_in_an_rfc822name_and_list_shows_it(
+        cli, tmp_path: Path):
+    project = str(mail_project_file(tmp_path))
+    issued = run_json(cli, "issue", "--project", project, "--accept-project-change",
+                      "--type", "smime", "--email", "alice@internal.example",
+                      "--email", "a.smith@internal.example", "--out", "mail")
+    cert = x509.load_pem_x509_certificate((tmp_path / "mail" / "cert.pem").read_bytes())
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert san.get_values_for_type(x509.RFC822Name) == ["alice@internal.example",
+                                                        "a.smith@internal.example"]
+    assert san.get_values_for_type(x509.DNSName) == []
+    assert cert.subject.rfc4514_string() == "CN=alice@internal.example"
+    (listed,) = run_json(cli, "list", "--certificates")["certificates"]
+    assert (listed["serial"], listed["dns_names"]) == (issued["serial"], [])
+    assert listed["email_addresses"] == ["alice@internal.example", "a.smith@internal.example"]
+    status, out, _ = cli("list", "--certificates")
+    assert status == 0
+    assert "email:alice@internal.example, email:a.smith@internal.example" in out
+
+
+def test_request_with_email_generates_the_key_and_csr(cli, tmp_path: Path):
+    project = str(mail_project_file(tmp_path))
+    args = ("request", "--project", project, "--accept-project-change", "--type",
+            "exec-mail", "--email", "ceo@internal.example", "--requester", "carol",
+            "--justification", "Board mail")
+    assert "--key-out" in error_line(cli(*args))
+    request = run_json(cli, *args, "--key-out", "ceo.key")
+    conn = sqlite3.connect(tmp_path / "ca" / LEDGER)
+    (pem,) = conn.execute("SELECT csr_pem FROM requests WHERE id = ?",
+                          (request["id"],)).fetchone()
+    conn.close()
+    csr = x509.load_pem_x509_csr(pem.encode("ascii"))
+    san = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert san.get_values_for_type(x509.RFC822Name) == ["ceo@internal.example"]
+    assert (tmp_path / "ceo.key").is_file()
+
+
+def test_dns_with_an_at_sign_is_refused_and_pointed_to_email(cli, tmp_path: Path):
+    err = error_line(cli("issue", "--type", "internal-tls", "--dns", "ops@internal.example"))
+    assert "--dns ops@internal.example: a DNS name has no '@'" in err
+    assert "--email ops@internal.example" in err
+    assert "give an email address" in error_line(cli(
+        "request", "--type", "mainframe-tls", "--dns", "x@internal.example", "--key-out", "k",
+        "--requester", "a", "--justification", "j"))
+    assert "not an email address" in error_line(cli("issue", "--type", "internal-tls",
+                                                    "--email", "internal.example"))
+    assert "either --csr FILE or --dns NAME / --email ADDRESS" in error_line(cli(
+        "issue", "--type", "internal-tls", "--csr", "x.csr", "--email", "a@internal.example"))
+    assert run_json(cli, "list", "--certificates")["certificates"] == []
