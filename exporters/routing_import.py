@@ -35,7 +35,14 @@ FALSE_WORDS = {"no", "n", "false", "0", ""}
 
 
 class RoutingImportError(ValueError):
-    """The file cannot be imported at all (unreadable, no Routing sheet, a missing column)."""
+    """The file cannot be imported at all (unreadable, no Routing sheet, a missing column).
+
+    The message is one line: reader and validation errors quoted in it (calamine's XML
+    errors, pydantic's) may span several, and a dialog or the CLI shows one sentence.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,3 +79,18 @@ def test_workbook_with_a_member_removed_is_refused(tmp_path):
     path.write_bytes(buffer.getvalue())
     with pytest.raises(RoutingImportError, match=r"hollow\.xlsx"):
         import_workbook(path)
+
+
+def test_a_validation_error_spanning_lines_is_reported_on_one_line(tmp_path):
+    """The fuzz test above found a reader error with a newline; pydantic's errors have them too."""
+    from openpyxl import load_workbook
+
+    source = tmp_path / "book.xlsx"
+    source.write_bytes(exported_workbook())
+    book = load_workbook(source)
+    book["Radar"]["B2"] = 9  # a score outside 0–5
+    book.save(source)
+    with pytest.raises(RoutingImportError) as caught:
+        import_workbook(source)
+    assert "sheet Radar: scores must be whole numbers 0–5" in str(caught.value)
+    assert "\n" not in str(caught.value)
