@@ -15,6 +15,7 @@ from app.ca.records import canonical_json
 
 GENESIS = "0" * 64
 CRL_ACTION = "crl"  # the audit action of a signed CRL; its subject is `crl_subject(number)`
+ROOT_CRL_ACTION = "root-crl"  # the same for a CRL the root signs (of subordinate CAs)
 # label -> (seq of the latest entry binding the row, the row's image; None: recorded absent)
 BoundRows = dict[str, tuple[int, dict[str, Any] | None]]
 
@@ -102,18 +103,21 @@ def row_problems(bound: BoundRows, current: dict[str, dict[str, Any]]) -> list[s
     return [problem for problem in checked if problem]
 
 
-def crl_subject(number: int) -> str:
-    """The audit subject of CRL `number`: where the CRL numbers are kept, chained."""
-    return f"crl {number}"
+def crl_subject(number: int, action: str = CRL_ACTION) -> str:
+    """The audit subject of CRL `number` (`crl 3`, or `root crl 1` for the root's CRLs):
+    where each CA's CRL numbers are kept, chained."""
+    return f"{action.replace('-', ' ')} {number}"
 
 
-def last_crl_number(entries: Iterable[tuple[str, str]]) -> int:
-    """The number of the newest CRL among (action, subject) audit pairs; 0 before the first."""
+def last_crl_number(entries: Iterable[tuple[str, str]], action: str = CRL_ACTION) -> int:
+    """The number of the newest CRL of `action` among (action, subject) audit pairs; 0 before
+    the first."""
     last = 0
-    for action, subject in entries:
-        if action == CRL_ACTION:
+    prefix = crl_subject(0, action).removesuffix("0")
+    for entry_action, subject in entries:
+        if entry_action == action:
             try:
-                last = int(subject.removeprefix("crl "))
+                last = int(subject.removeprefix(prefix))
             except ValueError:  # an edited entry; its hash already says so
                 continue
     return last

@@ -122,8 +122,9 @@ def _seconds(now: dt.datetime) -> dt.datetime:
 class Authority:
     """A root and an issuing CA in a folder; their keys are loaded only when unlocked.
 
-    The issuing CA signs end-entity certificates and the CRL; the root signs subordinate CAs
-    for CA-signing types (its path length 1 leaves room for one tier beside the issuing CA).
+    The issuing CA signs end-entity certificates and their CRL; the root signs subordinate CAs
+    for CA-signing types (its path length 1 leaves room for one tier beside the issuing CA)
+    and the root CRL that revokes them.
     """
 
     def __init__(self, folder: Path, root: x509.Certificate, issuing: x509.Certificate) -> None:
@@ -336,16 +337,29 @@ class Authority:
                 permitted_subtrees=permitted, excluded_subtrees=None), critical=True)
         return builder.sign(self._root_key, signing_hash(self._root_key))
 
+    @property
+    def root_problem(self) -> str | None:
+        """Why the root key cannot sign (locked, unreadable, mismatched), or None if it can."""
+        return None if self._root_key is not None else self._root_problem
+
     def sign_crl(self, revoked: Iterable[tuple[int, dt.datetime, x509.ReasonFlags]], *,
-                 number: int, now: dt.datetime, next_update_days: int = 7
-                 ) -> x509.CertificateRevocationList:
-        """A CRL of the issuing CA listing `revoked` (serial, when, why), numbered `number`."""
-        key = self._signing_key()
+                 number: int, now: dt.datetime, next_update_days: int = 7,
+                 by_root: bool = False) -> x509.CertificateRevocationList:
+        """A CRL listing `revoked` (serial, when, why), numbered `number`: the issuing CA's,
+        or with `by_root` the root's (of the subordinate CAs it signed).
+
+        Raises:
+            CaError: the CA is locked, or (`by_root`) the root key cannot be used.
+        """
+        if by_root and self._root_key is None:
+            raise CaError(f"cannot sign the root CRL: {self._root_problem}")
+        key = self._root_key if by_root and self._root_key else self._signing_key()
+        issuer = self.root if by_root else self.issuing
         now = _seconds(now)
-        issuer_ski = _ski_of(self.issuing)
+        issuer_ski = _ski_of(issuer)
         builder = (
             x509.CertificateRevocationListBuilder()
-            .issuer_name(self.issuing.subject)
+            .issuer_name(issuer.subject)
             .last_update(now)
             .next_update(now + dt.timedelta(days=next_update_days))
             .add_extension(x509.CRLNumber(number), critical=False)

@@ -171,7 +171,7 @@ def register(subparsers: Any) -> None:
                          help="only renewals due within DAYS")
     listing.set_defaults(func=cmd_list)
 
-    revoke = verbs.add_parser("revoke", help="revoke an issued certificate")
+    revoke = verbs.add_parser("revoke", help="revoke an issued certificate or subordinate CA")
     _common(revoke)
     revoke.add_argument("serial", metavar="SERIAL", help="hexadecimal serial number")
     revoke.add_argument("--reason", default="unspecified",
@@ -180,9 +180,15 @@ def register(subparsers: Any) -> None:
     revoke.add_argument("--actor", metavar="NAME")
     revoke.set_defaults(func=cmd_revoke)
 
-    crl = verbs.add_parser("crl", help="sign a CRL of the revoked certificates")
+    crl = verbs.add_parser(
+        "crl", help="sign the CRLs of the revoked certificates: the issuing CA's and the root's",
+        description="Sign the issuing CA's CRL (crl.pem) and the root CRL (root.crl.pem) of "
+        "revoked subordinate CAs, each with its own number. The root CRL needs the root key; "
+        "when it cannot be used the issuing CA's CRL is still published, and the command fails "
+        "if a revoked subordinate CA is thereby left off a root CRL.")
     _common(crl)
-    crl.add_argument("--out", metavar="FILE", help="also write the CRL here")
+    crl.add_argument("--out", metavar="FILE", help="also write the issuing CA's CRL here")
+    crl.add_argument("--root-out", metavar="FILE", help="also write the root CRL here")
     crl.add_argument("--next-update-days", type=int, default=7, metavar="N")
     crl.add_argument("--actor", metavar="NAME")
     crl.set_defaults(func=cmd_crl)

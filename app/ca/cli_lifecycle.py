@@ -19,6 +19,7 @@ from app.ca.cli_shared import (
     run,
     secret,
 )
+from app.cli import CliError
 
 
 def _sha256() -> Any:
@@ -76,28 +77,50 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         print_json({k: v for k, v in record.to_json().items() if k != "pem"})
     else:
         print(f"Revoked certificate {record.serial} ({record.revocation_reason}); "
-              "publish a new CRL with `certroute ca crl`")
+              "publish new CRLs with `certroute ca crl`")
     return 0
 
 
 def cmd_crl(args: argparse.Namespace) -> int:
-    from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
     from app.ca.files import write_private
+    from app.ca.revocation import CRL_FILE, ROOT_CRL_FILE
 
     service = open_ca(args, unlock=True)
-    crl = run(args, lambda: service.crl(actor=args.actor or getpass.getuser(),
-                                        next_update_days=args.next_update_days))
-    path = Path(args.out) if args.out else service.folder / "crl.pem"
-    if args.out:
-        write_private(path, crl.public_bytes(serialization.Encoding.PEM))
-    revoked = [format(r.serial_number, "x") for r in crl]
-    number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    published = run(args, lambda: service.publish_crls(
+        actor=args.actor or getpass.getuser(), next_update_days=args.next_update_days))
+    data: dict[str, Any] = {}
+    for tier, crl, out, default in (("issuing", published.issuing, args.out, CRL_FILE),
+                                    ("root", published.root, args.root_out, ROOT_CRL_FILE)):
+        if crl is None:
+            data[tier] = None
+            continue
+        path = Path(out) if out else service.folder / default
+        if out:
+            write_private(path, crl.public_bytes(serialization.Encoding.PEM))
+        data[tier] = _crl_json(crl, path)
     if args.json:
-        print_json({"number": number, "path": str(path), "revoked": revoked,
-                    "next_update": crl.next_update_utc.isoformat()
-                    if crl.next_update_utc else None})
+        # The issuing CA's CRL also at the top level, as before the root CRL existed.
+        print_json({**data["issuing"], **data, "root_problem": published.root_problem,
+                    "unpublished_subordinates": published.unpublished})
     else:
-        print(f"CRL {number} with {len(revoked)} revoked certificate(s) written to {path}")
+        for tier, label in (("issuing", "CRL"), ("root", "Root CRL")):
+            if data[tier]:
+                print(f"{label} {data[tier]['number']} with {len(data[tier]['revoked'])} "
+                      f"revoked certificate(s) written to {data[tier]['path']}")
+        if published.root_problem and not published.unpublished:
+            print(f"  no root CRL signed: {published.root_problem}")
+    if published.unpublished:
+        raise CliError(f"no root CRL signed ({published.root_problem}): "
+                       f"{published.unpublished} revoked subordinate CA(s) are on no new root "
+                       "CRL; the issuing CA's CRL was published")
     return 0
+
+
+def _crl_json(crl: Any, path: Path) -> dict[str, Any]:
+    from cryptography import x509
+
+    return {"number": crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number,
+            "path": str(path), "revoked": [format(r.serial_number, "x") for r in crl],
+            "next_update": crl.next_update_utc.isoformat() if crl.next_update_utc else None}

@@ -310,13 +310,15 @@ class Ledger:
                 "SELECT seq, detail FROM audit ORDER BY seq").fetchall()
         return audit_chain.bound_rows(rows)
 
-    def last_crl_number(self, conn: sqlite3.Connection | None = None) -> int:
-        """The number of the newest CRL the audit log records (0: none signed yet)."""
+    def last_crl_number(self, conn: sqlite3.Connection | None = None, *,
+                        action: str = audit_chain.CRL_ACTION) -> int:
+        """The number of the newest CRL the audit log records (0: none signed yet); the
+        issuing CA's, or the root's with `action=ROOT_CRL_ACTION`."""
         with self._lock:
             rows = (conn or self.conn).execute(
                 "SELECT action, subject FROM audit WHERE action = ? ORDER BY seq",
-                (audit_chain.CRL_ACTION,)).fetchall()
-        return audit_chain.last_crl_number(rows)
+                (action,)).fetchall()
+        return audit_chain.last_crl_number(rows, action)
 
     # --- meta ------------------------------------------------------------------------------
 

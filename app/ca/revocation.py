@@ -1,7 +1,7 @@
-"""Revocation for a CA service: revoke an issued certificate, sign the CRL of every revoked one.
+"""Revocation for a CA service: revoke an issued certificate, sign the CRLs of the revoked ones.
 
 `CaService.revoke` and `CaService.crl` are the entry points; they call these functions. Both
-read what is revoked, and the CRL number, from the audit log (`app.ca.audited_state`,
+read what is revoked, and each CRL's number, from the audit log (`app.ca.audited_state`,
 `Ledger.last_crl_number`), never from columns an SQLite edit could change: revoke refuses a
 certificate row that differs from its latest audit image, the CRL a ledger failing `verify`.
 """
@@ -9,12 +9,14 @@ certificate row that differs from its latest audit image, the CRL a ledger faili
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from app.ca.audit_chain import CRL_ACTION, crl_subject
+from app.ca.audit_chain import CRL_ACTION, ROOT_CRL_ACTION, crl_subject
 from app.ca.audited_state import revocations
 from app.ca.bindings import certificate_row
 from app.ca.errors import CaError
@@ -26,7 +28,7 @@ from app.ca.records import CertificateRecord, iso, parse_iso
 if TYPE_CHECKING:  # service.py calls these functions; import only for the types
     from app.ca.service import CaService
 
-CRL_FILE = "crl.pem"
+CRL_FILE, ROOT_CRL_FILE = "crl.pem", "root.crl.pem"
 REVOCATION_REASONS = {
     "unspecified": x509.ReasonFlags.unspecified,
     "key-compromise": x509.ReasonFlags.key_compromise,
@@ -75,11 +77,31 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
         return ledger.certificate(key, conn)
 
 
-def sign_crl(service: CaService, *, actor: str, now: dt.datetime | None,
-             next_update_days: int) -> x509.CertificateRevocationList:
-    """Sign, save and log a new CRL (see `CaService.crl`)."""
+@dataclass(frozen=True, slots=True)
+class PublishedCrls:
+    """The CRLs one `ca crl` signed: the issuing CA's always, the root's when its key could.
+
+    `root_problem` says why no root CRL was signed; `unpublished` counts the revoked
+    subordinate CAs that are therefore on no new root CRL (0: nothing is missing from one).
+    """
+
+    issuing: x509.CertificateRevocationList
+    root: x509.CertificateRevocationList | None
+    root_problem: str | None = None
+    unpublished: int = 0
+
+
+def publish_crls(service: CaService, *, actor: str, now: dt.datetime | None,
+                 next_update_days: int) -> PublishedCrls:
+    """Sign, save and log the issuing CA's CRL and the root CRL (see `CaService.crl`).
+
+    Each revocation the audit log records goes on the CRL of the CA that signed the
+    certificate: a subordinate CA (signed by the root) on the root CRL, every other on the
+    issuing CA's. Each CRL has its own number, read from its own audit entries.
+    """
     moment = utc_now(now)
-    if not service.authority.unlocked:
+    authority = service.authority
+    if not authority.unlocked:
         raise CaError("the CA is locked: give its passphrase first")
     ledger = service.ledger
     with ledger.transaction() as conn:
@@ -90,15 +112,41 @@ def sign_crl(service: CaService, *, actor: str, now: dt.datetime | None,
                 message=f"no CRL signed: the ledger fails verification "
                 f"({'; '.join(report.problems)}); see certroute ca verify",
                 problems=list(report.problems))
-        number = ledger.last_crl_number(conn) + 1
-        revoked = sorted(((int(r.serial, 16), parse_iso(r.revoked_at),
-                           REVOCATION_REASONS[r.reason])
-                          for r in revocations(ledger.bound_rows(conn)).values()),
-                         key=lambda r: (r[1], r[0]))
-        crl = service.authority.sign_crl(revoked, number=number, now=moment,
-                                         next_update_days=next_update_days)
-        Ledger.set_meta(conn, CRL_NUMBER_KEY, str(number))
-        ledger.append(conn, at=iso(moment), actor=actor, action=CRL_ACTION,
-                      subject=crl_subject(number), detail={"revoked": len(revoked)})
-    write_private(service.folder / CRL_FILE, crl.public_bytes(serialization.Encoding.PEM))
+        # Verified: every row equals its audit image, so the stored PEM is the audited one.
+        issuing, root = [], []
+        for r in revocations(ledger.bound_rows(conn)).values():
+            cert = x509.load_pem_x509_certificate(
+                ledger.certificate(r.serial, conn).pem.encode("ascii"))
+            entry = (int(r.serial, 16), parse_iso(r.revoked_at), REVOCATION_REASONS[r.reason])
+            (root if authority.signed_by_root(cert) else issuing).append(entry)
+        issuing_crl = _sign(service, conn, sorted(issuing, key=_by_date), action=CRL_ACTION,
+                            actor=actor, now=moment, next_update_days=next_update_days)
+        Ledger.set_meta(conn, CRL_NUMBER_KEY, str(ledger.last_crl_number(conn)))
+        problem = authority.root_problem
+        root_crl = None if problem else _sign(
+            service, conn, sorted(root, key=_by_date), action=ROOT_CRL_ACTION, actor=actor,
+            now=moment, next_update_days=next_update_days)
+    write_private(service.folder / CRL_FILE,
+                  issuing_crl.public_bytes(serialization.Encoding.PEM))
+    if root_crl is not None:
+        write_private(service.folder / ROOT_CRL_FILE,
+                      root_crl.public_bytes(serialization.Encoding.PEM))
+    return PublishedCrls(issuing_crl, root_crl, problem, len(root) if problem else 0)
+
+
+def _by_date(entry: tuple[int, dt.datetime, x509.ReasonFlags]) -> tuple[dt.datetime, int]:
+    return entry[1], entry[0]
+
+
+def _sign(service: CaService, conn: sqlite3.Connection,
+          revoked: list[tuple[int, dt.datetime, x509.ReasonFlags]], *, action: str,
+          actor: str, now: dt.datetime, next_update_days: int
+          ) -> x509.CertificateRevocationList:
+    """Sign the next CRL of one CA (`action`: the issuing CA's or the root's) and log it."""
+    number = service.ledger.last_crl_number(conn, action=action) + 1
+    crl = service.authority.sign_crl(revoked, number=number, now=now,
+                                     next_update_days=next_update_days,
+                                     by_root=action == ROOT_CRL_ACTION)
+    service.ledger.append(conn, at=iso(now), actor=actor, action=action,
+                          subject=crl_subject(number, action), detail={"revoked": len(revoked)})
     return crl

@@ -308,7 +308,8 @@ class CaService:
 
     def revoke(self, serial: str, *, reason: str = "unspecified", actor: str,
                now: dt.datetime | None = None) -> CertificateRecord:
-        """Mark an issued certificate revoked; the next CRL lists it.
+        """Mark an issued certificate revoked; the next CRLs list it (the root CRL, for a
+        subordinate CA the root signed).
 
         Its row must be as the audit log last recorded it, so whether it already was
         revoked is what the CRL reads too.
@@ -318,43 +319,32 @@ class CaService:
                 it), or the audit log records it as revoked already (logged).
             CaError: no such certificate, or an unknown reason.
         """
-        self._refuse_revoking_a_subordinate_ca(serial, actor=actor, now=now)
         return revocation.revoke(self, serial, reason=reason, actor=actor, now=now)
-
-    def _refuse_revoking_a_subordinate_ca(self, serial: str, *, actor: str,
-                                          now: dt.datetime | None) -> None:
-        """Refuse (logged) to revoke a subordinate CA: the root signed it, so only a CRL the
-        root signs can revoke it, and this CA publishes the issuing CA's CRL alone."""
-        try:
-            record = self.ledger.certificate(revocation.normalise_serial(serial))
-            cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))
-        except (CaError, ValueError):
-            return  # revocation.revoke reports an unknown serial or a broken row
-        if not self.authority.signed_by_root(cert):
-            return
-        with self.ledger.transaction() as conn:
-            raise self.refuse(
-                conn, utc_now(now), actor=actor, action="revoke",
-                subject=f"certificate {record.serial}",
-                message=f"certificate {record.serial} is a subordinate CA signed by the root: "
-                "the CRL this test CA publishes is the issuing CA's and cannot revoke it, and "
-                "no root CRL is signed here; remove it from trust stores and destroy its key")
 
     def crl(self, *, actor: str, now: dt.datetime | None = None,
             next_update_days: int = 7) -> x509.CertificateRevocationList:
-        """Sign a new CRL of every revoked certificate, save it as crl.pem, and log it.
+        """Publish the CRLs (`publish_crls`) and return the issuing CA's."""
+        return self.publish_crls(actor=actor, now=now,
+                                 next_update_days=next_update_days).issuing
 
-        The revoked serials come from the audit log's record of each certificate, never from
-        the mutable `revoked_at` column, and the CRL number from the audit log's CRL entries;
-        no CRL is signed while `verify` finds a problem: a certificate "un-revoked" in SQLite
-        stays on the CRL, and the edit is reported.
+    def publish_crls(self, *, actor: str, now: dt.datetime | None = None,
+                     next_update_days: int = 7) -> revocation.PublishedCrls:
+        """Sign, save (crl.pem, root.crl.pem) and log the issuing CA's CRL and the root CRL.
+
+        Revoked subordinate CAs go on the root CRL, every other revoked certificate on the
+        issuing CA's. The revoked serials come from the audit log's record of each
+        certificate, never from the mutable `revoked_at` column, and each CRL's number from
+        its own audit entries; no CRL is signed while `verify` finds a problem: a certificate
+        "un-revoked" in SQLite stays on the CRL, and the edit is reported. A root key that
+        cannot be used (unreadable, another passphrase) leaves the root CRL unsigned; the
+        result says why, and how many revoked subordinate CAs that leaves off it.
 
         Raises:
             Refused: the ledger fails verification (logged).
             CaError: the CA is locked.
         """
-        return revocation.sign_crl(self, actor=actor, now=now,
-                                   next_update_days=next_update_days)
+        return revocation.publish_crls(self, actor=actor, now=now,
+                                       next_update_days=next_update_days)
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -281,17 +281,26 @@ class CaSession(QObject):
         self._say(f"Issued {issued.record.serial} for {names}{where}")
 
     def revoke(self, serial: str) -> None:
-        """Revoke a certificate and publish a CRL."""
+        """Revoke a certificate (or subordinate CA) and publish the issuing and root CRLs."""
         if self.service is None or not self.unlock():
             return
         try:
             self.service.revoke(serial, reason="unspecified", actor="certroute-gui")
-            crl = self.service.crl(actor="certroute-gui")
+            crls = self.service.publish_crls(actor="certroute-gui")
         except Exception as exc:
             self._report(exc)
             return
         self.records_changed.emit()
-        self._say(f"Revoked {serial}; CRL with {len(list(crl))} entr(y/ies) published")
+        published = f"Revoked {serial}; CRL with {len(list(crls.issuing))} entr(y/ies)"
+        if crls.root is not None:
+            self._say(f"{published} and root CRL with {len(list(crls.root))} published")
+        elif crls.unpublished:
+            # Recorded and on no root CRL: keep saying so (no success line over it).
+            self._fail(f"{published} published, but no root CRL was signed "
+                       f"({crls.root_problem}): {crls.unpublished} revoked subordinate CA(s) "
+                       "are on no root CRL until the root key can be used")
+        else:
+            self._say(f"{published} published; no root CRL signed ({crls.root_problem})")
 
     # --- admin-mediated path ---------------------------------------------------------------
 

@@ -78,9 +78,14 @@ def verify_server_chain(leaf: x509.Certificate, chain: list[x509.Certificate], n
 
 def openssl_verify(tmp: Path, leaf: x509.Certificate, chain: list[x509.Certificate],
                    at: dt.datetime, *, purpose: str = "sslserver",
-                   crl: x509.CertificateRevocationList | None = None
+                   crl: x509.CertificateRevocationList | None = None,
+                   crls: list[x509.CertificateRevocationList] | None = None,
                    ) -> subprocess.CompletedProcess[str]:
-    """`openssl verify -x509_strict` of the leaf against the root, the issuing CA untrusted."""
+    """`openssl verify -x509_strict` of the leaf against the root, the issuing CA untrusted.
+
+    With `crl`, `-crl_check` (the leaf's issuer's CRL); with `crls`, `-crl_check_all` (a CRL
+    for every CA in the chain).
+    """
     openssl = shutil.which("openssl")
     assert openssl is not None
 
@@ -92,9 +97,11 @@ def openssl_verify(tmp: Path, leaf: x509.Certificate, chain: list[x509.Certifica
     cmd = [openssl, "verify", "-x509_strict", "-purpose", purpose,
            "-attime", str(int(at.timestamp())), "-CAfile", pem("root.pem", chain[-1]),
            "-untrusted", pem("issuing.pem", *chain[:-1])]
-    if crl is not None:
+    if crl is not None or crls:
         crl_path = tmp / "crl.pem"
-        crl_path.write_bytes(crl.public_bytes(serialization.Encoding.PEM))
-        cmd += ["-crl_check", "-CRLfile", str(crl_path)]
+        crl_path.write_bytes(b"".join(c.public_bytes(serialization.Encoding.PEM)
+                                      for c in ([crl] if crl is not None else crls or [])))
+        cmd += ["-crl_check" if crl is not None else "-crl_check_all", "-CRLfile",
+                str(crl_path)]
     return subprocess.run([*cmd, pem("leaf.pem", leaf)], capture_output=True, text=True,
                           check=False)

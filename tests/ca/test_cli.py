@@ -382,3 +382,59 @@ def test_dns_with_an_at_sign_is_refused_and_pointed_to_email(cli, tmp_path: Path
     assert "either --csr FILE or --dns NAME / --email ADDRESS" in error_line(cli(
         "issue", "--type", "internal-tls", "--csr", "x.csr", "--email", "a@internal.example"))
     assert run_json(cli, "list", "--certificates")["certificates"] == []
+
+
+def _revoked_subordinate_ca(folder: Path) -> str:
+    """A subordinate CA issued through the service (two approvals) and revoked via the CLI."""
+    from app.ca.csr import build_csr, generate_key
+    from app.ca.service import CaService
+    from models.project import Project
+    from models.project_file import load_example
+
+    data = load_example().model_dump(mode="json")
+    data["types"].append({"id": "team-ca", "name": "Team CA", "purpose": "ca-signing",
+                          "ca": "private", "validity": "long", "identity": "strong",
+                          "blast_radius": "high"})
+    project = Project.model_validate(data)
+    service = CaService.open(folder)
+    try:
+        service.unlock(b"correct horse battery")
+        request = service.admin.request(
+            project, "team-ca", build_csr(generate_key(), [], "Example Org Team CA"),
+            requester="alice", justification="lab", accept_project_change=True)
+        service.admin.approve(request.id, approver="bob", role="Team lead",
+                              confirmed=[str(n) for n in
+                                         range(1, len(request.policy.criteria) + 1)])
+        return service.admin.fulfil(request.id, operator="ops").record.serial
+    finally:
+        service.close()
+
+
+def test_crl_publishes_the_issuing_and_the_root_crl(cli, tmp_path: Path):
+    serial = _revoked_subordinate_ca(tmp_path / "ca")
+    assert run_json(cli, "revoke", serial)["revoked_at"]
+    crl = run_json(cli, "crl", "--root-out", "root.crl")
+    assert (crl["number"], crl["revoked"]) == (1, [])  # the issuing CA's, as before
+    assert crl["root"]["revoked"] == [serial]
+    assert crl["root"]["path"] == "root.crl"
+    assert crl["root_problem"] is None
+    assert (tmp_path / "ca" / "root.crl.pem").is_file()
+    assert x509.load_pem_x509_crl(Path("root.crl").read_bytes())
+    status, out, _ = cli("crl")
+    assert status == 0
+    assert "Root CRL 2 with 1 revoked certificate(s) written to" in out
+
+
+def test_crl_without_a_usable_root_key_says_why(cli, tmp_path: Path):
+    (tmp_path / "ca" / "root.key").rename(tmp_path / "root.key.offline")
+    status, out, _ = cli("crl")
+    assert status == 0  # nothing is missing from a root CRL
+    assert "no root CRL signed: cannot read the root CA key" in out
+    (tmp_path / "root.key.offline").rename(tmp_path / "ca" / "root.key")
+    serial = _revoked_subordinate_ca(tmp_path / "ca")
+    (tmp_path / "ca" / "root.key").rename(tmp_path / "root.key.offline")
+    run_json(cli, "revoke", serial)
+    err = error_line(cli("crl"))
+    assert "no root CRL signed (cannot read the root CA key" in err
+    assert "1 revoked subordinate CA(s) are on no new root CRL" in err
+    assert (tmp_path / "ca" / "crl.pem").is_file()

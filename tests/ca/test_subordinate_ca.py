@@ -166,13 +166,100 @@ def test_a_subordinate_ca_may_not_outlive_the_root(ca: CaService, ca_project):
                                       validity_days=825, now=late)
 
 
-def test_revoking_a_subordinate_ca_is_refused_and_logged(ca: CaService, ca_project, make_csr):
+# --- revocation and the root CRL -----------------------------------------------------------
+
+def crl_number(crl: x509.CertificateRevocationList) -> int:
+    return crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+
+
+def test_a_revoked_subordinate_ca_goes_on_the_root_crl_and_a_leaf_on_the_issuing_one(
+        ca: CaService, ca_project, make_csr):
     serial = fulfilled(ca, ca_project).record.serial
-    with pytest.raises(Refused, match="subordinate CA signed by the root"):
-        ca.revoke(serial, actor="ops", now=NOW)
+    record = ca.revoke(serial, reason="key-compromise", actor="ops", now=NOW)
+    assert record.revoked_at is not None
     entry = ca.ledger.audit()[-1]
-    assert (entry.action, entry.subject) == ("refused:revoke", f"certificate {serial}")
+    assert (entry.action, entry.subject) == ("revoke", f"certificate {serial}")
     csr, _ = make_csr("api.internal.example")
     leaf = ca.issue(ca_project, "internal-tls", csr, requester="svc", now=NOW).record.serial
-    assert ca.revoke(leaf, actor="ops", now=NOW).revoked_at is not None
+    ca.revoke(leaf, actor="ops", now=NOW)
+    published = ca.publish_crls(actor="ops", now=LATER)
+    root, issuing = published.root, published.issuing
+    assert root is not None
+    assert published.root_problem is None
+    assert [format(r.serial_number, "x") for r in root] == [serial]
+    assert [format(r.serial_number, "x") for r in issuing] == [leaf]
+    assert root.issuer == ca.authority.root.subject
+    assert root.is_signature_valid(ca.authority.root.public_key())
+    assert issuing.is_signature_valid(ca.authority.issuing.public_key())
+    assert ext(root, x509.AuthorityKeyIdentifier).value.key_identifier == \
+        ext(ca.authority.root, x509.SubjectKeyIdentifier).value.digest
+    revoked = root.get_revoked_certificate_by_serial_number(int(serial, 16))
+    assert revoked.extensions.get_extension_for_class(x509.CRLReason).value.reason == \
+        x509.ReasonFlags.key_compromise
+    assert x509.load_pem_x509_crl((ca.folder / "root.crl.pem").read_bytes()) == root
+    assert x509.load_pem_x509_crl((ca.folder / "crl.pem").read_bytes()) == issuing
+    again = ca.publish_crls(actor="ops", now=LATER)
+    assert again.root is not None
+    assert (crl_number(again.issuing), crl_number(again.root)) == (2, 2)
+    assert [e.subject for e in ca.ledger.audit()[-2:]] == ["crl 2", "root crl 2"]
     assert ca.verify().ok
+
+
+def test_root_crl_numbers_come_from_the_audit_log(ca: CaService, ca_project):
+    ca.crl(actor="ops", now=NOW)
+    ca.crl(actor="ops", now=NOW)
+    serial = fulfilled(ca, ca_project).record.serial
+    ca.revoke(serial, actor="ops", now=NOW)
+    published = ca.publish_crls(actor="ops", now=NOW)
+    assert published.root is not None
+    assert (crl_number(published.issuing), crl_number(published.root)) == (3, 3)
+    assert ca.ledger.last_crl_number(action="root-crl") == 3
+
+
+@needs_openssl
+def test_openssl_rejects_a_revoked_subordinate_ca_and_accepts_an_unrevoked_one(
+        ca: CaService, ca_project, make_csr, tmp_path: Path):
+    revoked = fulfilled(ca, ca_project).certificate
+    kept = fulfilled(ca, ca_project).certificate
+    ca.revoke(format(revoked.serial_number, "x"), actor="ops", now=NOW)
+    csr, _ = make_csr("api.internal.example")
+    leaf = ca.issue(ca_project, "internal-tls", csr, requester="svc", now=NOW).certificate
+    published = ca.publish_crls(actor="ops", now=NOW)
+    assert published.root is not None
+    root = ca.authority.root
+    result = openssl_verify(tmp_path, revoked, [root, root], LATER, purpose="any",
+                            crl=published.root)
+    assert result.returncode != 0
+    assert "certificate revoked" in result.stdout + result.stderr
+    result = openssl_verify(tmp_path, kept, [root, root], LATER, purpose="any",
+                            crl=published.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    chain = [ca.authority.issuing, root]
+    result = openssl_verify(tmp_path, leaf, chain, LATER,
+                            crls=[published.issuing, published.root])
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = openssl_verify(tmp_path, leaf, chain, LATER, crls=[published.issuing])
+    assert result.returncode != 0  # -crl_check_all needs the root's CRL for the issuing CA
+    assert "unable to get certificate CRL" in result.stdout + result.stderr
+
+
+def test_an_unusable_root_key_publishes_the_issuing_crl_and_says_why_not_the_root_crl(
+        ca: CaService, ca_project):
+    serial = fulfilled(ca, ca_project).record.serial
+    (ca.folder / ROOT_KEY).unlink()
+    reopened = CaService.open(ca.folder)
+    try:
+        reopened.unlock(PASSPHRASE)
+        reopened.revoke(serial, actor="ops", now=NOW)
+        published = reopened.publish_crls(actor="ops", now=NOW)
+        assert published.root is None
+        assert published.root_problem is not None
+        assert "cannot read the root CA key" in published.root_problem
+        assert published.unpublished == 1
+        assert list(published.issuing) == []
+        assert (ca.folder / "crl.pem").is_file()
+        assert not (ca.folder / "root.crl.pem").exists()
+        assert "root-crl" not in {e.action for e in reopened.ledger.audit()}
+        assert reopened.verify().ok
+    finally:
+        reopened.close()

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from PySide6.QtCore import Qt
 
 from app.gui import settings as keys
@@ -222,6 +223,8 @@ def test_revoke_publishes_a_crl(qtbot, ca_tab, tmp_path: Path):
     ca_tab.ledger_tabs.revoke_button.click()
     assert cell(ca_tab.ledger_tabs.issued_model, 0, 5) != ""
     assert (tmp_path / "ca" / "crl.pem").is_file()
+    assert "CRL with 1 entr(y/ies) and root CRL with 0 published" in ca_tab.message.text()
+    assert list(x509.load_pem_x509_crl((tmp_path / "ca" / "root.crl.pem").read_bytes())) == []
     ca_tab.verify()
     assert ca_tab.message.text().startswith("Ledger intact")
 
@@ -390,8 +393,8 @@ def test_smime_certificate_issued_from_the_email_field(qtbot, ca_tab, store):
 
 
 
-def test_subordinate_ca_through_the_approval_queue_and_its_revoke_refused(qtbot, ca_tab,
-                                                                          store):
+def test_subordinate_ca_through_the_approval_queue_and_its_revoke_on_the_root_crl(
+        qtbot, ca_tab, store, tmp_path: Path):
     data = store.project.model_dump(mode="json")
     data["types"].append({"id": "team-ca", "name": "Team CA", "purpose": "ca-signing",
                           "ca": "private", "validity": "long", "identity": "strong",
@@ -417,4 +420,8 @@ def test_subordinate_ca_through_the_approval_queue_and_its_revoke_refused(qtbot,
     assert "Example Org Team CA" in ca_tab.service.ledger.certificates()[0].subject
     ca_tab.ledger_tabs.issued_table.selectRow(0)
     ca_tab.ledger_tabs.revoke_button.click()
-    assert "subordinate CA signed by the root" in ca_tab.message.text()
+    assert "and root CRL with 1 published" in ca_tab.message.text()
+    assert cell(ca_tab.ledger_tabs.issued_model, 0, 5) != ""
+    root_crl = x509.load_pem_x509_crl((tmp_path / "ca" / "root.crl.pem").read_bytes())
+    assert [r.serial_number for r in root_crl] == [
+        int(ca_tab.service.ledger.certificates()[0].serial, 16)]
