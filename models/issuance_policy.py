@@ -202,6 +202,18 @@ def key_usages(profile: IssuanceProfile, key_kind: str) -> frozenset[str]:
     return frozenset(bits)
 
 
+def key_agreement(profile: IssuanceProfile, key_kind: str) -> bool:
+    """Whether a leaf also gets keyAgreement: an EC S/MIME key, which is dual use.
+
+    CA/B Forum S/MIME BR 7.1.2.3(e): a dual-use `id-ecPublicKey` certificate sets
+    digitalSignature and keyAgreement (mail is encrypted to it by ECDH), as a dual-use RSA one
+    sets digitalSignature and keyEncipherment (`key_usages`). Ed25519 keys only sign. Kept
+    apart from `key_usages`, whose bits the policy exporters translate and which have no
+    keyAgreement name yet.
+    """
+    return profile.purpose is Purpose.SMIME and key_kind == KeyKind.EC
+
+
 # --- facts and violations ------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from cryptography.x509.oid import NameOID
 from app.ca.csr import generate_key, key_facts, signing_hash
 from app.ca.errors import CaError
 from app.ca.files import DIR_MODE, make_private_dir, write_private
-from models.issuance_policy import IssuanceProfile, KeyKind, key_usages
+from models.issuance_policy import IssuanceProfile, KeyKind, key_agreement, key_usages
 from models.name_constraints import name_constraints
 
 ROOT_CERT, ROOT_KEY = "root.crt", "root.key"
@@ -292,7 +292,8 @@ class Authority:
                 digital_signature="digital_signature" in usages,
                 content_commitment="content_commitment" in usages,
                 key_encipherment="key_encipherment" in usages, data_encipherment=False,
-                key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False,
+                key_agreement=key_agreement(profile, kind), key_cert_sign=False,
+                crl_sign=False, encipher_only=False,
                 decipher_only=False), critical=True)
         )
         if profile.ekus:

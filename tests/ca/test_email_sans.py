@@ -117,6 +117,8 @@ def test_address_without_common_name_gives_an_empty_subject_and_critical_san(
 @needs_openssl
 @pytest.mark.parametrize(("key", "purposes"), [
     (("rsa", 2048), ("smimesign", "smimeencrypt")),
+    # OpenSSL 3.0's smimeencrypt purpose asks for keyEncipherment alone, which RFC 8813 §3
+    # and S/MIME BR 7.1.2.3(e) forbid on an EC key: keyAgreement is asserted below instead.
     (("ec", 256), ("smimesign",)),
 ])
 def test_smime_chain_passes_openssl_verify(ca: CaService, mail_project, tmp_path: Path, key,
@@ -127,10 +129,18 @@ def test_smime_chain_passes_openssl_verify(ca: CaService, mail_project, tmp_path
         result = openssl_verify(tmp_path, issued.certificate, list(issued.chain), LATER,
                                 purpose=purpose)
         assert result.returncode == 0, result.stdout + result.stderr
+    usage = ext(issued.certificate, x509.KeyUsage).value
+    # S/MIME BR 7.1.2.3(e), dual use: RSA keyEncipherment, EC keyAgreement, never both.
+    assert usage.digital_signature
+    assert usage.key_encipherment is (key[0] == "rsa")
+    assert usage.key_agreement is (key[0] == "ec")
+    assert not usage.data_encipherment
+    assert not usage.content_commitment
     # A TLS certificate of the same CA is no S/MIME certificate.
     tls = ca.issue(mail_project, "internal-tls", build_csr(generate_key(),
                                                            ["api.internal.example"]),
                    requester="svc", now=NOW)
+    assert not ext(tls.certificate, x509.KeyUsage).value.key_agreement  # ECDSA TLS only signs
     refused = openssl_verify(tmp_path, tls.certificate, list(tls.chain), LATER,
                              purpose="smimesign")
     assert refused.returncode != 0
