@@ -97,9 +97,11 @@ class CertificateType(BaseModel):
     validity: Validity = Field(description="short ≤ 7 d · medium ≤ 397 d · long > 397 d.")
     identity: Identity = Field(description="How well the service proves its identity.")
     blast_radius: BlastRadius = Field(description="Damage from a mis-issuance.")
-    annual_volume: int | None = Field(None, ge=0, description="Issuances per year.")
+    annual_volume: int | None = Field(None, ge=0, le=10**9,
+                                      description="Issuances per year.")
     integration_hours: float | None = Field(
-        None, ge=0, description="One-off effort to put this type on the combined workflow."
+        None, ge=0, le=1e7,
+        description="One-off effort to put this type on the combined workflow."
     )
     policy_implications: bool = Field(
         False, description="New domain, CA relationship, compliance scope or third-party trust."

@@ -28,26 +28,28 @@ class MigrationShareSource(StrEnum):
 class CostInputs(BaseModel):
     """Every input of COST-MODEL.md, mid-scale defaults; descriptions are the UI's explanations."""
 
-    # No infinities or NaN: every figure on screen must be a number (SPEC.md §7).
+    # No infinities or NaN: every figure on screen must be a number (SPEC.md §7). The upper
+    # bounds are far beyond any organisation (a billion tickets, £1M an hour) and keep every
+    # product of inputs a finite float: 1e300 used to overflow the model into a traceback.
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     tickets_per_year: float = Field(
-        3000, ge=0, description="Admin-mediated tickets per year.",
+        3000, ge=0, le=1e9, description="Admin-mediated tickets per year.",
         json_schema_extra={"unit": "tickets/yr"},
     )
     base_hours: float = Field(
-        12.0, ge=0, description="Base time per ticket, approval + fulfilment.",
+        12.0, ge=0, le=10_000, description="Base time per ticket, approval + fulfilment.",
         json_schema_extra={"unit": "hours"},
     )
     hourly_rate: float = Field(
-        72, ge=0, description="Loaded analyst rate.", json_schema_extra={"unit": "£/hour"}
+        72, ge=0, le=1e6, description="Loaded analyst rate.", json_schema_extra={"unit": "£/hour"}
     )
     rework_rate: float = Field(
         0.25, ge=0, le=1, description="Share of tickets needing rework before fulfilment.",
         json_schema_extra={"unit": "share"},
     )
     rework_effort: float = Field(
-        0.40, ge=0, description="Rework effort, as a fraction of base time.",
+        0.40, ge=0, le=100, description="Rework effort, as a fraction of base time.",
         json_schema_extra={"unit": "× base"},
     )
     reopen_rate: float = Field(
@@ -55,7 +57,7 @@ class CostInputs(BaseModel):
         json_schema_extra={"unit": "share"},
     )
     reopen_effort: float = Field(
-        0.40, ge=0, description="Reopen effort, as a fraction of the ticket's time so far.",
+        0.40, ge=0, le=100, description="Reopen effort, as a fraction of the ticket's time so far.",
         json_schema_extra={"unit": "× time"},
     )
     blocking_share: float = Field(
@@ -63,10 +65,11 @@ class CostInputs(BaseModel):
         json_schema_extra={"unit": "share"},
     )
     blocked_days: float = Field(
-        4, ge=0, description="Days a blocked service waits.", json_schema_extra={"unit": "days"}
+        4, ge=0, le=3_650, description="Days a blocked service waits.",
+        json_schema_extra={"unit": "days"},
     )
     blocked_day_cost: float = Field(
-        120, ge=0, description="Cost of one blocked service-day.",
+        120, ge=0, le=1e9, description="Cost of one blocked service-day.",
         json_schema_extra={"unit": "£/day"},
     )
     migration_share: float = Field(
@@ -74,10 +77,12 @@ class CostInputs(BaseModel):
         json_schema_extra={"unit": "share"},
     )
     migration_cost: float = Field(
-        1_700_000, ge=0, description="One-off migration cost.", json_schema_extra={"unit": "£"}
+        1_700_000, ge=0, le=1e13, description="One-off migration cost.",
+        json_schema_extra={"unit": "£"},
     )
     combined_run_cost: float = Field(
-        0, ge=0, description="Yearly running cost of the combined workflow for migrated volume.",
+        0, ge=0, le=1e13,
+        description="Yearly running cost of the combined workflow for migrated volume.",
         json_schema_extra={"unit": "£/yr"},
     )
 

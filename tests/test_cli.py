@@ -97,3 +97,12 @@ def test_cli_unknown_option_exits_2(capsys):
     with pytest.raises(SystemExit) as info:
         main(["route", "--bogus"])
     assert info.value.code == 2
+
+
+def test_cost_inputs_that_would_overflow_are_one_line_errors(capsys):
+    code, out, err = run(capsys, "cost", "--set", "hourly_rate=1e300",
+                         "--set", "tickets_per_year=1e300")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "hourly_rate: Input should be less than or equal to 1000000" in err

@@ -57,6 +57,9 @@ def validation_message(key: str, error: ValidationError) -> str:
         return "A share is between 0 and 1: type 0.25 or 25%."
     if kind == "greater_than_equal":
         return "Cannot be negative."
+    if kind == "less_than_equal":
+        limit = error.errors()[0]["ctx"]["le"]
+        return f"At most {limit:,.0f}: beyond any organisation’s figures."
     return error.errors()[0]["msg"]
 
 

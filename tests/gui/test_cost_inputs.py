@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.gui.cost_inputs import edited_inputs, format_input, tooltip
-from models.cost import SCALE_PRESETS, Scale
+from models.cost import SCALE_PRESETS, CostInputs, Scale
 
 MID = SCALE_PRESETS[Scale.MID]
 
@@ -31,3 +31,8 @@ def test_format_input_and_share_tooltip():
     assert format_input(0.25) == "0.25"
     assert tooltip("rework_rate").endswith("(type 0.25 or 25%)")
     assert "share" not in tooltip("hourly_rate")
+
+
+def test_an_input_beyond_any_organisation_names_the_limit():
+    with pytest.raises(ValueError, match="At most 1,000,000: beyond any organisation’s figures"):
+        edited_inputs(CostInputs(), "hourly_rate", "2000000")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from models import display
 from models.cost import SCALE_PRESETS, CostInputs, Scale, compute_costs, ticket_hours
@@ -101,3 +102,22 @@ def test_display_money_three_significant_figures(value, shown):
                                               (0.14471433458775232, "14%")])
 def test_display_percent_rounds_half_up_in_decimal(share, shown):
     assert display.percent(share) == shown
+
+
+@pytest.mark.parametrize(("key", "value"), [("hourly_rate", 1e300), ("tickets_per_year", 1e10),
+                                            ("migration_cost", 1e14), ("blocked_days", 4000)])
+def test_inputs_beyond_any_organisation_are_refused_before_they_overflow(key, value):
+    with pytest.raises(ValidationError, match="less than or equal"):
+        CostInputs(**{key: value})
+
+
+def test_the_largest_inputs_still_give_finite_figures():
+    import math
+
+    largest = CostInputs(tickets_per_year=1e9, base_hours=10_000, hourly_rate=1e6,
+                         rework_effort=100, reopen_effort=100, blocked_days=3_650,
+                         blocked_day_cost=1e9, migration_cost=1e13, combined_run_cost=1e13,
+                         rework_rate=1, reopen_rate=1, blocking_share=1)
+    costs = compute_costs(largest)
+    assert all(math.isfinite(v) for v in (costs.total_cost, costs.projected_cost,
+                                           costs.annual_savings))
