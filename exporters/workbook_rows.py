@@ -65,6 +65,8 @@ class BlockSheet(Sheet):
         if self._block_first is None:
             super()._write_rows()
             return
+        if any(r >= self._block_first for r in self.table if self.table[r]):
+            raise ValueError("a cell was written into or below the block after it")
         last = self.dim_rowmax
         self.dim_rowmax = self._block_first - 1  # xlsxwriter writes only the rows above
         try:
@@ -116,6 +118,8 @@ def _formula_xml(ref: str, style: str, formula: Formula,
         style = f' s="{formula.format._get_xf_index()}"'
     text = escape(prepare(formula.text))
     value = formula.value
+    if not isinstance(value, str) and not math.isfinite(value):
+        value = ""  # no cached value: the viewer computes it (Excel shows its own #NUM!)
     if isinstance(value, str):
         kind = ' t="str"' if value else ""  # blank: viewers recalculate (as xlsxwriter)
         return f"<c {ref}{style}{kind}><f>{text}</f><v>{escape(value)}</v></c>"

@@ -25,7 +25,9 @@ def exported_workbook() -> bytes:
     project = load_example()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "book.xlsx"
-        write_workbook(project, evaluate(project, today=dt.date(2026, 11, 26)), path)
+        # A fixed export time: the same bytes every run, so a failure can be replayed.
+        write_workbook(project, evaluate(project, today=dt.date(2026, 11, 26)), path,
+                       now=dt.datetime(2026, 11, 26, 9, 30))
         return path.read_bytes()
 
 

@@ -85,7 +85,8 @@ def test_overlong_text_is_cut_at_excels_limit_like_xlsxwriter(tmp_path: Path) ->
     assert load_workbook(path)["Data"]["A1"].value == "🔒" * (EXCEL_STRING_MAX // 2)
 
 
-@pytest.mark.parametrize("misuse", ["second block", "cell below", "late format", "infinity"])
+@pytest.mark.parametrize("misuse", ["second block", "cell below", "late format", "infinity",
+                                    "cell after"])
 def test_misuse_is_refused_not_written_wrongly(misuse: str) -> None:
     book = Book(io.BytesIO())
     ws = book.sheet("Data", BlockSheet)
@@ -103,7 +104,22 @@ def test_misuse_is_refused_not_written_wrongly(misuse: str) -> None:
     if misuse == "second block":
         with pytest.raises(ValueError, match="one block"):
             ws.write_block(3, [["y"]])
+    elif misuse == "cell after":
+        ws.write(10, 0, "written after the block")
+        with pytest.raises(ValueError, match="below the block after it"):
+            book.close()
     else:
         ws.set_column(1, 1, 10, book.money)
         with pytest.raises(ValueError, match="column format was set after"):
             book.close()
+
+
+def test_a_formula_whose_cached_value_is_not_finite_is_left_for_the_viewer(tmp_path):
+    buffer = io.BytesIO()
+    book = Book(buffer)
+    ws = book.sheet("Data", BlockSheet)
+    ws.write_block(0, [[Formula("=1/0", float("inf"))]])
+    book.close()
+    path = tmp_path / "inf.xlsx"
+    path.write_bytes(buffer.getvalue())
+    assert load_workbook(path)["Data"]["A1"].value == "=1/0"
