@@ -32,6 +32,7 @@ BAR_HEADROOM = 1.18  # room above the taller bar for its total
 # the costliest part of a chart to paint, are not redrawn).
 KEEP_WHILE_FILLED = 0.5
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+MIN_SPAN = 10.0  # pounds: below it every tick would read "£0"
 
 
 def _translucent(color: QColor, alpha: int) -> QColor:
@@ -69,6 +70,7 @@ def sticky_scale(low: float, high: float, current: AxisScale | None) -> AxisScal
     if current is not None and current.low <= low and high <= current.high and (
             high - low) >= KEEP_WHILE_FILLED * (current.high - current.low):
         return current
+    high = max(high, low + MIN_SPAN)  # all-zero costs still get a readable £0–£10 scale
     step = nice_step(high - low)
     return AxisScale(math.floor(low / step) * step, math.ceil(high / step) * step, step)
 

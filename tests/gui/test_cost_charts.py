@@ -10,7 +10,7 @@ from models.cost import Scale
 
 
 @pytest.mark.parametrize(("span", "step"), [(3.97e6, 1e6), (8.8e6, 2e6), (1.1e6, 250e3),
-                                            (5e6, 1e6), (0.0, 2e-10)])
+                                            (5e6, 1e6), (10.0, 2.0)])
 def test_nice_step_is_round(span, step):
     assert nice_step(span) == pytest.approx(step)
 
@@ -24,6 +24,7 @@ def test_scale_is_round_and_holds_while_the_data_fills_half_of_it():
     assert sticky_scale(0.0, 1.9e6, first) == AxisScale(0.0, 2e6, 500e3)  # shrunk away
     assert sticky_scale(0.0, 4.1e6, first) == AxisScale(0.0, 5e6, 1e6)  # outgrown
     assert sticky_scale(-2.3e6, 6.5e6, None) == AxisScale(-4e6, 8e6, 2e6)
+    assert sticky_scale(0.0, 0.0, None) == AxisScale(0.0, 10.0, 2.0)  # all costs zero
 
 
 def test_tick_labels_drop_trailing_zeros_only():
