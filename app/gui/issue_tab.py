@@ -200,7 +200,7 @@ class IssueTab(QWidget):
         self._on_type_combo_changed()
 
     def _on_store_evaluation_changed(self) -> None:
-        if self.profile.type_ids() != [t.id for t in self._store.project.types]:
+        if self.profile.offered() != [(t.id, t.name) for t in self._store.project.types]:
             self._on_store_project_replaced()
         else:
             self._on_type_combo_changed()

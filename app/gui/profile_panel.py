@@ -122,6 +122,11 @@ class ProfilePanel(QGroupBox):
     def type_ids(self) -> list[str]:
         return [self.type_combo.itemData(i) for i in range(self.type_combo.count())]
 
+    def offered(self) -> list[tuple[str, str]]:
+        """(id, name) of each type the chooser offers, in order."""
+        combo = self.type_combo
+        return [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
+
     def show_type(self, ctype: CertificateType, decision: Decision,
                   profile: IssuanceProfile) -> None:
         set_badge(self.badge, decision.workflow.value.upper(), WORKFLOW_TONE[decision.workflow])

@@ -9,6 +9,7 @@ import pytest
 from cryptography import x509
 from PySide6.QtCore import Qt
 
+from app.gui import commands
 from app.gui import settings as keys
 from app.gui.issue_tab import IssueTab
 from models.enums import Workflow
@@ -425,3 +426,12 @@ def test_subordinate_ca_through_the_approval_queue_and_its_revoke_on_the_root_cr
     root_crl = x509.load_pem_x509_crl((tmp_path / "ca" / "root.crl.pem").read_bytes())
     assert [r.serial_number for r in root_crl] == [
         int(ca_tab.service.ledger.certificates()[0].serial, 16)]
+
+
+def test_a_renamed_type_is_offered_under_its_new_name(window, qapp):
+    issue = window.tab_widgets.show("issue")
+    first = window.store.project.types[0]
+    commands.edit_type(window.store, 0, "Rename", name="Public web TLS")
+    qapp.processEvents()
+    combo = issue.profile.type_combo
+    assert combo.itemText(combo.findData(first.id)) == "Public web TLS"
