@@ -26,7 +26,13 @@ from exporters.policy.emails import email_patterns
 from exporters.policy.names import patterns
 from models.certificate import CertificateType
 from models.evaluation import Evaluation
-from models.issuance_policy import ExtendedKeyUsage, IssuanceProfile, KeyKind, key_usages
+from models.issuance_policy import (
+    ExtendedKeyUsage,
+    IssuanceProfile,
+    KeyKind,
+    key_agreement,
+    key_usages,
+)
 from models.project import Project
 
 FILE = "step-ca/provisioners.json"
@@ -107,7 +113,9 @@ def _common_names(p: IssuanceProfile, out: Translation, ctype: CertificateType,
 
 
 def _key_usage_json(p: IssuanceProfile, kind: str) -> str:
-    return json.dumps([KEY_USAGE_NAMES[u] for u in sorted(key_usages(p, kind))])
+    """The CA's key usage for this key kind, keyAgreement included for an EC S/MIME key."""
+    names = [KEY_USAGE_NAMES[u] for u in sorted(key_usages(p, kind))]
+    return json.dumps(names + ["keyAgreement"] * key_agreement(p, kind))
 
 
 def _template(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> str:

@@ -26,13 +26,20 @@ from exporters.policy.emails import email_patterns
 from exporters.policy.names import patterns
 from models.certificate import CertificateType
 from models.evaluation import Evaluation
-from models.issuance_policy import ExtendedKeyUsage, IssuanceProfile, KeyKind, key_usages
+from models.issuance_policy import (
+    ExtendedKeyUsage,
+    IssuanceProfile,
+    KeyKind,
+    key_agreement,
+    key_usages,
+)
 from models.project import Project
 
 KEY_TYPES = {KeyKind.RSA: "rsa", KeyKind.EC: "ec", KeyKind.ED25519: "ed25519"}
 KEY_USAGE_NAMES = {"digital_signature": "DigitalSignature",
                    "key_encipherment": "KeyEncipherment",
-                   "content_commitment": "ContentCommitment"}
+                   "content_commitment": "ContentCommitment",
+                   "key_agreement": "KeyAgreement"}
 
 
 def _domains(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> dict[str, Any]:
@@ -180,12 +187,17 @@ def _keys(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> dict[
 
 def role(ctype: CertificateType, p: IssuanceProfile, out: Translation) -> dict[str, Any]:
     """The role parameters for one type."""
-    per_kind = [key_usages(p, k.kind.value) for k in p.key_types]
-    usages = set().union(*per_kind)
-    if len(set(per_kind)) > 1:
+    # The bits the CA sets for each allowed key kind; keyAgreement for an EC S/MIME key.
+    per_kind = {k.kind: key_usages(p, k.kind.value)
+                | (frozenset({"key_agreement"}) if key_agreement(p, k.kind.value) else set())
+                for k in p.key_types}
+    usages = set().union(*per_kind.values())
+    for bit in sorted(usages - set.intersection(*map(set, per_kind.values()))):
+        kinds = " and ".join(KEY_TYPES[kind].upper() for kind, bits in per_kind.items()
+                             if bit in bits)
         out.lose(ctype, "key usage per key type",
-                 "key_usage applies to every key: KeyEncipherment (for RSA) is allowed for "
-                 "the other key types too.")
+                 f"key_usage applies to every key: {KEY_USAGE_NAMES[bit]} (for {kinds} keys) "
+                 "is allowed for the other key types too.")
     ekus = set(p.ekus)
     domains = _emails(p, out, ctype, _domains(p, out, ctype))
     body: dict[str, Any] = {**domains, **_common_name(p, out, ctype, domains),

@@ -141,3 +141,20 @@ def test_every_target_translates_a_type_without_dns_names(example, purpose):
     for folder, translation in translations(project, evaluation):
         assert not _losses(translation, "no names"), folder
         assert not _losses(translation, "common name among the DNS names"), folder
+
+
+def test_vault_and_step_ca_give_an_ec_smime_key_the_key_agreement_the_ca_sets(example):
+    """S/MIME BR 7.1.2.3(e): a dual-use EC key gets keyAgreement (app/ca/authority.py)."""
+    project, evaluation = _as(example, "smime")
+    translation = vault.translate(project, evaluation)
+    role = json.loads(translation.files["vault/roles/certroute-internal-tls.json"])
+    assert set(role["key_usage"]) == {"DigitalSignature", "KeyEncipherment", "KeyAgreement"}
+    details = _losses(translation, "key usage per key type")
+    assert "KeyAgreement (for EC keys) is allowed for the other key types too." in details[0]
+    assert "KeyEncipherment (for RSA keys)" in details[1]
+    template = next(f for f in json.loads(step_ca.translate(project, evaluation)
+                                          .files[step_ca.FILE])
+                    if f["name"] == "certroute-internal-tls")["options"]["x509"]["template"]
+    rsa_branch, other_branch = template.split("{{- else }}")
+    assert "keyAgreement" not in rsa_branch
+    assert '"keyUsage": ["digitalSignature", "keyAgreement"]' in other_branch
