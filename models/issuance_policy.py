@@ -12,6 +12,7 @@ from models.dns_names import name_violations, normalise_pattern
 from models.email_names import address_violations, normalise_email_pattern
 from models.enums import BlastRadius, CaKind, Purpose
 from models.key_rules import EKU_BY_OID, NIST_CURVES, ExtendedKeyUsage, KeyKind, KeyRequirement
+from models.name_constraints import name_constraints
 from models.violations import Violation, ViolationCode
 
 if TYPE_CHECKING:  # certificate.py imports this module for IssuanceProfileSettings
@@ -327,7 +328,7 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
 def _san_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
     """The subject alternative names: DNS names and email addresses, each checked."""
     if profile.issues_ca:
-        return _ca_san_violations(facts)
+        return _ca_san_violations(facts) + _constraint_violations(profile)
     kinds = " and ".join(k for k, allowed in (("DNS names", profile.san_patterns),
                                               ("email addresses", profile.email_patterns))
                          if allowed) or "no alternative names"
@@ -348,6 +349,14 @@ def _ca_san_violations(facts: CsrFacts) -> list[Violation]:
     return [Violation(ViolationCode.SAN_TYPE, name, f"SAN {name} is not allowed: a CA "
                       "certificate carries no subject alternative names; the profile's "
                       "patterns become its name constraints") for name in dict.fromkeys(sans)]
+
+
+def _constraint_violations(profile: IssuanceProfile) -> list[Violation]:
+    """A subordinate CA is issued only with name constraints that constrain: none at all, or
+    a pattern no subtree holds, would let it sign for any name (models.name_constraints)."""
+    constraints = name_constraints(profile.san_patterns, profile.email_patterns)
+    return [Violation(ViolationCode.NOT_ISSUABLE, subject, message)
+            for subject, message in constraints.problems()]
 
 
 def _dns_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:

@@ -315,7 +315,16 @@ class Authority:
         the profile's EKUs if it names any, and name constraints holding the profile's SAN
         and email patterns (`models.name_constraints`). Only the public key and the checked
         common name come from the CSR.
+
+        Raises:
+            CaError: the root key cannot sign, the CA would outlive the root, or the profile's
+                patterns give no name constraints that constrain (none, or one ending in a
+                wildcard): such a CA could sign for any name, so it is never issued.
         """
+        constraints = name_constraints(profile.san_patterns, profile.email_patterns)
+        if not constraints.complete:
+            raise CaError("cannot sign a subordinate CA without name constraints: "
+                          + "; ".join(m for _, m in constraints.problems()))
         if self._root_key is None:
             raise CaError(f"cannot sign a subordinate CA: {self._root_problem}")
         now, not_after = _lifetime(self.root, "root", now, validity_days, "CA certificate")
@@ -329,13 +338,8 @@ class Authority:
         if profile.ekus:
             builder = builder.add_extension(x509.ExtendedKeyUsage(
                 [x509.ObjectIdentifier(e.oid) for e in profile.ekus]), critical=False)
-        constraints = name_constraints(profile.san_patterns, profile.email_patterns)
-        if constraints:
-            permitted: list[x509.GeneralName] = [x509.DNSName(d) for d in constraints.dns]
-            permitted += [x509.RFC822Name(e) for e in constraints.email]
-            # RFC 5280 §4.2.1.10: conforming CAs MUST mark name constraints critical.
-            builder = builder.add_extension(x509.NameConstraints(
-                permitted_subtrees=permitted, excluded_subtrees=None), critical=True)
+        # RFC 5280 §4.2.1.10: conforming CAs MUST mark name constraints critical.
+        builder = builder.add_extension(constraints.extension(), critical=True)
         return builder.sign(self._root_key, signing_hash(self._root_key))
 
     @property

@@ -47,12 +47,15 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
 def describe_subordinate_ca(profile: IssuanceProfile) -> list[str]:
     """What a CA-signing type's certificate is, and the name constraints its patterns give."""
     constraints = name_constraints(profile.san_patterns, profile.email_patterns)
-    parts = [f"{kind} {', '.join(subtrees)}" for kind, subtrees in (
-        ("DNS", constraints.dns), ("email", constraints.email)) if subtrees]
-    return ["Issued as a subordinate CA signed by the root: CA, path length 0, signs "
-            "certificates and CRLs",
-            "Name constraints: " + ("; ".join(parts) if parts else
-                                    "none (SAN or email patterns would constrain it)")]
+    lines = ["Issued as a subordinate CA signed by the root: CA, path length 0, signs "
+             "certificates and CRLs"]
+    if not constraints.complete:
+        return [*lines, "Name constraints: cannot be made, so it is not issued: "
+                + "; ".join(m for _, m in constraints.problems())]
+    parts = [f"{kind} {', '.join(subtrees) or 'none'}" for kind, subtrees in (
+        ("DNS", constraints.dns), ("email", constraints.email))]
+    return [*lines, "Name constraints: " + "; ".join(parts)
+            + "; no IP addresses or URIs"]
 
 
 def describe_cn_rule(profile: IssuanceProfile) -> str | None:

@@ -394,7 +394,8 @@ def _revoked_subordinate_ca(folder: Path) -> str:
     data = load_example().model_dump(mode="json")
     data["types"].append({"id": "team-ca", "name": "Team CA", "purpose": "ca-signing",
                           "ca": "private", "validity": "long", "identity": "strong",
-                          "blast_radius": "high"})
+                          "blast_radius": "high",
+                          "profile": {"san_patterns": ["**.team.internal.example"]}})
     project = Project.model_validate(data)
     service = CaService.open(folder)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from cryptography.x509.oid import NameOID
 
 from app.ca.authority import ROOT_KEY
 from app.ca.csr import build_csr, generate_key
-from app.ca.errors import CaError, Refused
+from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.service import CaService
 from models.issuance_policy import profile_for
 from models.project import Project
@@ -51,7 +52,7 @@ def fulfilled(ca: CaService, ca_project: Project, key=None):
 
 
 def _cert(subject: str, issuer: x509.Certificate, issuer_key, *, ca: bool,
-          dns: str | None = None):
+          dns: str | None = None, other: x509.GeneralName | None = None):
     """A certificate signed with the subordinate CA's key, as a team would issue one."""
     key = ec.generate_private_key(ec.SECP256R1())
     builder = (x509.CertificateBuilder()
@@ -66,9 +67,10 @@ def _cert(subject: str, issuer: x509.Certificate, issuer_key, *, ca: bool,
                               critical=False)
                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                    issuer.public_key()), critical=False))
-    if dns:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(dns)]),
-                                        critical=False)
+    sans = [x509.DNSName(dns)] if dns else []
+    sans += [other] if other else []
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
     return builder.sign(issuer_key, hashes.SHA256()), key
 
 
@@ -91,8 +93,11 @@ def test_fulfilment_signs_a_subordinate_ca_with_the_root(ca: CaService, ca_proje
     constraints = ext(cert, x509.NameConstraints)
     assert constraints.critical
     assert constraints.value.permitted_subtrees == [
-        x509.DNSName("team.internal.example"), x509.RFC822Name("team.internal.example")]
-    assert constraints.value.excluded_subtrees is None
+        x509.DNSName("team.internal.example"), x509.RFC822Name("team.internal.example"),
+        x509.UniformResourceIdentifier("invalid")]  # no URIs: none resolves under .invalid
+    assert constraints.value.excluded_subtrees == [  # no IP addresses at all
+        x509.IPAddress(ipaddress.ip_network("0.0.0.0/0")),
+        x509.IPAddress(ipaddress.ip_network("::/0"))]
     kinds = {type(e.value) for e in cert.extensions}
     assert x509.SubjectAlternativeName not in kinds
     assert x509.ExtendedKeyUsage not in kinds
@@ -102,12 +107,53 @@ def test_fulfilment_signs_a_subordinate_ca_with_the_root(ca: CaService, ca_proje
     assert ca.verify().ok  # the ledger knows the root signed it
 
 
-def test_profile_without_patterns_gives_an_unconstrained_subordinate_ca(ca: CaService,
-                                                                        ca_project):
+def _with_profile(ca_project: Project, profile: dict | None) -> Project:
     data = ca_project.model_dump(mode="json")
-    data["types"][-1]["profile"] = None
-    cert = fulfilled(ca, Project.model_validate(data)).certificate
-    assert x509.NameConstraints not in {type(e.value) for e in cert.extensions}
+    data["types"][-1]["profile"] = profile
+    return Project.model_validate(data)
+
+
+def test_a_profile_without_patterns_is_refused_not_issued_unconstrained(ca: CaService,
+                                                                       ca_project):
+    project = _with_profile(ca_project, None)  # ca-signing derives no patterns
+    csr = build_csr(generate_key("ec", 384), [], CN)
+    with pytest.raises(PolicyRefused) as refused:
+        ca.admin.request(project, "team-ca", csr, requester="Alice",
+                         justification="Team PKI", now=NOW)
+    assert [v.subject for v in refused.value.violations] == ["profile"]
+    assert "add SAN or email patterns to this type's profile" in str(refused.value)
+    assert ca.ledger.certificates() == []
+
+
+@pytest.mark.parametrize("profile", [
+    {"san_patterns": ["**.team.internal.example", "www.*"]},
+    {"san_patterns": ["**.team.internal.example"], "email_patterns": ["*@mail.*"]},
+])
+def test_a_pattern_no_subtree_holds_is_refused(ca: CaService, ca_project, profile):
+    project = _with_profile(ca_project, profile)
+    csr = build_csr(generate_key("ec", 384), [], CN)
+    with pytest.raises(PolicyRefused, match="cannot be a name constraint"):
+        ca.admin.request(project, "team-ca", csr, requester="Alice",
+                         justification="Team PKI", now=NOW)
+
+
+def test_the_root_never_signs_a_subordinate_ca_without_name_constraints(ca: CaService,
+                                                                         ca_project):
+    # Defence in depth: even a profile that got past the check (an old request) is refused.
+    ctype = _with_profile(ca_project, {"san_patterns": ["example.*"]}).types[-1]
+    for profile in (profile_for(ctype).model_copy(update={"san_patterns": ()}),
+                    profile_for(ctype)):
+        with pytest.raises(CaError, match="without name constraints"):
+            ca.authority.sign_subordinate(generate_key("ec", 384).public_key(), profile,
+                                          common_name=CN, validity_days=30, now=NOW)
+
+
+def test_dns_only_patterns_permit_no_mailbox(ca: CaService, ca_project):
+    project = _with_profile(ca_project, {"san_patterns": ["**.team.internal.example"]})
+    cert = fulfilled(ca, project).certificate
+    assert ext(cert, x509.NameConstraints).value.permitted_subtrees == [
+        x509.DNSName("team.internal.example"), x509.RFC822Name("invalid"),
+        x509.UniformResourceIdentifier("invalid")]
 
 
 @needs_openssl
@@ -126,6 +172,15 @@ def test_openssl_accepts_the_subordinate_ca_and_enforces_its_limits(ca: CaServic
     result = openssl_verify(tmp_path, outside, [sub, root], LATER)
     assert result.returncode != 0
     assert "subtree" in result.stdout + result.stderr  # permitted subtree violation
+    for name in (x509.IPAddress(ipaddress.ip_address("10.0.0.1")),
+                 x509.IPAddress(ipaddress.ip_address("2001:db8::1")),
+                 x509.UniformResourceIdentifier("https://www.bank.example/"),
+                 x509.RFC822Name("ceo@bank.example")):
+        rogue, _ = _cert("api.team.internal.example", sub, key, ca=False,
+                         dns="api.team.internal.example", other=name)
+        result = openssl_verify(tmp_path, rogue, [sub, root], LATER, purpose="any")
+        assert result.returncode != 0, name  # outside every permitted subtree, or excluded
+        assert "subtree" in result.stdout + result.stderr
     deeper, deeper_key = _cert("Rogue CA", sub, key, ca=True)
     leaf, _ = _cert("x.team.internal.example", deeper, deeper_key, ca=False,
                     dns="x.team.internal.example")

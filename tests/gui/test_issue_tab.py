@@ -435,3 +435,21 @@ def test_a_renamed_type_is_offered_under_its_new_name(window, qapp):
     qapp.processEvents()
     combo = issue.profile.type_combo
     assert combo.itemText(combo.findData(first.id)) == "Public web TLS"
+
+
+def test_a_ca_signing_type_without_patterns_shows_why_it_is_refused(qtbot, ca_tab, store):
+    data = store.project.model_dump(mode="json")
+    data["types"].append({"id": "open-ca", "name": "Open CA", "purpose": "ca-signing",
+                          "ca": "private", "validity": "long", "identity": "strong",
+                          "blast_radius": "high"})
+    with qtbot.waitSignal(store.evaluation_changed):
+        store.edit(store.project.model_validate(data), "add CA type", rows=None)
+    ca_tab.select_type("open-ca")
+    text = ca_tab.profile.profile_text.text()
+    assert "Name constraints: cannot be made, so it is not issued" in text
+    assert "add SAN or email patterns to this type's profile" in text
+    ca_tab.csr.cn_edit.setText("Example Org Open CA")
+    generate(qtbot, ca_tab, ca_tab.check_csr, "")
+    violations = ca_tab.csr.violations_model
+    assert violations.rowCount() == 1
+    assert "add SAN or email patterns to this type's profile" in cell(violations, 0, 1)

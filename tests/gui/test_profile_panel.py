@@ -91,8 +91,12 @@ def test_profile_panel_describes_a_subordinate_ca_and_its_name_constraints(panel
     lines = show_new(panel, "ca-signing", san_patterns=["**.team.example"],
                      email_patterns=["*@team.example"])
     assert lines[0].startswith("Issued as a subordinate CA signed by the root")
-    assert lines[1] == "Name constraints: DNS team.example; email team.example"
+    assert lines[1] == ("Name constraints: DNS team.example; email team.example; "
+                        "no IP addresses or URIs")
     assert "Common name: required, matching Example Org * CA, Example Org * CA *" in lines
     assert not any(line.startswith(("SAN patterns", "Email addresses")) for line in lines)
-    assert "Name constraints: none (SAN or email patterns would constrain it)" in show_new(
-        panel, "ca-signing")
+    assert "Name constraints: DNS team.example; email none; no IP addresses or URIs" in \
+        show_new(panel, "ca-signing", san_patterns=["**.team.example"])
+    refused = show_new(panel, "ca-signing")[1]
+    assert refused.startswith("Name constraints: cannot be made, so it is not issued")
+    assert "add SAN or email patterns to this type's profile" in refused

@@ -258,17 +258,38 @@ def test_tls_without_dns_name_refused():
     assert codes(with_names()) == ["no-name"]
 
 
+CA_FACTS = CsrFacts(dns_names=(), common_name="Example Org Team CA", key_kind="ec",
+                    key_size=384, curve="secp384r1", signature_valid=True, requests_ca=True)
+
+
 def test_ca_signing_profile_issues_a_subordinate_ca_named_by_its_common_name():
-    ca_type = profile_for(make(purpose="ca-signing", validity="long"))
+    ca_type = profile_for(make(purpose="ca-signing", validity="long",
+                               profile={"san_patterns": ["**.team.example"]}))
     assert ca_type.issues_ca
     assert ca_type.issuable
     assert ca_type.cn_patterns == ("Example Org * CA", "Example Org * CA *")
-    facts = CsrFacts(dns_names=(), common_name="Example Org Team CA", key_kind="ec",
-                     key_size=384, curve="secp384r1", signature_valid=True, requests_ca=True)
+    facts = CA_FACTS
     assert check(facts, ca_type, validity_days=825) == []  # CA:true is what it is for
     assert codes(dataclasses.replace(facts, common_name="Sub CA"), profile=ca_type) == [
         "common-name"]
     assert codes(dataclasses.replace(facts, common_name=None), profile=ca_type) == ["no-name"]
+
+
+def test_ca_signing_without_patterns_is_refused_with_what_to_add():
+    ca_type = profile_for(make(purpose="ca-signing", validity="long"))
+    assert ca_type.san_patterns == ()  # nothing derived
+    assert ca_type.email_patterns == ()
+    [found] = check(CA_FACTS, ca_type, validity_days=825)
+    assert (found.code.value, found.subject) == ("purpose-not-issuable", "profile")
+    assert "add SAN or email patterns to this type's profile" in found.message
+
+
+def test_ca_signing_pattern_ending_in_a_wildcard_is_refused():
+    ca_type = profile_for(make(purpose="ca-signing", validity="long",
+                               profile={"san_patterns": ["**.team.example", "example.*"]}))
+    [found] = check(CA_FACTS, ca_type, validity_days=825)
+    assert found.subject == "example.*"
+    assert "cannot be a name constraint" in found.message
 
 
 def test_ca_signing_csr_with_names_or_ekus_refused():

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
+from cryptography import x509
 
 from models.dns_names import normalise_pattern, pattern_matches
 from models.email_names import email_pattern_matches, normalise_email_pattern
 from models.name_constraints import (
+    NOWHERE,
     NameConstraints,
     dns_subtree,
     mailbox_subtree,
@@ -59,13 +63,43 @@ def test_every_address_a_pattern_allows_lies_in_its_subtree():
 
 
 def test_name_constraints_of_a_profile():
-    assert name_constraints(("**.team.example", "*.team.example", "x.other.example"),
-                            ("*@team.example",)) == NameConstraints(
-        dns=("team.example", "x.other.example"), email=("team.example",))
+    constraints = name_constraints(("**.team.example", "*.team.example", "x.other.example"),
+                                   ("*@team.example",))
+    assert constraints == NameConstraints(dns=("team.example", "x.other.example"),
+                                          email=("team.example",))
+    assert constraints.complete
     assert not name_constraints((), ())
 
 
-def test_a_pattern_no_subtree_holds_leaves_its_name_type_unconstrained():
-    constraints = name_constraints(("**.team.example", "www.*"), ("*@team.example",))
-    assert constraints.dns == ()  # constraining to team.example would refuse www.anything
-    assert constraints.email == ("team.example",)
+def test_no_patterns_give_no_constraints_and_say_to_add_patterns():
+    constraints = name_constraints((), ())
+    assert not constraints.complete
+    [(subject, message)] = constraints.problems()
+    assert subject == "profile"
+    assert "add SAN or email patterns to this type's profile" in message
+
+
+@pytest.mark.parametrize(("sans", "emails"), [
+    (("**.team.example", "www.*"), ("*@team.example",)),
+    (("**.team.example",), ("*@mail.*",)),
+    (("example.*",), ()),
+])
+def test_a_pattern_no_subtree_holds_makes_the_constraints_incomplete(sans, emails):
+    constraints = name_constraints(sans, emails)
+    assert not constraints.complete  # never silently dropped: that would allow any name
+    [unexpressible] = [p for p in (*sans, *emails) if p.endswith("*")]
+    assert constraints.unexpressible == (unexpressible,)
+    assert [s for s, _ in constraints.problems()] == [unexpressible]
+    with pytest.raises(ValueError, match="cannot be a name constraint"):
+        constraints.extension()
+
+
+def test_the_extension_permits_only_the_subtrees_and_excludes_every_ip_address():
+    ext = name_constraints(("**.team.example",), ()).extension()
+    assert ext.permitted_subtrees == [x509.DNSName("team.example"),
+                                      x509.RFC822Name(NOWHERE),
+                                      x509.UniformResourceIdentifier(NOWHERE)]
+    assert ext.excluded_subtrees == [x509.IPAddress(ipaddress.ip_network("0.0.0.0/0")),
+                                     x509.IPAddress(ipaddress.ip_network("::/0"))]
+    email_only = name_constraints((), ("*@team.example",)).extension()
+    assert email_only.permitted_subtrees[0] == x509.DNSName(NOWHERE)
