@@ -34,10 +34,18 @@ class AuditReport:
     entries: int
     head: str
     problems: tuple[str, ...]
+    # The problems with table rows (edited, inserted, deleted, index): the CRL, read from
+    # the chain alone, still holds; every other problem means the chain cannot be trusted.
+    row_level: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def chain_ok(self) -> bool:
+        """The chain, its head and its CRL numbers are intact (rows may still differ)."""
+        return set(self.problems) <= set(self.row_level)
 
 
 def walk_chain(rows: list[tuple[Any, ...]]) -> tuple[str, list[str]]:

@@ -71,11 +71,16 @@ def notice_row(serial: str, days_before: int) -> RowRef:
     return RowRef("renewal_notices", (serial, days_before))
 
 
+def digest(value: Any) -> str:
+    """How an image holds a long column (`DIGESTED`)."""
+    return "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()
+
+
 def _image(names: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:
     image: dict[str, Any] = {}
     for name, value in zip(names, values, strict=True):
         if name in DIGESTED and value is not None:
-            value = "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()
+            value = digest(value)
         image[name] = value
     return image
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -73,12 +74,20 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     service = open_ca(args)
     record = run(args, lambda: service.revoke(args.serial, reason=args.reason,
                                               actor=args.actor or getpass.getuser()))
+    if record.row_problem:  # revoked all the same, as the audit log recorded it
+        _warn(f"{record.row_problem}: the ledger row was edited outside Certroute; the "
+              "revocation was recorded against the audited certificate (see certroute ca "
+              "verify)")
     if args.json:
         print_json({k: v for k, v in record.to_json().items() if k != "pem"})
     else:
         print(f"Revoked certificate {record.serial} ({record.revocation_reason}); "
               "publish new CRLs with `certroute ca crl`")
     return 0
+
+
+def _warn(message: str) -> None:
+    print(f"certroute: warning: {message}", file=sys.stderr)
 
 
 def cmd_crl(args: argparse.Namespace) -> int:
@@ -90,6 +99,8 @@ def cmd_crl(args: argparse.Namespace) -> int:
     service = open_ca(args, unlock=True)
     published = run(args, lambda: service.publish_crls(
         actor=args.actor or getpass.getuser(), next_update_days=args.next_update_days))
+    for warning in published.warnings:  # read from the audit chain, which holds
+        _warn(f"{warning} (edited outside Certroute; the CRLs come from the audit log)")
     data: dict[str, Any] = {}
     for tier, crl, out, default in (("issuing", published.issuing, args.out, CRL_FILE),
                                     ("root", published.root, args.root_out, ROOT_CRL_FILE)):
@@ -103,7 +114,8 @@ def cmd_crl(args: argparse.Namespace) -> int:
     if args.json:
         # The issuing CA's CRL also at the top level, as before the root CRL existed.
         print_json({**data["issuing"], **data, "root_problem": published.root_problem,
-                    "unpublished_subordinates": published.unpublished})
+                    "unpublished_subordinates": published.unpublished,
+                    "warnings": list(published.warnings)})
     else:
         for tier, label in (("issuing", "CRL"), ("root", "Root CRL")):
             if data[tier]:

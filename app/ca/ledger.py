@@ -172,17 +172,22 @@ class Ledger:
         return int(seq)
 
     def record(self, conn: sqlite3.Connection, *, at: str, actor: str, action: str,
-               subject: str, detail: dict[str, Any], rows: list[RowRef]) -> int:
+               subject: str, detail: dict[str, Any], rows: list[RowRef],
+               audited: dict[str, dict[str, Any]] | None = None) -> int:
         """Append the audit entry of a state change, binding the rows it changed.
 
         Call it after the rows are written: each is pointed at this entry (`audit_seq`) and
         its content, as it now stands, goes into the entry, so `verify` finds any later edit.
         Check existing rows before writing them (`row_problems`), or an edit is recorded too.
+        A row in `audited` (label -> its latest audit image with this change's columns) is
+        recorded as that image instead, so an SQLite edit is not taken in as the CA's own.
         """
         seq, _ = self._next(conn)
         for ref in rows:
             bindings.stamp(conn, ref, seq)
         images = {ref.label: bindings.row_image(conn, ref) for ref in rows}
+        for label, image in (audited or {}).items():
+            images[label] = {**image, "audit_seq": seq} if "audit_seq" in image else image
         self.append(conn, at=at, actor=actor, action=action, subject=subject,
                     detail={**detail, bindings.ROWS_KEY: images})
         row_index.add(conn, images, seq)
@@ -292,16 +297,17 @@ class Ledger:
         problems += audit_chain.crl_number_problems(
             stored_crl, audit_chain.last_crl_number((r[3], r[4]) for r in rows))
         seqs = {r[0] for r in rows}
-        problems += [f"{what}: its audit entry {seq} is missing" for what, seq in references
+        row_level = [f"{what}: its audit entry {seq} is missing" for what, seq in references
                      if seq not in seqs]
         recorded = audit_chain.recorded_images([(r[0], r[5]) for r in rows])
         bound = audit_chain.latest_images(recorded)
-        problems += audit_chain.row_problems(bound, current)
-        problems += row_index.index_problems({(label, seq) for seq, label, _ in recorded},
-                                             indexed)
+        row_level += audit_chain.row_problems(bound, current)
+        row_level += row_index.index_problems({(label, seq) for seq, label, _ in recorded},
+                                              indexed)
+        problems += row_level
         if expect_head is not None and expect_head != head:
             problems.append(f"audit head is {head}, expected {expect_head}")
-        return AuditReport(len(rows), head, tuple(problems)), bound, current
+        return AuditReport(len(rows), head, tuple(problems), tuple(row_level)), bound, current
 
     def bound_rows(self, conn: sqlite3.Connection | None = None) -> BoundRows:
         """Each row's latest image in the audit log: label -> (entry seq, image)."""

@@ -9,13 +9,15 @@ certificate row that differs from its latest audit image, the CRL a ledger faili
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from app.ca import bindings, row_index
 from app.ca.audit_chain import CRL_ACTION, ROOT_CRL_ACTION, crl_subject
 from app.ca.audited_state import revocations
 from app.ca.bindings import certificate_row
@@ -28,6 +30,7 @@ from app.ca.records import CertificateRecord, iso, parse_iso
 if TYPE_CHECKING:  # service.py calls these functions; import only for the types
     from app.ca.service import CaService
 
+_log = logging.getLogger(__name__)
 CRL_FILE, ROOT_CRL_FILE = "crl.pem", "root.crl.pem"
 REVOCATION_REASONS = {
     "unspecified": x509.ReasonFlags.unspecified,
@@ -51,30 +54,49 @@ def normalise_serial(text: str) -> str:
 
 def revoke(service: CaService, serial: str, *, reason: str, actor: str,
            now: dt.datetime | None) -> CertificateRecord:
-    """Mark an issued certificate revoked (see `CaService.revoke`)."""
+    """Mark an issued certificate revoked (see `CaService.revoke`).
+
+    Tampering never blocks a revocation: a row edited in SQLite is revoked as the audit log
+    last recorded it (the entry records that image, revoked, and names the edit, which
+    `verify` goes on reporting); the returned record's `row_problem` says what was edited.
+    """
     moment = utc_now(now)
     key = normalise_serial(serial)
     if reason not in REVOCATION_REASONS:
         raise CaError(f"unknown revocation reason {reason!r} "
                       f"(one of: {', '.join(REVOCATION_REASONS)})")
-    ledger = service.ledger
+    ledger, ref, subject = service.ledger, certificate_row(key), f"certificate {key}"
     with ledger.transaction() as conn:
         ledger.certificate(key, conn)  # CaError: no such certificate
-        service.require_audited(conn, moment, [certificate_row(key)], actor=actor,
-                                action="revoke", subject=f"certificate {key}")
-        # Checked: the row is what the audit log last recorded, so its revocation is too.
-        previous = ledger.certificate(key, conn)
-        if previous.revoked_at is not None:
-            raise service.refuse(conn, moment, actor=actor, action="revoke",
-                                 subject=f"certificate {key}",
+        problems = ledger.row_problems(conn, [ref])
+        try:
+            image = row_index.latest_image(conn, ref)
+        except (ValueError, sqlite3.OperationalError) as exc:
+            image, problems = None, [*problems, str(exc)]
+        if image is None:  # the audit log does not vouch for this certificate
+            service.require_audited(conn, moment, [ref], actor=actor, action="revoke",
+                                    subject=subject)
+            raise service.refuse(conn, moment, actor=actor, action="revoke", subject=subject,
+                                 message=f"{'; '.join(problems)}: the revoke is refused "
+                                 "(see certroute ca verify)", problems=problems)
+        # What is revoked is what the audit log recorded, never the edited column.
+        if image["revoked_at"] is not None:
+            raise service.refuse(conn, moment, actor=actor, action="revoke", subject=subject,
                                  message=f"certificate {key} was already revoked on "
-                                 f"{previous.revoked_at}")
+                                 f"{image['revoked_at']}")
+        change = {"revoked_at": iso(moment), "revocation_reason": reason}
         conn.execute("UPDATE certificates SET revoked_at = ?, revocation_reason = ? "
-                     "WHERE serial = ?", (iso(moment), reason, key))
-        ledger.record(conn, at=iso(moment), actor=actor, action="revoke",
-                      subject=f"certificate {key}", detail={"reason": reason},
-                      rows=[certificate_row(key)])
-        return ledger.certificate(key, conn)
+                     "WHERE serial = ?", (change["revoked_at"], reason, key))
+        detail: dict[str, Any] = {"reason": reason}
+        if problems:
+            detail["tampering"] = problems
+            _log.warning("revoking %s although its ledger row was edited outside Certroute: "
+                         "%s", subject, "; ".join(problems))
+        ledger.record(conn, at=iso(moment), actor=actor, action="revoke", subject=subject,
+                      detail=detail, rows=[ref],
+                      audited={ref.label: {**image, **change}} if problems else None)
+        record = ledger.certificate(key, conn)
+    return replace(record, row_problem="; ".join(problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +111,8 @@ class PublishedCrls:
     root: x509.CertificateRevocationList | None
     root_problem: str | None = None
     unpublished: int = 0
+    # Rows edited outside Certroute: the CRLs, read from the audit chain, were still signed.
+    warnings: tuple[str, ...] = ()
 
 
 def publish_crls(service: CaService, *, actor: str, now: dt.datetime | None,
@@ -106,19 +130,23 @@ def publish_crls(service: CaService, *, actor: str, now: dt.datetime | None,
     ledger = service.ledger
     with ledger.transaction() as conn:
         report = service.verify()
-        if not report.ok:
+        if not report.chain_ok:
+            broken = [p for p in report.problems if p not in report.row_level]
             raise service.refuse(
                 conn, moment, actor=actor, action="crl", subject="crl",
-                message=f"no CRL signed: the ledger fails verification "
-                f"({'; '.join(report.problems)}); see certroute ca verify",
-                problems=list(report.problems))
-        # Verified: every row equals its audit image, so the stored PEM is the audited one.
+                message=f"no CRL signed: the audit chain fails verification "
+                f"({'; '.join(broken)}); see certroute ca verify", problems=broken)
+        # The chain holds: what is revoked comes from it, whatever the tables say now.
         issuing, root = [], []
-        for r in revocations(ledger.bound_rows(conn)).values():
-            cert = x509.load_pem_x509_certificate(
-                ledger.certificate(r.serial, conn).pem.encode("ascii"))
+        bound = ledger.bound_rows(conn)
+        for r in revocations(bound).values():
             entry = (int(r.serial, 16), parse_iso(r.revoked_at), REVOCATION_REASONS[r.reason])
-            (root if authority.signed_by_root(cert) else issuing).append(entry)
+            signer = _signer(service, conn, r.serial,
+                             bound[certificate_row(r.serial).label][1] or {})
+            if signer in ("issuing", None):
+                issuing.append(entry)
+            if signer in ("root", None):  # unknown: on both, never on neither
+                root.append(entry)
         issuing_crl = _sign(service, conn, sorted(issuing, key=_by_date), action=CRL_ACTION,
                             actor=actor, now=moment, next_update_days=next_update_days)
         Ledger.set_meta(conn, CRL_NUMBER_KEY, str(ledger.last_crl_number(conn)))
@@ -131,7 +159,25 @@ def publish_crls(service: CaService, *, actor: str, now: dt.datetime | None,
     if root_crl is not None:
         write_private(service.folder / ROOT_CRL_FILE,
                       root_crl.public_bytes(serialization.Encoding.PEM))
-    return PublishedCrls(issuing_crl, root_crl, problem, len(root) if problem else 0)
+    if report.row_level:
+        _log.warning("CRLs signed although the ledger was edited outside Certroute: %s",
+                     "; ".join(report.row_level))
+    return PublishedCrls(issuing_crl, root_crl, problem, len(root) if problem else 0,
+                         report.row_level)
+
+
+def _signer(service: CaService, conn: sqlite3.Connection, serial: str,
+            image: dict[str, Any]) -> str | None:
+    """Which CA signed the certificate ("root" for a subordinate CA, else "issuing"), read
+    from its stored PEM when that is the one its audit `image` recorded; None when not."""
+    try:
+        pem = service.ledger.certificate(serial, conn).pem
+    except CaError:  # the row was deleted
+        return None
+    if image.get("pem") != bindings.digest(pem):
+        return None
+    cert = x509.load_pem_x509_certificate(pem.encode("ascii"))
+    return "root" if service.authority.signed_by_root(cert) else "issuing"
 
 
 def _by_date(entry: tuple[int, dt.datetime, x509.ReasonFlags]) -> tuple[dt.datetime, int]:

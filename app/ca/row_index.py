@@ -83,6 +83,23 @@ def row_problem(conn: sqlite3.Connection, ref: RowRef) -> str | None:
     return audit_chain.row_problem(ref.label, (seq, images[ref.label]), actual)
 
 
+def latest_image(conn: sqlite3.Connection, ref: RowRef) -> dict[str, Any] | None:
+    """The row's image in its latest audit entry (None: no entry records it, or as absent).
+
+    Raises:
+        sqlite3.OperationalError: the index table was dropped.
+        ValueError: that entry was edited (its hash does not match).
+    """
+    entry = conn.execute(_LATEST, (ref.label,)).fetchone()
+    if entry is None:
+        return None
+    seq, at, actor, action, subject, detail, prev_hash, digest = entry
+    if entry_hash(seq, at, actor, action, subject, detail, prev_hash) != digest:
+        raise ValueError(f"audit entry {seq}, the latest to record {ref.label}, was edited")
+    image: dict[str, Any] | None = _images(detail).get(ref.label)
+    return image
+
+
 def _images(detail: str) -> dict[str, Any]:
     try:
         images = json.loads(detail).get(ROWS_KEY)

@@ -311,12 +311,13 @@ class CaService:
         """Mark an issued certificate revoked; the next CRLs list it (the root CRL, for a
         subordinate CA the root signed).
 
-        Its row must be as the audit log last recorded it, so whether it already was
-        revoked is what the CRL reads too.
+        Whether it already was revoked is what the audit log recorded, as the CRL reads it.
+        A row edited in SQLite never blocks this: the revocation is recorded against the
+        audited image, with the tampering noted (the record's `row_problem` names it).
 
         Raises:
-            Refused: its row was edited in SQLite, or inserted there (no audit entry records
-                it), or the audit log records it as revoked already (logged).
+            Refused: no audit entry records the row (inserted by hand), or the audit log
+                records it as revoked already (logged).
             CaError: no such certificate, or an unknown reason.
         """
         return revocation.revoke(self, serial, reason=reason, actor=actor, now=now)
@@ -334,13 +335,13 @@ class CaService:
         Revoked subordinate CAs go on the root CRL, every other revoked certificate on the
         issuing CA's. The revoked serials come from the audit log's record of each
         certificate, never from the mutable `revoked_at` column, and each CRL's number from
-        its own audit entries; no CRL is signed while `verify` finds a problem: a certificate
-        "un-revoked" in SQLite stays on the CRL, and the edit is reported. A root key that
-        cannot be used (unreadable, another passphrase) leaves the root CRL unsigned; the
+        its own audit entries; no CRL is signed while the audit chain fails, but edited rows
+        only become `warnings`: a certificate "un-revoked" in SQLite stays on the CRL. A root
+        key that cannot be used (unreadable, another passphrase) leaves the root CRL unsigned; the
         result says why, and how many revoked subordinate CAs that leaves off it.
 
         Raises:
-            Refused: the ledger fails verification (logged).
+            Refused: the audit chain (entries, head, CRL numbers) fails verification (logged).
             CaError: the CA is locked.
         """
         return revocation.publish_crls(self, actor=actor, now=now,
@@ -364,17 +365,19 @@ class CaService:
         report = self.ledger.verify(expect_head=expect_head)
         problems = list(report.problems)
         problems += pin_problems(self.ledger.audit(), pinned(self.ledger))
+        row_level = list(report.row_level)  # a stored PEM is a table column too
         for record in self.ledger.certificate_rows():
             try:
                 cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))
             except ValueError:
-                problems.append(f"certificate {record.serial}: stored PEM does not parse")
+                row_level.append(f"certificate {record.serial}: stored PEM does not parse")
                 continue
             if format(cert.serial_number, "x") != record.serial or \
                     not self.authority.issued_by_me(cert):
-                problems.append(f"certificate {record.serial} does not verify against the "
-                                "issuing CA")
-        return AuditReport(report.entries, report.head, tuple(problems))
+                row_level.append(f"certificate {record.serial} does not verify against the "
+                                 "issuing CA")
+        problems += row_level[len(report.row_level):]
+        return AuditReport(report.entries, report.head, tuple(problems), tuple(row_level))
 
 
 def san_names(cert: x509.Certificate) -> list[str]:

@@ -285,13 +285,18 @@ class CaSession(QObject):
         if self.service is None or not self.unlock():
             return
         try:
-            self.service.revoke(serial, reason="unspecified", actor="certroute-gui")
+            record = self.service.revoke(serial, reason="unspecified", actor="certroute-gui")
             crls = self.service.publish_crls(actor="certroute-gui")
         except Exception as exc:
             self._report(exc)
             return
         self.records_changed.emit()
         published = f"Revoked {serial}; CRL with {len(list(crls.issuing))} entr(y/ies)"
+        edited = list(dict.fromkeys([*filter(None, [record.row_problem]), *crls.warnings]))
+        if edited:  # revoked and published all the same, from the audit log: say so loudly
+            self._fail(f"{published} published from the audit log, but the ledger was edited "
+                       f"outside Certroute: {'; '.join(edited)} (see certroute ca verify)")
+            return
         if crls.root is not None:
             self._say(f"{published} and root CRL with {len(list(crls.root))} published")
         elif crls.unpublished:

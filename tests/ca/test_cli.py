@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -178,7 +179,7 @@ def test_verify_fails_after_tampering(cli, tmp_path: Path):
     assert "trigger audit_no_update was removed" in err
 
 
-def test_unrevoking_in_sqlite_fails_verify_and_blocks_the_crl(cli, tmp_path: Path):
+def test_unrevoking_in_sqlite_fails_verify_but_stays_on_the_crl_with_a_warning(cli, tmp_path: Path):
     serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
                       "api.internal.example")["serial"]
     run_json(cli, "revoke", serial, "--reason", "key-compromise")
@@ -189,7 +190,11 @@ def test_unrevoking_in_sqlite_fails_verify_and_blocks_the_crl(cli, tmp_path: Pat
     err = error_line(cli("verify"))
     assert f"certificate {serial} was changed after audit entry 4: revocation_reason is " \
         "NULL (recorded 'key-compromise'); revoked_at is NULL" in err
-    assert "no CRL signed: the ledger fails verification" in error_line(cli("crl"))
+    # The CRL comes from the audit log, so the edit cannot take the serial off it.
+    status, _, err = cli("crl")
+    assert status == 0
+    assert f"certroute: warning: certificate {serial} was changed after audit entry 4" in err
+    assert serial in run_json(cli, "crl")["revoked"]
 
 
 def other_project(tmp_path: Path, name: str = "other.certroute.json") -> Path:
@@ -311,14 +316,42 @@ def test_list_shows_the_audit_logs_revocation_and_says_the_ledger_fails(cli, tmp
     assert "  ! the ledger fails verification (certroute ca verify lists why)" in out
 
 
-def test_revoke_after_an_sqlite_edit_is_refused_with_the_row_and_columns(cli, tmp_path: Path):
+def test_a_row_edited_in_sqlite_cannot_stop_a_key_compromise_revocation(cli, tmp_path: Path):
     serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
                       "api.internal.example")["serial"]
-    edit(tmp_path / "ca", "UPDATE certificates SET identity = 'forged'")
-    err = error_line(cli("revoke", serial))
-    assert f"certificate {serial} was changed after audit entry 3: identity is 'forged'" in err
-    assert "so the revoke is refused (see certroute ca verify)" in err
-    assert run_json(cli, "list", "--audit")["audit"][-1]["action"] == "refused:revoke"
+    edit(tmp_path / "ca", "UPDATE certificates SET identity = 'evil'")
+    status, out, err = cli("revoke", serial, "--reason", "key-compromise")
+    assert status == 0, err
+    assert f"Revoked certificate {serial} (key-compromise)" in out
+    assert f"certroute: warning: certificate {serial} was changed after audit entry 3: " \
+        "identity is 'evil'" in err
+    status, out, err = cli("crl")
+    assert status == 0, err
+    assert "identity is 'evil'" in err  # shown with the CRL output
+    crl = x509.load_pem_x509_crl((tmp_path / "ca" / "crl.pem").read_bytes())
+    entry = crl.get_revoked_certificate_by_serial_number(int(serial, 16))
+    assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason is \
+        x509.ReasonFlags.key_compromise
+    if shutil.which("openssl"):
+        shown = subprocess.run(["openssl", "crl", "-in", str(tmp_path / "ca" / "crl.pem"),
+                                "-noout", "-text"], capture_output=True, text=True, check=True)
+        assert serial.upper().zfill(40) in shown.stdout.replace(":", "").upper()
+        assert "Key Compromise" in shown.stdout
+    assert "identity is 'evil'" in error_line(cli("verify"))  # still reported
+    [*_, revoke] = [e for e in run_json(cli, "list", "--audit")["audit"]
+                    if e["action"] == "revoke"]
+    assert "identity is 'evil'" in revoke["detail"]["tampering"][0]
+
+
+def test_a_broken_audit_chain_still_refuses_the_crl(cli, tmp_path: Path):
+    serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
+                      "api.internal.example")["serial"]
+    run_json(cli, "revoke", serial, "--reason", "key-compromise")
+    edit(tmp_path / "ca", "DROP TRIGGER IF EXISTS audit_no_update")
+    edit(tmp_path / "ca", "UPDATE audit SET actor = 'nobody' WHERE action = 'revoke'")
+    err = error_line(cli("crl"))
+    assert "no CRL signed: the audit chain fails verification" in err
+    assert "was edited: its hash does not match" in err
 
 
 def mail_project_file(tmp_path: Path) -> Path:

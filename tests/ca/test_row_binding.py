@@ -9,7 +9,7 @@ from cryptography import x509
 
 from app.ca.authority import Authority
 from app.ca.csr import facts_from_csr
-from app.ca.errors import CaError, Refused
+from app.ca.errors import CaError
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
 from app.ca.records import iso
 from app.ca.service import CaService
@@ -38,13 +38,14 @@ def test_unrevoking_in_sqlite_is_reported_with_the_row_and_columns(ca: CaService
         f"(recorded 'superseded'); revoked_at is NULL (recorded '{iso(NOW)}')",)
 
 
-def test_crl_is_refused_while_the_ledger_fails_verification(ca: CaService, revoked):
+def test_a_row_edit_does_not_stop_the_crl_but_is_shown_with_it(ca: CaService, revoked):
     ca.authority.unlock(PASSPHRASE)
     edit(ca.folder, "UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
-    with pytest.raises(Refused, match=f"no CRL signed: .*certificate {revoked} was changed"):
-        ca.crl(actor="ops", now=NOW)
-    assert ca.ledger.audit()[-1].action == "refused:crl"
-    assert not (ca.folder / "crl.pem").exists()
+    published = ca.publish_crls(actor="ops", now=NOW)
+    assert [format(r.serial_number, "x") for r in published.issuing] == [revoked]
+    assert any(f"certificate {revoked} was changed" in w for w in published.warnings)
+    assert ca.ledger.audit()[-2].action == "crl"
+    assert not ca.verify().ok  # still reported
 
 
 def test_crl_lists_what_the_audit_log_revoked_not_the_column(ca: CaService, revoked,

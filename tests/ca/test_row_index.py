@@ -53,13 +53,22 @@ def approve(ca: CaService, request_id: int, who: str = "bob", now: dt.datetime =
 
 # --- each state change --------------------------------------------------------------------
 
-def test_revoke_refuses_a_certificate_edited_in_sqlite(ca, project, make_csr):
+def test_revoke_of_a_certificate_edited_in_sqlite_goes_ahead_and_names_the_edit(
+        ca, project, make_csr):
     csr, _ = make_csr("api.internal.example")
     serial = ca.issue(project, "internal-tls", csr, requester="svc", now=NOW).record.serial
     edit(ca.folder, "UPDATE certificates SET names = '[\"evil.example\"]'")
-    refused_untouched(ca, "revoke", lambda: ca.revoke(serial, actor="ops", now=NOW),
-                      f"certificate {serial} was changed after audit entry 2: names is "
-                      "'[\"evil.example\"]' (recorded '[\"api.internal.example\"]')")
+    problem = (f"certificate {serial} was changed after audit entry 2: names is "
+               "'[\"evil.example\"]' (recorded '[\"api.internal.example\"]')")
+    record = ca.revoke(serial, reason="key-compromise", actor="ops", now=NOW)
+    assert record.row_problem == problem
+    logged = ca.ledger.audit()[-1]
+    assert (logged.action, logged.detail["tampering"]) == ("revoke", [problem])
+    image = logged.detail["rows"][f"certificate {serial}"]
+    assert image["names"] == '["api.internal.example"]'  # the audited image, revoked
+    assert image["revocation_reason"] == "key-compromise"
+    assert any("names is '[\"evil.example\"]'" in p  # the edit is not blessed
+               for p in ca.verify().problems)
 
 
 def test_revoke_refuses_a_certificate_inserted_by_hand(ca, project, make_csr):
@@ -172,11 +181,9 @@ def test_the_expiry_sweep_leaves_an_edited_approval_alone(ca, project, make_csr)
 
 def test_revoking_again_after_an_unrevoke_in_sqlite_is_refused_and_named(ca, revoked):
     edit(ca.folder, "UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
-    refused_untouched(ca, "revoke", lambda: ca.revoke(revoked, reason="key-compromise",
-                                                      actor="ops", now=NOW),
-                      f"certificate {revoked} was changed after audit entry 3: "
-                      "revocation_reason is NULL (recorded 'superseded'); revoked_at is NULL "
-                      f"(recorded '{iso(NOW)}')")
+    with pytest.raises(Refused, match=f"certificate {revoked} was already revoked"):
+        ca.revoke(revoked, reason="key-compromise", actor="ops", now=NOW)
+    assert any("revoked_at is NULL" in p for p in ca.verify().problems)
 
 
 def test_a_change_after_a_refusal_goes_through_once_the_row_is_restored(ca, project, make_csr):
@@ -260,9 +267,11 @@ def test_a_version_2_ledger_gets_its_row_index_on_open(tmp_path: Path, project, 
                                                 {"from": 2, "to": LEDGER_VERSION})
     assert Ledger.version(service.ledger.conn) == LEDGER_VERSION == 3
     assert service.verify().ok
-    edit(service.folder, "UPDATE certificates SET revoked_at = NULL")
-    with pytest.raises(Refused, match=f"certificate {serial} was changed after audit entry 3"):
+    edit(service.folder, "UPDATE certificates SET identity = 'forged'")
+    # Revoked already, as the audit log (not the edited column) says.
+    with pytest.raises(Refused, match=f"certificate {serial} was already revoked"):
         service.revoke(serial, actor="ops", now=NOW)
+    assert any("identity is 'forged'" in p for p in service.verify().problems)
     service.close()
 
 
@@ -273,6 +282,7 @@ def test_an_edit_made_before_the_upgrade_stays_reported_and_refused(tmp_path: Pa
     service = CaService.open(tmp_path / "v2", now=NOW)
     problem = f"certificate {serial} was changed after audit entry 3: identity is 'forged'"
     assert problem in service.verify().problems[0]
-    with pytest.raises(Refused, match=problem):
+    with pytest.raises(Refused, match=f"certificate {serial} was already revoked"):
         service.revoke(serial, actor="ops", now=NOW)
+    assert problem in service.verify().problems[0]  # still reported
     service.close()

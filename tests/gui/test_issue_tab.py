@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from cryptography import x509
 from PySide6.QtCore import Qt
 
+from app.ca.ledger import LEDGER
 from app.gui import commands
 from app.gui import settings as keys
 from app.gui.issue_tab import IssueTab
@@ -228,6 +230,23 @@ def test_revoke_publishes_a_crl(qtbot, ca_tab, tmp_path: Path):
     assert list(x509.load_pem_x509_crl((tmp_path / "ca" / "root.crl.pem").read_bytes())) == []
     ca_tab.verify()
     assert ca_tab.message.text().startswith("Ledger intact")
+
+
+def test_revoke_of_a_row_edited_in_sqlite_goes_ahead_and_warns(qtbot, ca_tab, tmp_path: Path):
+    ca_tab.select_type("internal-tls")
+    generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
+    conn = sqlite3.connect(tmp_path / "ca" / LEDGER)
+    conn.execute("UPDATE certificates SET identity = 'evil'")
+    conn.commit()
+    conn.close()
+    ca_tab.ledger_tabs.issued_table.selectRow(0)
+    ca_tab.ledger_tabs.revoke_button.click()
+    text = ca_tab.message.text()
+    assert "CRL with 1 entr(y/ies) published from the audit log" in text
+    assert "edited outside Certroute" in text
+    assert "identity is 'evil'" in text
+    crl = x509.load_pem_x509_crl((tmp_path / "ca" / "crl.pem").read_bytes())
+    assert len(list(crl)) == 1
 
 
 def test_issue_tab_is_in_the_main_window(window):
