@@ -294,11 +294,13 @@ class Ledger:
         head, chain_problems = audit_chain.walk_chain(rows)
         problems += chain_problems
         problems += audit_chain.head_problems(head, stored_head)
-        problems += audit_chain.crl_number_problems(
-            stored_crl, audit_chain.last_crl_number((r[3], r[4]) for r in rows))
         seqs = {r[0] for r in rows}
-        row_level = [f"{what}: its audit entry {seq} is missing" for what, seq in references
-                     if seq not in seqs]
+        # The CRL number in meta is a copy the next CRL rewrites (the number comes from the
+        # chain), so an edited copy is reported but, like an edited row, cannot stop a CRL.
+        row_level = audit_chain.crl_number_problems(
+            stored_crl, audit_chain.last_crl_number((r[3], r[4]) for r in rows))
+        row_level += [f"{what}: its audit entry {seq} is missing" for what, seq in references
+                      if seq not in seqs]
         recorded = audit_chain.recorded_images([(r[0], r[5]) for r in rows])
         bound = audit_chain.latest_images(recorded)
         row_level += audit_chain.row_problems(bound, current)
