@@ -71,6 +71,13 @@ class Project(BaseModel):
                 return index
         raise KeyError(type_id)
 
+    def find(self, type_id: TypeId | None) -> tuple[int, CertificateType] | None:
+        """Row and type of the type with this id; None when there is none (any more)."""
+        for index, ctype in enumerate(self.types):
+            if ctype.id == type_id:
+                return index, ctype
+        return None
+
     def new_type_id(self, stem: str = "type") -> TypeId:
         """An id not used by any type yet."""
         used = {t.id for t in self.types}

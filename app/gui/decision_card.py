@@ -5,7 +5,6 @@ from __future__ import annotations
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,7 +22,13 @@ from app.gui.override_box import OverrideBox
 from app.gui.palette import OVERRIDE_TONE, WARNING_TONE, WORKFLOW_TONE
 from app.gui.plain_text_field import PlainTextField
 from app.gui.store import ProjectStore
-from app.gui.widgets import heading, set_badge, set_text_quietly, wrapped_label
+from app.gui.widgets import (
+    heading,
+    leave_focused_field,
+    set_badge,
+    set_text_quietly,
+    wrapped_label,
+)
 from models import display
 from models.certificate import AdminDesign, CertificateType, CombinedDesign
 from models.enums import Workflow
@@ -273,19 +278,11 @@ class DecisionCard(QWidget):
     def _drop_focus(self) -> None:
         # Fields never show a new text under the cursor (set_text_quietly): take the
         # cursor out when the card turns to another type.
-        focused = QApplication.focusWidget()
-        if focused is not None and self.isAncestorOf(focused):
-            focused.clearFocus()
+        leave_focused_field(self)
 
     def _shown(self) -> tuple[int, CertificateType] | None:
         """Row and type the card's fields edit, looked up by id: rows move."""
-        if self._type_id is None:
-            return None
-        try:
-            row = self._store.project.index_of(self._type_id)
-        except KeyError:
-            return None
-        return row, self._store.project.types[row]
+        return self._store.project.find(self._type_id)
 
     def _commit_combined(self) -> None:
         shown = self._shown()

@@ -22,6 +22,7 @@ from app.gui.store import ProjectStore
 from app.gui.style import apply_style
 from app.gui.tab_pages import LazyTabs
 from app.gui.transfer_actions import TransferActions
+from app.gui.widgets import leave_focused_field
 from app.recovery import Recoverable, RecoveryWriter
 from models.project import Project
 from models.project_file import SUFFIX, ProjectFileError, load_example, load_project, save_project
@@ -144,9 +145,7 @@ class MainWindow(QMainWindow):
         Fields apply when they are left (a card field, a cell editor, a cost input); leaving
         the focused one here means Save writes it and Open or Close asks about it.
         """
-        focused = QApplication.focusWidget()
-        if focused is not None and self.isAncestorOf(focused):
-            focused.clearFocus()
+        leave_focused_field(self)
 
     def maybe_discard(self) -> bool:
         """True when there are no unsaved changes, or the user saved or discarded them."""

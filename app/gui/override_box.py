@@ -190,13 +190,7 @@ class OverrideBox(QGroupBox):
                              self.text.toPlainText().strip())
 
     def _shown(self) -> tuple[int, CertificateType] | None:
-        if self._type_id is None:
-            return None
-        try:
-            row = self._store.project.index_of(self._type_id)
-        except KeyError:
-            return None
-        return row, self._store.project.types[row]
+        return self._store.project.find(self._type_id)
 
 
 def _saved(ctype: CertificateType, decision: Decision) -> OverrideDraft:

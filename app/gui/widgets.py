@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QWidget,
+)
 
 
 def wrapped_label(text: str = "", *, muted: bool = False, selectable: bool = True,
@@ -24,6 +31,17 @@ def heading(text: str = "", *, level: int = 1, cls: type[QLabel] = QLabel) -> QL
     label.setWordWrap(True)
     label.setProperty("role", f"h{level}")
     return label
+
+
+def leave_focused_field(container: QWidget) -> None:
+    """Take the cursor out of the field inside `container` that has it, if any.
+
+    Fields apply what was typed as they are left, so this applies it (before a save, or
+    before a form turns to another item) without the user pressing Enter.
+    """
+    focused = QApplication.focusWidget()
+    if focused is not None and container.isAncestorOf(focused):
+        focused.clearFocus()
 
 
 def set_style_quietly(widget: QWidget, sheet: str) -> None:
