@@ -75,9 +75,9 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     record = run(args, lambda: service.revoke(args.serial, reason=args.reason,
                                               actor=args.actor or getpass.getuser()))
     if record.row_problem:  # revoked all the same, as the audit log recorded it
-        _warn(f"{record.row_problem}: the ledger row was edited outside Certroute; the "
-              "revocation was recorded against the audited certificate (see certroute ca "
-              "verify)")
+        _warn(f"{record.row_problem}: the ledger row was edited or deleted outside "
+              "Certroute; the revocation was recorded against the audited certificate (see "
+              "certroute ca verify)")
     if args.json:
         print_json({k: v for k, v in record.to_json().items() if k != "pem"})
     else:

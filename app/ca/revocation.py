@@ -2,13 +2,15 @@
 
 `CaService.revoke` and `CaService.crl` are the entry points; they call these functions. Both
 read what is revoked, and each CRL's number, from the audit log (`app.ca.audited_state`,
-`Ledger.last_crl_number`), never from columns an SQLite edit could change: revoke refuses a
-certificate row that differs from its latest audit image, the CRL a ledger failing `verify`.
+`Ledger.last_crl_number`), never from columns an SQLite edit could change: revoke acts on a
+certificate's latest audit image even when its row was edited or deleted, and the CRL refuses
+only an audit chain that fails `verify`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 from dataclasses import dataclass, replace
@@ -56,9 +58,10 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
            now: dt.datetime | None) -> CertificateRecord:
     """Mark an issued certificate revoked (see `CaService.revoke`).
 
-    Tampering never blocks a revocation: a row edited in SQLite is revoked as the audit log
-    last recorded it (the entry records that image, revoked, and names the edit, which
-    `verify` goes on reporting); the returned record's `row_problem` says what was edited.
+    Tampering never blocks a revocation: a row edited or deleted in SQLite is revoked as the
+    audit log last recorded it (the entry records that image, revoked, and names the edit,
+    which `verify` goes on reporting); the returned record's `row_problem` says what was
+    edited. A serial no audit entry records, and no row holds, is no such certificate.
     """
     moment = utc_now(now)
     key = normalise_serial(serial)
@@ -67,12 +70,13 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
                       f"(one of: {', '.join(REVOCATION_REASONS)})")
     ledger, ref, subject = service.ledger, certificate_row(key), f"certificate {key}"
     with ledger.transaction() as conn:
-        ledger.certificate(key, conn)  # CaError: no such certificate
         problems = ledger.row_problems(conn, [ref])
         try:
             image = row_index.latest_image(conn, ref)
         except (ValueError, sqlite3.OperationalError) as exc:
             image, problems = None, [*problems, str(exc)]
+        if image is None and not problems:  # neither a row nor an audit entry knows it
+            raise CaError(f"no certificate with serial {key}")
         if image is None:  # the audit log does not vouch for this certificate
             service.require_audited(conn, moment, [ref], actor=actor, action="revoke",
                                     subject=subject)
@@ -85,6 +89,7 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
                                  message=f"certificate {key} was already revoked on "
                                  f"{image['revoked_at']}")
         change = {"revoked_at": iso(moment), "revocation_reason": reason}
+        # A deleted row stays deleted (verify keeps naming it); the entry records the image.
         conn.execute("UPDATE certificates SET revoked_at = ?, revocation_reason = ? "
                      "WHERE serial = ?", (change["revoked_at"], reason, key))
         detail: dict[str, Any] = {"reason": reason}
@@ -95,8 +100,22 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
         ledger.record(conn, at=iso(moment), actor=actor, action="revoke", subject=subject,
                       detail=detail, rows=[ref],
                       audited={ref.label: {**image, **change}} if problems else None)
-        record = ledger.certificate(key, conn)
+        try:
+            record = ledger.certificate(key, conn)
+        except CaError:  # the row was deleted: the record is the audited image, revoked
+            record = _audited_record({**image, **change})
     return replace(record, row_problem="; ".join(problems))
+
+
+def _audited_record(image: dict[str, Any]) -> CertificateRecord:
+    """A certificate as its audit image holds it; the image keeps only the PEM's digest, so
+    the record's `pem` is empty."""
+    return CertificateRecord(
+        image["serial"], image["type_id"], image["workflow"], image["request_id"],
+        image["subject"], tuple(json.loads(image["names"])), image["not_before"],
+        image["not_after"], image["fingerprint"], "", image.get("identity", ""),
+        image.get("renew_at"), image["issued_at"], image["revoked_at"],
+        image["revocation_reason"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -312,13 +312,15 @@ class CaService:
         subordinate CA the root signed).
 
         Whether it already was revoked is what the audit log recorded, as the CRL reads it.
-        A row edited in SQLite never blocks this: the revocation is recorded against the
-        audited image, with the tampering noted (the record's `row_problem` names it).
+        A row edited or deleted in SQLite never blocks this: the revocation is recorded
+        against the audited image, with the tampering noted (the record's `row_problem` names
+        it; a deleted row's record is that image, with no PEM).
 
         Raises:
             Refused: no audit entry records the row (inserted by hand), or the audit log
                 records it as revoked already (logged).
-            CaError: no such certificate, or an unknown reason.
+            CaError: no such certificate (no row, and no audit entry records it), or an
+                unknown reason.
         """
         return revocation.revoke(self, serial, reason=reason, actor=actor, now=now)
 

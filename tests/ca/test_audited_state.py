@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from cryptography import x509
 
-from app.ca.errors import Refused
+from app.ca.errors import CaError, Refused
 from app.ca.ledger import AuditReport
 from app.ca.records import iso
 from app.ca.service import CaService
@@ -82,6 +82,47 @@ def test_revoking_a_certificate_inserted_by_hand_is_refused(ca, project, make_cs
     # Refused, so the hand-made row is not blessed into the log: verify still names it.
     assert "certificate abc123 is in the ledger, but no audit entry records it " \
         "(inserted by hand)" in ca.verify().problems
+
+
+def test_a_certificate_deleted_in_sqlite_is_revoked_from_its_audit_image(
+        ca, project, make_csr, caplog):
+    serial = issue(ca, project, make_csr)
+    edit(ca.folder, "DELETE FROM certificates WHERE serial = ?", serial)
+    deleted = f"certificate {serial}, recorded by audit entry 2, is missing from the ledger " \
+        "(deleted)"
+    later = NOW + dt.timedelta(hours=1)
+    record = ca.revoke(serial, reason="key-compromise", actor="ops", now=later)
+    assert (record.serial, record.revoked_at, record.revocation_reason) == (
+        serial, iso(later), "key-compromise")
+    assert record.row_problem == deleted
+    assert record.subject == "CN=api.internal.example"
+    assert record.pem == ""  # the image keeps only the PEM's digest
+    assert deleted in caplog.text
+    entry = ca.ledger.audit()[-1]
+    assert (entry.action, entry.detail["tampering"]) == ("revoke", [deleted])
+    image = entry.detail["rows"][f"certificate {serial}"]
+    assert (image["revoked_at"], image["revocation_reason"]) == (iso(later), "key-compromise")
+    assert ca.ledger.certificate_rows() == []  # the row stays deleted
+    assert ca.verify().problems == (
+        f"certificate {serial}, recorded by audit entry {entry.seq}, is missing from the "
+        "ledger (deleted)",)
+    ca.unlock(PASSPHRASE)
+    revoked = ca.crl(actor="ops", now=later).get_revoked_certificate_by_serial_number(
+        int(serial, 16))
+    assert revoked.extensions.get_extension_for_class(x509.CRLReason).value.reason is \
+        x509.ReasonFlags.key_compromise
+    with pytest.raises(Refused, match="already revoked"):
+        ca.revoke(serial, actor="ops", now=later)
+
+
+def test_revoking_a_serial_the_audit_log_never_recorded_is_no_such_certificate(
+        ca, project, make_csr):
+    issue(ca, project, make_csr)
+    entries = len(ca.ledger.audit())
+    with pytest.raises(CaError, match="no certificate with serial abc123"):
+        ca.revoke("abc123", actor="ops", now=NOW)
+    assert len(ca.ledger.audit()) == entries  # nothing logged
+    assert ca.verify().ok
 
 
 # --- CRL numbers ---------------------------------------------------------------------------

@@ -343,6 +343,29 @@ def test_a_row_edited_in_sqlite_cannot_stop_a_key_compromise_revocation(cli, tmp
     assert "identity is 'evil'" in revoke["detail"]["tampering"][0]
 
 
+def test_a_row_deleted_in_sqlite_cannot_stop_a_key_compromise_revocation(cli, tmp_path: Path):
+    serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
+                      "api.internal.example")["serial"]
+    edit(tmp_path / "ca", "DELETE FROM certificates WHERE serial = ?", serial)
+    deleted = f"certificate {serial}, recorded by audit entry 3, is missing from the ledger " \
+        "(deleted)"
+    status, out, err = cli("revoke", serial, "--reason", "key-compromise")
+    assert status == 0, err
+    assert f"Revoked certificate {serial} (key-compromise)" in out
+    assert f"certroute: warning: {deleted}" in err
+    status, _, err = cli("crl")
+    assert status == 0, err
+    crl = x509.load_pem_x509_crl((tmp_path / "ca" / "crl.pem").read_bytes())
+    entry = crl.get_revoked_certificate_by_serial_number(int(serial, 16))
+    assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason is \
+        x509.ReasonFlags.key_compromise
+    assert "is missing from the ledger (deleted)" in error_line(cli("verify"))  # still
+    [*_, revoke] = [e for e in run_json(cli, "list", "--audit")["audit"]
+                    if e["action"] == "revoke"]
+    assert revoke["detail"]["tampering"] == [deleted]
+    assert "no certificate with serial abc123" in error_line(cli("revoke", "abc123"))
+
+
 def test_a_broken_audit_chain_still_refuses_the_crl(cli, tmp_path: Path):
     serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
                       "api.internal.example")["serial"]
