@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NewType
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -13,6 +14,14 @@ TypeId = NewType("TypeId", str)
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True,
                      allow_inf_nan=False)
+
+
+def notice_schedule(days: Iterable[int]) -> tuple[int, ...]:
+    """Renewal-notice days, largest first and each once; ValueError unless all are positive."""
+    days = tuple(days)
+    if any(day <= 0 for day in days):
+        raise ValueError("days before expiry must be positive")
+    return tuple(sorted(set(days), reverse=True))
 
 
 class CombinedDesign(BaseModel):
@@ -71,9 +80,7 @@ class AdminDesign(BaseModel):
     @field_validator("notice_days")
     @classmethod
     def _notice_days_positive_descending(cls, days: tuple[int, ...]) -> tuple[int, ...]:
-        if any(d <= 0 for d in days):
-            raise ValueError("notice days must be positive")
-        return tuple(sorted(set(days), reverse=True))
+        return notice_schedule(days)
 
 
 class Override(BaseModel):

@@ -30,7 +30,7 @@ from app.gui.widgets import (
     wrapped_label,
 )
 from models import display
-from models.certificate import AdminDesign, CertificateType, CombinedDesign
+from models.certificate import AdminDesign, CertificateType, CombinedDesign, notice_schedule
 from models.enums import Workflow
 
 # ROUTING-RULES.md "Workflow components": (field, label) in the article's order.
@@ -55,12 +55,10 @@ def _split(text: str, sep: str) -> list[str]:
 def parse_notice_days(text: str) -> tuple[int, ...]:
     """"90, 30, 7" -> (90, 30, 7); ValueError with the reason for anything else."""
     try:
-        days = tuple(int(part) for part in _split(text, ","))
+        days = [int(part) for part in _split(text, ",")]
     except ValueError:
         raise ValueError(f"{text.strip()!r} is not a list of whole days") from None
-    if any(day <= 0 for day in days):
-        raise ValueError("days before expiry must be positive")
-    return days
+    return notice_schedule(days)  # the model's own rule, so the field and a file agree
 
 
 class DecisionCard(QWidget):
