@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import time
 
-from benchmarks.bench_evaluate import synthetic_project
+from benchmarks.gui_window import TODAY, open_window, settle
 from benchmarks.timing import median_seconds, report
 
 
 def _edit_latency(n_types: int, steps: int, *, field: str, values: tuple[str, str]
                   ) -> tuple[float, float]:
     """Median seconds per edit (push → evaluate → dataChanged → repaint) and per evaluate()."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
     from app.gui import commands
-    from app.gui.main_window import MainWindow
-    from app.gui.store import ProjectStore
-    from app.gui.style import apply_style
     from models.evaluation import evaluate
 
-    app = QApplication.instance() or QApplication([])
-    apply_style(app)  # as the app runs: styled widgets lay out and paint slower
-    today = dt.date(2026, 11, 26)
-    project = synthetic_project(n_types)
-    store = ProjectStore(project, today=today)
-    window = MainWindow(store)
-    window.resize(1600, 1000)
-    window.show()
-    app.processEvents()
+    app, store, window = open_window(n_types)
     route = window.tab_widgets["route"]
     route.select_row(0)
     samples = []
     for step in range(steps):
         start = time.perf_counter()
         commands.edit_type(store, 0, "bench", **{field: values[step % 2]})
-        app.processEvents()  # deferred refreshes, layout and the paint of what changed
-        app.processEvents()  # the layout and paint the decision card's deferred refresh asked for
+        settle(app)  # deferred refreshes, then the layout and paint the card's refresh asks for
         samples.append(time.perf_counter() - start)
     samples.sort()
-    evaluate_only = median_seconds(lambda: evaluate(store.project, today=today),
+    evaluate_only = median_seconds(lambda: evaluate(store.project, today=TODAY),
                                    repeat=max(3, steps // 4))
     store.undo_stack.setClean()
     window.close()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 
+from benchmarks.gui_window import styled_app
 from benchmarks.timing import median_seconds, report
 
 STEPS = 100
@@ -39,17 +39,13 @@ def _rebuild_from_scratch(chart, current, target) -> None:
 
 
 def main(*, smoke: bool = False) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = styled_app()  # the app's stylesheet costs paint time: measure with it
     from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication
 
     from app.gui.assess_tab import AssessTab
     from app.gui.store import ProjectStore
-    from app.gui.style import apply_style
     from models.project_file import load_example
 
-    app = QApplication.instance() or QApplication([])
-    apply_style(app)  # the app's stylesheet costs paint time: measure with it
     store = ProjectStore(load_example(), today=dt.date(2026, 11, 26))
     tab = AssessTab(store)
     tab.resize(1600, 940)

@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks.bench_evaluate import synthetic_project
+from benchmarks.gui_window import open_window, settle
 from benchmarks.timing import report
-
-TODAY = dt.date(2026, 11, 26)
-
-
-def _window(n_types: int):
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from app.gui.main_window import MainWindow
-    from app.gui.store import ProjectStore
-
-    app = QApplication.instance() or QApplication([])
-    store = ProjectStore(synthetic_project(n_types), today=TODAY)
-    window = MainWindow(store)
-    window.resize(1600, 1000)
-    window.show()
-    app.processEvents()
-    return app, store, window
 
 
 def _median_ms(app, edit: Callable[[int], None], steps: int) -> float:
     for step in range(2):  # warm-up: first paints, caches
         edit(step)
-        app.processEvents()
+        settle(app)
     samples = []
     for step in range(steps):
         start = time.perf_counter()
         edit(step)
-        app.processEvents()  # re-evaluate, refresh, layout and the paint of what changed
+        settle(app)  # re-evaluate, refresh, layout and the paint of what changed
         samples.append(time.perf_counter() - start)
     return statistics.median(samples) * 1e3
 
@@ -47,7 +27,7 @@ def main(*, smoke: bool = False) -> None:
     from app.gui import commands
 
     n, steps = (100, 3) if smoke else (100, 40)
-    app, store, window = _window(n)
+    app, store, window = open_window(n)
 
     def cost_edit(step: int) -> None:
         """An hourly-rate edit, as typed into the Cost tab: every figure and both charts move."""
