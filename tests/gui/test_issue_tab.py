@@ -370,14 +370,18 @@ def test_delivery_failure_after_issuing_is_reported(qtbot, ca_tab, tmp_path: Pat
     assert ca_tab.ledger_tabs.issued_model.rowCount() == 1
 
 
+def add_type(qtbot, store, **fields) -> None:
+    """Append a private, strong-identity type with these fields to the document."""
+    data = store.project.model_dump(mode="json")
+    data["types"].append({"ca": "private", "identity": "strong", **fields})
+    with qtbot.waitSignal(store.evaluation_changed):
+        store.edit(store.project.model_validate(data), f"add {fields['name']}", rows=None)
+
+
 def add_smime_type(qtbot, store) -> None:
     """Add a combined S/MIME type (mailboxes at internal.example) to the document."""
-    data = store.project.model_dump(mode="json")
-    data["types"].append({"id": "smime", "name": "Staff S/MIME", "purpose": "smime",
-                          "ca": "private", "validity": "medium", "identity": "strong",
-                          "blast_radius": "low"})
-    with qtbot.waitSignal(store.evaluation_changed):
-        store.edit(store.project.model_validate(data), "add S/MIME", rows=None)
+    add_type(qtbot, store, id="smime", name="Staff S/MIME", purpose="smime",
+             validity="medium", blast_radius="low")
 
 
 def test_csr_form_asks_email_addresses_only_where_the_profile_allows_them(qtbot, tab, store):
@@ -415,13 +419,9 @@ def test_smime_certificate_issued_from_the_email_field(qtbot, ca_tab, store):
 
 def test_subordinate_ca_through_the_approval_queue_and_its_revoke_on_the_root_crl(
         qtbot, ca_tab, store, tmp_path: Path):
-    data = store.project.model_dump(mode="json")
-    data["types"].append({"id": "team-ca", "name": "Team CA", "purpose": "ca-signing",
-                          "ca": "private", "validity": "long", "identity": "strong",
-                          "blast_radius": "high",
-                          "profile": {"san_patterns": ["**.team.internal.example"]}})
-    with qtbot.waitSignal(store.evaluation_changed):
-        store.edit(store.project.model_validate(data), "add CA type", rows=None)
+    add_type(qtbot, store, id="team-ca", name="Team CA", purpose="ca-signing",
+             validity="long", blast_radius="high",
+             profile={"san_patterns": ["**.team.internal.example"]})
     ca_tab.select_type("team-ca")
     assert ca_tab.pages.currentIndex() == 1  # rule 1: admin-mediated
     assert "Name constraints: DNS team.internal.example" in ca_tab.profile.profile_text.text()
@@ -457,12 +457,8 @@ def test_a_renamed_type_is_offered_under_its_new_name(window, qapp):
 
 
 def test_a_ca_signing_type_without_patterns_shows_why_it_is_refused(qtbot, ca_tab, store):
-    data = store.project.model_dump(mode="json")
-    data["types"].append({"id": "open-ca", "name": "Open CA", "purpose": "ca-signing",
-                          "ca": "private", "validity": "long", "identity": "strong",
-                          "blast_radius": "high"})
-    with qtbot.waitSignal(store.evaluation_changed):
-        store.edit(store.project.model_validate(data), "add CA type", rows=None)
+    add_type(qtbot, store, id="open-ca", name="Open CA", purpose="ca-signing",
+             validity="long", blast_radius="high")
     ca_tab.select_type("open-ca")
     text = ca_tab.profile.profile_text.text()
     assert "Name constraints: cannot be made, so it is not issued" in text
