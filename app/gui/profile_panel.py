@@ -122,9 +122,6 @@ class ProfilePanel(QGroupBox):
         self.type_combo.setCurrentIndex(max(self.type_combo.findData(current), 0))
         self.type_combo.blockSignals(False)
 
-    def type_ids(self) -> list[str]:
-        return [self.type_combo.itemData(i) for i in range(self.type_combo.count())]
-
     def offered(self) -> list[tuple[str, str]]:
         """(id, name) of each type the chooser offers, in order."""
         combo = self.type_combo

@@ -355,7 +355,7 @@ def test_reordered_types_keep_the_chosen_type(tab, store):
     commands.move_type(store, 3, -1)  # same decisions: the evaluation does not change
     ctype, _decision = tab.current_type()
     assert ctype.id == "internal-tls"
-    assert tab.profile.type_ids() == [t.id for t in store.project.types]
+    assert [i for i, _name in tab.profile.offered()] == [t.id for t in store.project.types]
 
 
 def test_delivery_failure_after_issuing_is_reported(qtbot, ca_tab, tmp_path: Path):
