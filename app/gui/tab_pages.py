@@ -105,7 +105,7 @@ class RefreshWhenShown(QObject):
     """Calls a tab's refresh now if the tab is on screen, else once when it is next shown.
 
     A tab behind another has nothing to show: with every tab built, a Route-tab edit also
-    refreshed the Cost, Assess and Issue tabs (about a third of the edit's time). A widget
+    refreshed the Cost, Assess and Issue tabs (their figures, charts and forms). A widget
     outside a shown window (built alone, in a test or a screenshot) refreshes at once.
     """
 
