@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from benchmarks.gui_window import TODAY, open_window, settle
 from benchmarks.timing import median_seconds, report
@@ -20,7 +21,8 @@ def _edit_latency(n_types: int, steps: int, *, field: str, values: tuple[str, st
     samples = []
     for step in range(steps):
         start = time.perf_counter()
-        commands.edit_type(store, 0, "bench", **{field: values[step % 2]})
+        changes: dict[str, Any] = {field: values[step % 2]}
+        commands.edit_type(store, 0, "bench", **changes)
         settle(app)  # deferred refreshes, then the layout and paint the card's refresh asks for
         samples.append(time.perf_counter() - start)
     samples.sort()

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 
 from benchmarks.timing import median_seconds, report
-from models.certificate import CertificateType
+from models.certificate import CertificateType, TypeId
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity
 from models.evaluation import evaluate
 from models.project import Project
@@ -17,7 +17,7 @@ def synthetic_project(n: int) -> Project:
     """`n` types cycling through every combination of the routing fields."""
     combos = itertools.cycle(itertools.product(Purpose, CaKind, Validity, Identity, BlastRadius))
     types = tuple(
-        CertificateType(id=f"t{i}", name=f"Type {i}", purpose=p, ca=c, validity=v,
+        CertificateType(id=TypeId(f"t{i}"), name=f"Type {i}", purpose=p, ca=c, validity=v,
                         identity=idn, blast_radius=b, annual_volume=i % 500,
                         integration_hours=float(i % 3000))
         for i, (p, c, v, idn, b) in zip(range(n), combos, strict=False)

@@ -18,6 +18,7 @@ def styled_app():
     from app.gui.style import apply_style
 
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
     apply_style(app)
     return app
 

@@ -145,7 +145,7 @@ def import_rows(rows: Iterable[Sequence[Any]], *, base: Project | None = None,
     except StopIteration:
         raise RoutingImportError(f"{source}: no header row") from None
     columns = _header_map(header, source)
-    known = {t.id: t for t in base.types}
+    known: dict[str, CertificateType] = {t.id: t for t in base.types}
     types: list[CertificateType] = []
     used: set[str] = set()
     problems: list[RowProblem] = []

@@ -17,7 +17,7 @@ INPUT_FILL = "#FFF2CC"
 MAX_WIDTH = 60
 
 
-class Sheet(Worksheet):
+class Sheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no type information
     """A worksheet whose formula preparation skips xlsxwriter's 29 no-op substitutions.
 
     xlsxwriter runs a regex per dynamic-array function over every formula to add `_xlfn.`

@@ -24,7 +24,7 @@ SHEET_HEADERS = (*HEADERS, *COST_HEADERS)
 
 def column_letter(key: str) -> str:
     """Letter of a matrix column on the Routing sheet (`workflow` -> `M`)."""
-    return xl_col_to_name(INDEX[key])
+    return str(xl_col_to_name(INDEX[key]))
 
 
 def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:

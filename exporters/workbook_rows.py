@@ -40,6 +40,7 @@ class BlockSheet(Sheet):
     xlsxwriter freezes its shared-string table before it assembles the sheets.
     """
 
+    dim_rowmax: int  # xlsxwriter's last written row, set before _write_rows runs
     _block_first: int | None = None
     _block_styles: list[str]
     _block_xml: str = ""
@@ -67,7 +68,7 @@ class BlockSheet(Sheet):
             return
         if any(r >= self._block_first for r in self.table if self.table[r]):
             raise ValueError("a cell was written into or below the block after it")
-        last = self.dim_rowmax
+        last: int = self.dim_rowmax
         self.dim_rowmax = self._block_first - 1  # xlsxwriter writes only the rows above
         try:
             if self.dim_rowmax >= self.dim_rowmin:

@@ -11,9 +11,14 @@ from models.common_name_patterns import MAX_COMMON_NAME, cn_pattern_matches, nor
 from models.dns_names import name_violations, normalise_pattern
 from models.email_names import address_violations, normalise_email_pattern
 from models.enums import BlastRadius, CaKind, Purpose
-from models.key_rules import EKU_BY_OID, NIST_CURVES, ExtendedKeyUsage, KeyKind, KeyRequirement
+from models.key_rules import EKU_BY_OID, NIST_CURVES, KeyRequirement
+
+# Re-exported: the CA and the policy exporters take a profile's vocabulary from this module.
+from models.key_rules import ExtendedKeyUsage as ExtendedKeyUsage
+from models.key_rules import KeyKind as KeyKind
 from models.name_constraints import name_constraints
-from models.violations import Violation, ViolationCode
+from models.violations import Violation as Violation
+from models.violations import ViolationCode
 
 if TYPE_CHECKING:  # certificate.py imports this module for IssuanceProfileSettings
     from models.certificate import CertificateType

@@ -40,7 +40,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                                                organisation=args.organisation,
                                                project=source))
     tiers = {"root": service.authority.root, "issuing": service.authority.issuing}
-    data = {"folder": str(service.folder), **{
+    data: dict[str, Any] = {"folder": str(service.folder), **{
         tier: {"subject": cert.subject.rfc4514_string(),
                "not_after": cert.not_valid_after_utc.isoformat(),
                "fingerprint": cert.fingerprint(_sha256()).hex()}

@@ -6,6 +6,7 @@ Cheap to import: the CA service loads inside the command functions.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from app.ca.cli_shared import names_text, open_ca, pin_json, print_json, san_split
@@ -53,7 +54,7 @@ def _listed(cert: dict[str, Any]) -> dict[str, Any]:
 
 
 def _print_list(data: dict[str, list[dict[str, Any]]]) -> None:
-    lines = {
+    lines: dict[str, Callable[[dict[str, Any]], str]] = {
         "requests": lambda r: f"  #{r['id']:<4} {r['state']:<12} {r['type_id']:<16} "
         f"{r['requester']:<14} {r['waiting_for'] or r['closed_reason']}",
         "certificates": lambda c: f"  {c['serial'][:16]}  {c['workflow']:<14} "

@@ -124,7 +124,7 @@ def generate_key(kind: KeyKind | str = KeyKind.EC, size: int | None = None
     return ed25519.Ed25519PrivateKey.generate()
 
 
-def signing_hash(key: CertificateIssuerPrivateKeyTypes) -> hashes.HashAlgorithm | None:
+def signing_hash(key: CertificateIssuerPrivateKeyTypes) -> hashes.SHA256 | hashes.SHA384 | None:
     """The digest to sign with: SHA-384 for P-384 and larger, none for Ed25519 (RFC 8410)."""
     if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
         return None

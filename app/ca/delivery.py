@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import (
     CertificateIssuerPrivateKeyTypes,
     CertificatePublicKeyTypes,
@@ -62,6 +63,9 @@ def to_pkcs12(path: Path, cert: x509.Certificate, chain: Sequence[x509.Certifica
     if not password:
         raise CaError("a PKCS#12 bundle needs a password")
     check_key_matches(cert, key)
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+                      | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
+        raise CaError(f"a PKCS#12 bundle cannot hold a {type(key).__name__}")
     data = pkcs12.serialize_key_and_certificates(
         friendly_name.encode("utf-8"), key, cert, list(chain),
         serialization.BestAvailableEncryption(password))

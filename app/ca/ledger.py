@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from app.ca import audit_chain, bindings, row_index
-from app.ca.audit_chain import GENESIS, AuditReport, BoundRows, entry_hash
+from app.ca.audit_chain import GENESIS, BoundRows, entry_hash
+from app.ca.audit_chain import AuditReport as AuditReport  # verify()'s result, re-exported
 from app.ca.audited_state import audited_certificates
 from app.ca.bindings import RowRef
 from app.ca.errors import CaError, Refused

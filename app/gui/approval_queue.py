@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -82,7 +83,7 @@ class ApprovalQueuePanel(QGroupBox):
             span = 2 if button is None else 1  # rows without a button use its column too
             if isinstance(middle, QWidget):
                 grid.addWidget(middle, row, 1, 1, span)
-            else:
+            elif isinstance(middle, QLayout):
                 grid.addLayout(middle, row, 1, 1, span)
             if button is not None:
                 grid.addWidget(button, row, 2)

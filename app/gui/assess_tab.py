@@ -340,7 +340,7 @@ class AssessTab(QWidget):
         result = evaluation.assessment
         level = result.current_level
         nxt = min(level.level + 1, 5)
-        target = result.target_level
+        target_level = result.target_level
         design = evaluation.design_level
         texts = {
             self.overall: f"{result.current_overall:.1f} / 5",
@@ -348,7 +348,7 @@ class AssessTab(QWidget):
             self.level: f"Level {level.level} · {level.name}",
             self.held_by: _bullets("Held back by", level.held_by),
             self.to_next: _bullets(f"To reach level {nxt} · {LEVEL_NAMES[nxt]}", level.to_next),
-            self.target_level: f"Target: level {target.level} · {target.name}",
+            self.target_level: f"Target: level {target_level.level} · {target_level.name}",
             self.design: "" if design is None else (
                 f"The routing design evidences level {design} · {LEVEL_NAMES[design]}: every "
                 "type is classified and routed by an explicit rule, the article's level-3 "

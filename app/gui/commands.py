@@ -8,6 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.gui.store import ProjectStore
 from models.certificate import CertificateType
+from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity
 from models.project import Project
 from models.project_file import describe_validation_error
 
@@ -59,8 +60,9 @@ def add_type(store: ProjectStore, after_row: int | None = None) -> int:
     """Insert a new standard type after `after_row` (or at the end); returns its row."""
     project = store.project
     new = CertificateType(
-        id=project.new_type_id(), name="New certificate type", purpose="tls-internal",
-        ca="private", validity="medium", identity="strong", blast_radius="low")
+        id=project.new_type_id(), name="New certificate type", purpose=Purpose.TLS_INTERNAL,
+        ca=CaKind.PRIVATE, validity=Validity.MEDIUM, identity=Identity.STRONG,
+        blast_radius=BlastRadius.LOW)
     row = len(project.types) if after_row is None else after_row + 1
     types = list(project.types)
     types.insert(row, new)

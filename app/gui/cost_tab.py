@@ -330,8 +330,8 @@ class CostTab(QWidget):
         design.setEnabled(design_available)
         design.setToolTip("" if design_available else self._store.evaluation.migration.explanation)
         wanted = settings.migration_share_source
-        for source, button in self.source_buttons.items():
-            button.setChecked(source is wanted)
+        for source, radio in self.source_buttons.items():
+            radio.setChecked(source is wanted)
         # The input share is not used while the routing design supplies it.
         from_design = self._store.evaluation.migration.source is MigrationShareSource.DESIGN
         share = self.editors["migration_share"]

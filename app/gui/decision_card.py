@@ -30,7 +30,13 @@ from app.gui.widgets import (
     wrapped_label,
 )
 from models import display
-from models.certificate import AdminDesign, CertificateType, CombinedDesign, notice_schedule
+from models.certificate import (
+    AdminDesign,
+    CertificateType,
+    CombinedDesign,
+    TypeId,
+    notice_schedule,
+)
 from models.enums import Workflow
 
 # ROUTING-RULES.md "Workflow components": (field, label) in the article's order.
@@ -75,7 +81,7 @@ class DecisionCard(QWidget):
         super().__init__(parent)
         self._store = store
         self._row: int | None = None
-        self._type_id: str | None = None  # the type the fields show and edit
+        self._type_id: TypeId | None = None  # the type the fields show and edit
         self._notice_draft: tuple[str | None, str] | None = None  # (type id, rejected text)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import settings as keys
+from app.gui.route_tab import RouteTab
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
 from app.gui.tab_pages import LazyTabs
@@ -104,9 +105,9 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(redo)
         self.undo_action, self.redo_action = undo, redo
         route = self.tab_widgets.get("route")
-        if route is not None:
+        if isinstance(route, RouteTab):
             self.edit_menu.addSeparator()
-            for action in route.actions.values():
+            for action in route.type_actions.values():
                 self.edit_menu.addAction(action)
 
         self.view_menu = bar.addMenu("&View")

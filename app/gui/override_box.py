@@ -21,7 +21,7 @@ from app.gui.palette import OVERRIDE_TONE, WARNING_TONE
 from app.gui.plain_text_field import PlainTextField
 from app.gui.store import ProjectStore
 from app.gui.widgets import set_style_quietly, set_text_quietly, wrapped_label
-from models.certificate import CertificateType, Override
+from models.certificate import CertificateType, Override, TypeId
 from models.enums import Workflow
 from models.routing import Decision
 
@@ -54,7 +54,7 @@ class OverrideBox(QGroupBox):
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__("Manual override", parent)
         self._store = store
-        self._type_id: str | None = None
+        self._type_id: TypeId | None = None
         self._drafts: dict[str, OverrideDraft] = {}
         self.enabled = QCheckBox("Override the rule's decision")
         self.workflow = QComboBox()

@@ -36,6 +36,7 @@ from app.gui.steady_scroll_area import SteadyScrollArea
 from app.gui.store import ProjectStore
 from app.gui.type_table import CertTypeTableModel, RoutingColumnsFit
 from app.gui.widgets import set_text_quietly
+from models.certificate import TypeId
 from models.columns import COLUMNS
 from models.enums import Tolerance
 
@@ -163,7 +164,8 @@ class RouteTab(QWidget):
     def _build_toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(6)
-        self.actions: dict[str, QAction] = {}
+        # Not `actions`: that would hide QWidget.actions(), which Qt's own code calls.
+        self.type_actions: dict[str, QAction] = {}
         specs = (
             ("add", "Add type", "Ctrl+Shift+N", self.add_type),
             ("duplicate", "Duplicate", "Ctrl+D", self.duplicate_type),
@@ -181,7 +183,7 @@ class RouteTab(QWidget):
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             row.addWidget(button)
-            self.actions[key] = action
+            self.type_actions[key] = action
         row.addStretch(1)
         hint = QLabel("Double-click or type to edit · Tab moves between cells")
         hint.setProperty("role", "muted")
@@ -230,7 +232,7 @@ class RouteTab(QWidget):
         self.table.scrollTo(index)
         self.card.show_row(row)
 
-    def select_type(self, type_id: str) -> None:
+    def select_type(self, type_id: TypeId) -> None:
         try:
             self.select_row(self._store.project.index_of(type_id))
         except KeyError:
@@ -277,9 +279,9 @@ class RouteTab(QWidget):
         self.reviewed_known.setChecked(known)
         self.reviewed_known.blockSignals(False)
         self.reviewed.setEnabled(known)
-        if known and not self.reviewed.hasFocus():
+        reviewed = org.policy_last_reviewed
+        if reviewed is not None and not self.reviewed.hasFocus():
             self.reviewed.blockSignals(True)
-            reviewed = org.policy_last_reviewed
             self.reviewed.setDate(QDate(reviewed.year, reviewed.month, reviewed.day))
             self.reviewed.blockSignals(False)
         self.summary.setText(self._store.evaluation.summary)
@@ -314,8 +316,9 @@ class RouteTab(QWidget):
 
     def delete_types(self) -> None:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        if not rows and self.current_row() is not None:
-            rows = [self.current_row()]
+        current = self.current_row()
+        if not rows and current is not None:
+            rows = [current]
         if rows:
             commands.remove_types(self._store, rows)
             self.select_row(min(rows[0], self.model.rowCount() - 1))

@@ -35,7 +35,9 @@ def recent_files(settings: QSettings) -> list[str]:
     value = settings.value(RECENT_FILES, [])
     if isinstance(value, str):  # QSettings returns a lone string for one-element lists
         value = [value]
-    return [str(v) for v in value or []][:MAX_RECENT]
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value][:MAX_RECENT]
 
 
 def remember_file(settings: QSettings, path: Path) -> list[str]:

@@ -20,14 +20,15 @@ class SteadyScrollArea(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setWidget(content)
+        self._content = content
 
     def paintEvent(self, event: QPaintEvent) -> None:
         # The viewport beside the content while the bar is hidden: the content's background.
-        content = self.widget()
+        content = self._content
         QPainter(self.viewport()).fillRect(
             event.rect(), content.palette().color(content.backgroundRole()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         bar = self.verticalScrollBar().sizeHint().width()
-        self.widget().setMaximumWidth(max(0, self.maximumViewportSize().width() - bar))
+        self._content.setMaximumWidth(max(0, self.maximumViewportSize().width() - bar))
         super().resizeEvent(event)

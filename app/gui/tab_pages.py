@@ -46,7 +46,9 @@ class LazyTabs(Mapping[str, QWidget]):
         if name not in self._built:
             page, module_name, class_name = self._pages[name]
             widget = getattr(importlib.import_module(module_name), class_name)(self._store)
-            page.layout().addWidget(widget)
+            layout = page.layout()
+            assert layout is not None  # every page is built with its layout
+            layout.addWidget(widget)
             self._built[name] = widget
         return self._built[name]
 

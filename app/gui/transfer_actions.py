@@ -56,7 +56,7 @@ def run_with_progress(parent: QWidget, label: str, work: Callable[[], T]) -> T:
     dialog.deleteLater()
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]  # type: ignore[no-any-return]
+    return outcome["value"]
 
 
 def _write_workbook(project: Project, evaluation: Evaluation, path: Path) -> None:

@@ -182,7 +182,7 @@ class CertTypeTableModel(QAbstractTableModel):
         old, new = self._decisions, evaluation.decisions
         self._decisions = new
         if len(old) != len(new):
-            rows = range(len(new))
+            rows: Sequence[int] = range(len(new))
         else:
             rows = [r for r, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b
                     and a != b]

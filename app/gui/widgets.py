@@ -89,10 +89,11 @@ class FittingScrollArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(content)
+        self._content = content
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        needed = (self.widget().minimumSizeHint().width() + 2 * self.frameWidth()
+        needed = (self._content.minimumSizeHint().width() + 2 * self.frameWidth()
                   + self.verticalScrollBar().sizeHint().width())
         return QSize(max(hint.width(), needed), hint.height())
 

@@ -192,7 +192,10 @@ def role(ctype: CertificateType, p: IssuanceProfile, out: Translation) -> dict[s
                 | (frozenset({"key_agreement"}) if key_agreement(p, k.kind.value) else set())
                 for k in p.key_types}
     usages = set().union(*per_kind.values())
-    for bit in sorted(usages - set.intersection(*map(set, per_kind.values()))):
+    shared = set(usages)
+    for bits in per_kind.values():
+        shared &= bits
+    for bit in sorted(usages - shared):
         kinds = " and ".join(KEY_TYPES[kind].upper() for kind, bits in per_kind.items()
                              if bit in bits)
         out.lose(ctype, "key usage per key type",
