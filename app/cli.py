@@ -23,7 +23,7 @@ from models.project_file import (
 )
 
 # Modules that add their own sub-commands with `register(subparsers)`; each stays cheap to import.
-PLUGIN_MODULES: tuple[str, ...] = ("app.ca.cli", "app.transfer_cli")
+PLUGIN_MODULES: tuple[str, ...] = ("app.ca.cli", "app.transfer_cli", "app.discovery.cli")
 
 
 class CliError(Exception):

@@ -1,0 +1,123 @@
+"""Public or private: does a certificate chain to a root of Mozilla's root program?
+
+The roots are the Mozilla bundle the `certifi` package ships (no network at run time). A
+certificate is public when a chain of verified signatures from the scanned certificates
+reaches one of those roots, or when it carries embedded Certificate Transparency SCTs (which
+only publicly-trusted CAs obtain); private when its chain ends at another root; otherwise the
+reason says what was missing.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import certifi
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.utils import CryptographyDeprecationWarning
+from cryptography.x509.oid import ExtensionOID, NameOID
+
+from models.discovery import Trust
+
+MAX_CHAIN = 8  # RFC 5280 sets no limit; public chains are 2–4 long
+# Issuing brands whose certificates name an organisation other than their root's.
+ISSUER_ALIASES = {"let's encrypt": "internet security research group"}
+
+
+def _organisation(name: x509.Name) -> str | None:
+    values = name.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    value = values[0].value if values else None
+    return value.lower() if isinstance(value, str) else None
+
+
+@dataclass
+class TrustStore:
+    """Trusted roots by subject, and the certificates a scan found, to build chains from."""
+
+    roots: dict[x509.Name, list[x509.Certificate]] = field(default_factory=dict)
+    pool: dict[x509.Name, list[x509.Certificate]] = field(default_factory=dict)
+
+    @classmethod
+    def mozilla(cls) -> TrustStore:
+        """The roots of Mozilla's program, as the installed `certifi` bundle holds them."""
+        with open(certifi.where(), "rb") as handle, warnings.catch_warnings():
+            # One Mozilla root has a negative serial number, which cryptography warns about.
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            return cls.of(x509.load_pem_x509_certificates(handle.read()))
+
+    @classmethod
+    def of(cls, roots: Iterable[x509.Certificate]) -> TrustStore:
+        store = cls()
+        for root in roots:
+            store.roots.setdefault(root.subject, []).append(root)
+        return store
+
+    def add_pool(self, certs: Iterable[x509.Certificate]) -> None:
+        for cert in certs:
+            self.pool.setdefault(cert.subject, []).append(cert)
+
+    def public_organisations(self) -> frozenset[str]:
+        return frozenset(o for roots in self.roots.values() for r in roots
+                         if (o := _organisation(r.subject)))
+
+    def _issuers(self, cert: x509.Certificate) -> list[tuple[x509.Certificate, bool]]:
+        found = [(c, True) for c in self.roots.get(cert.issuer, [])]
+        found += [(c, False) for c in self.pool.get(cert.issuer, []) if c != cert]
+        good = []
+        for issuer, is_root in found:
+            try:
+                cert.verify_directly_issued_by(issuer)
+            except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+                continue
+            good.append((issuer, is_root))
+        return good
+
+    def judge(self, cert: x509.Certificate) -> tuple[Trust, str]:
+        """Public, private or unknown, with the reason."""
+        current = cert
+        for _ in range(MAX_CHAIN):
+            if current.subject in self.roots and current in self.roots[current.subject]:
+                return Trust.PUBLIC, f"chains to {_label(current)} (Mozilla root program)"
+            issuers = self._issuers(current)
+            trusted = next((i for i, is_root in issuers if is_root), None)
+            if trusted is not None:
+                return Trust.PUBLIC, f"chains to {_label(trusted)} (Mozilla root program)"
+            if current.issuer == current.subject:
+                return Trust.PRIVATE, f"chains to {_label(current)}, not in Mozilla's program"
+            if not issuers:
+                break
+            current = issuers[0][0]
+        if _has_scts(cert):
+            return Trust.PUBLIC, "carries embedded Certificate Transparency SCTs"
+        if current is not cert:
+            return Trust.PRIVATE, (f"chain ends at {_label(current)}, whose issuer is not in "
+                                   "the scan nor in Mozilla's program")
+        return Trust.UNKNOWN, "issuer not found in the scan nor in Mozilla's root program"
+
+    def judge_issuer_name(self, issuer: str) -> tuple[Trust, str]:
+        """For an inventory row: public if the issuer's organisation runs a Mozilla root."""
+        lowered = issuer.lower()
+        orgs = self.public_organisations()
+        for alias, org in ISSUER_ALIASES.items():
+            if alias in lowered and org in orgs:
+                return Trust.PUBLIC, f"{alias.title()} is operated by a Mozilla-program CA"
+        for org in orgs:
+            if len(org) > 5 and org in lowered:
+                return Trust.PUBLIC, f"issuer organisation {org!r} runs a Mozilla root"
+        return Trust.UNKNOWN, "issuer not recognised as a Mozilla-program CA"
+
+
+def _has_scts(cert: x509.Certificate) -> bool:
+    try:
+        cert.extensions.get_extension_for_oid(ExtensionOID.PRECERT_SIGNED_CERTIFICATE_TIMESTAMPS)
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return True
+
+
+def _label(cert: x509.Certificate) -> str:
+    cns = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    value = cns[0].value if cns else cert.subject.rfc4514_string()
+    return f"“{value if isinstance(value, str) else value.decode('latin-1')}”"

@@ -1,0 +1,152 @@
+"""`certroute discover`: the one command over every source, its JSON, --into and --replay."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from app.cli import main
+from app.discovery.endpoints import fetch, parse_endpoints
+from app.discovery.files import Found, ScanProblem
+from models.project_file import load_example, load_project, save_project
+from tests.discovery.estate import (
+    CLM_CSV,
+    NOW,
+    crtsh_json,
+    leaf,
+    make_ca,
+    pem,
+)
+
+
+@pytest.fixture
+def small_estate(tmp_path: Path) -> Path:
+    ca = make_ca("Corp Root CA", "Example Corp")
+    certs = [leaf(ca, names=(f"svc{i}.corp.example.net",), days=365, issued_days_ago=i)
+             for i in range(20)]
+    folder = tmp_path / "certs"
+    folder.mkdir()
+    (folder / "svc.pem").write_bytes(pem([ca.cert, *certs]))
+    (folder / "bad.pem").write_text("-----BEGIN CERTIFICATE-----\nAAAA\n"
+                                    "-----END CERTIFICATE-----\n")
+    return folder
+
+
+def test_discover_prints_proposals_and_problems(small_estate: Path, capsys):
+    assert main(["discover", str(small_estate), "--as-of", NOW.date().isoformat()]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "21 certificates (0 duplicates counted once), 1 sources not read"
+    assert out[1].startswith(f"  not read: {small_estate / 'bad.pem'}: corrupt PEM")
+    assert out[2] == "2 proposed certificate types:"
+    assert out[3] == ("  Internal TLS (private, medium validity): 20 certificates, serverAuth, "
+                      "issued by 1 private CA, 365-day lifetimes, *.corp.example.net")
+
+
+def test_discover_json_into_and_replay(small_estate: Path, tmp_path: Path, capsys):
+    csv_file = tmp_path / "clm.csv"
+    csv_file.write_text(CLM_CSV)
+    ct = tmp_path / "ct.json"
+    ct.write_text(crtsh_json(5))
+    out_project = tmp_path / "out.certroute.json"
+    verdicts = tmp_path / "verdicts.csv"
+    example = tmp_path / "example.certroute.json"
+    save_project(load_example(), example)
+    assert main(["discover", str(small_estate), "--csv", str(csv_file), "--crtsh", str(ct),
+                 "--into", str(example), "-o", str(out_project), "--replay", "--verdicts",
+                 str(verdicts), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["certificates"] == 21 + 2 + 5
+    assert data["duplicates"] == 5  # crt.sh lists each certificate twice
+    assert [p["reason"] for p in data["problems"]][-1] == "'not a date' is not a date"
+    assert sum(p["certificates"] for p in data["proposals"]) == 28
+    assert data["replay"]["summary"].startswith("0 of 27 would be refused")
+    project = load_project(out_project)
+    assert len(project.types) == 6 + len(data["proposals"])
+    lines = verdicts.read_text().splitlines()
+    assert lines[0].startswith("source,fingerprint,common_name,names,issuer")
+    assert len(lines) == 1 + 27
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["discover"], "name at least one source"),
+    (["discover", "x", "--into", "p.json"], "--into PROJECT and -o OUT go together"),
+    (["discover", "x", "--map", "a=b"], "--map applies to --csv"),
+    (["discover", "x", "--as-of", "2026-13-01"], "is not a date"),
+])
+def test_bad_arguments_are_one_line_errors(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_a_bad_mapping_is_reported_as_the_csv_problem(tmp_path: Path, capsys):
+    csv_file = tmp_path / "clm.csv"
+    csv_file.write_text(CLM_CSV)
+    assert main(["discover", "--csv", str(csv_file), "--map", "Nope=common_name"]) == 0
+    assert "no column 'Nope' in the CSV" in capsys.readouterr().out
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[int]:
+    """A loopback TLS server presenting one certificate, for the live-endpoint source."""
+    ca = make_ca("Edge CA", "Example Corp")
+    cert = leaf(ca, names=("edge.example.net",), days=30, issued_days_ago=1)
+    from tests.discovery.estate import _EC
+    (tmp_path / "cert.pem").write_bytes(pem([cert]))
+    (tmp_path / "key.pem").write_bytes(_EC.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    import socket
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            try:
+                with context.wrap_socket(conn, server_side=True):
+                    pass
+            except (OSError, ssl.SSLError):
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield port
+    stop.set()
+    thread.join(timeout=2)
+    listener.close()
+
+
+def test_live_endpoints_on_loopback(tls_server: int, tmp_path: Path, capsys):
+    result = fetch("127.0.0.1", tls_server, timeout=3)
+    assert isinstance(result, Found)
+    endpoints = tmp_path / "endpoints.txt"
+    endpoints.write_text(f"# estate\n127.0.0.1:{tls_server}\n127.0.0.1:1\nnot:a:port:x\n")
+    assert main(["discover", "--endpoints", str(endpoints), "--timeout", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["certificates"] == 1
+    reasons = {p["source"]: p["reason"] for p in data["problems"]}
+    assert reasons["127.0.0.1:1"].startswith("no TLS handshake")
+    assert "endpoints line 4" in reasons
+    assert data["proposals"][0]["san_patterns"] == ["edge.example.net"]
+
+
+def test_endpoint_lines_parse():
+    targets, problems = parse_endpoints("a.example:8443\n[::1]:443\nb.example\n:\n")
+    assert targets == [("a.example", 8443), ("::1", 443), ("b.example", 443)]
+    assert [p.source for p in problems] == ["endpoints line 4"]
+    assert isinstance(fetch("127.0.0.1", 1, timeout=1), ScanProblem)
