@@ -447,21 +447,67 @@ def _renamed(proposal: Proposal, name: str) -> Proposal:
     return dataclasses.replace(proposal, name=name)
 
 
-def into_project(project: Project, proposals: Sequence[Proposal],
-                 names: Sequence[str] | None = None) -> tuple[Project, tuple[TypeId, ...]]:
-    """`project` with one new type per proposal appended (ids `discovered-N`), and their ids."""
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What the architect decided for one proposal: its name, and a new type or an old one."""
+
+    proposal: Proposal
+    name: str
+    into: TypeId | None = None  # None: a new type
+
+
+def accept(project: Project, choices: Sequence[Choice]
+           ) -> tuple[Project, dict[int, TypeId]]:
+    """`project` with the choices applied, and the type each certificate now maps to.
+
+    A new type is appended per choice (ids `discovered-N`). A proposal added to an existing
+    type adds its annual volume to the type's and its observed name patterns to the type's
+    profile edits (the derived patterns are kept where the type had no edits).
+    """
     types = list(project.types)
-    ids: list[TypeId] = []
-    used = {t.id for t in types}
+    rows = {t.id: r for r, t in enumerate(types)}
+    used = set(rows)
+    mapping: dict[int, TypeId] = {}
     n = 1
-    for position, proposal in enumerate(proposals):
-        while f"discovered-{n}" in used:
-            n += 1
-        type_id = TypeId(f"discovered-{n}")
-        used.add(type_id)
-        ids.append(type_id)
-        name = names[position] if names is not None else None
-        types.append(proposal.certificate_type(type_id, name))
+    for choice in choices:
+        proposal = choice.proposal
+        if choice.into is not None:
+            row = rows[choice.into]
+            types[row] = _absorb(types[row], proposal)
+            type_id = choice.into
+        else:
+            while f"discovered-{n}" in used:
+                n += 1
+            type_id = TypeId(f"discovered-{n}")
+            used.add(type_id)
+            types.append(proposal.certificate_type(type_id, choice.name))
+        mapping.update((m, type_id) for m in proposal.members)
     updated = Project.model_validate({**project.model_dump(), "types": [
         t.model_dump() for t in types]})
-    return updated, tuple(ids)
+    return updated, mapping
+
+
+def _absorb(ctype: CertificateType, proposal: Proposal) -> CertificateType:
+    from models.issuance_policy import profile_for
+
+    profile = profile_for(ctype)
+    edits = ctype.profile or IssuanceProfileSettings()
+    patterns: dict[str, tuple[str, ...] | None] = {}
+    for name, observed in (("san_patterns", proposal.san_patterns),
+                           ("email_patterns", proposal.email_patterns),
+                           ("cn_patterns", proposal.cn_patterns)):
+        if observed:
+            current = getattr(edits, name) or getattr(profile, name) or ()
+            patterns[name] = tuple(dict.fromkeys((*current, *observed)))
+    data = ctype.model_dump()
+    data["annual_volume"] = (ctype.annual_volume or 0) + proposal.annual_volume
+    if patterns:
+        data["profile"] = {**edits.model_dump(), **patterns}
+    return CertificateType.model_validate(data)
+
+
+def into_project(project: Project, proposals: Sequence[Proposal]
+                 ) -> tuple[Project, tuple[TypeId, ...]]:
+    """`project` with one new type per proposal appended, and their ids in order."""
+    updated, _ = accept(project, [Choice(p, p.name) for p in proposals])
+    return updated, tuple(t.id for t in updated.types[len(project.types):])

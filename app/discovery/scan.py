@@ -87,9 +87,7 @@ def scan(sources: Sources, *, store: TrustStore | None = None,
     observed: list[ObservedCertificate] = []
     for one in found:
         try:
-            trust, reason = store.judge(one.certificate)
-            observed.append(observe(one.certificate, one.source, trust=trust,
-                                    trust_reason=reason))
+            observed.append(observe(one.certificate, one.source, judge=store.judge))
         except ValueError as exc:
             problems.append(ScanProblem(one.source, f"unreadable contents: {str(exc)[:120]}"))
     if sources.csv is not None and (text := _text(sources.csv, problems)) is not None:

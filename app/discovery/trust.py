@@ -38,6 +38,7 @@ class TrustStore:
 
     roots: dict[x509.Name, list[x509.Certificate]] = field(default_factory=dict)
     pool: dict[x509.Name, list[x509.Certificate]] = field(default_factory=dict)
+    _orgs: tuple[int, frozenset[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def mozilla(cls) -> TrustStore:
@@ -59,12 +60,17 @@ class TrustStore:
             self.pool.setdefault(cert.subject, []).append(cert)
 
     def public_organisations(self) -> frozenset[str]:
-        return frozenset(o for roots in self.roots.values() for r in roots
-                         if (o := _organisation(r.subject)))
+        """The organisations that run the trusted roots (computed once per set of roots)."""
+        count = sum(map(len, self.roots.values()))
+        if self._orgs is None or self._orgs[0] != count:
+            self._orgs = (count, frozenset(o for roots in self.roots.values() for r in roots
+                                           if (o := _organisation(r.subject))))
+        return self._orgs[1]
 
-    def _issuers(self, cert: x509.Certificate) -> list[tuple[x509.Certificate, bool]]:
-        found = [(c, True) for c in self.roots.get(cert.issuer, [])]
-        found += [(c, False) for c in self.pool.get(cert.issuer, []) if c != cert]
+    def _issuers(self, cert: x509.Certificate, issuer_name: x509.Name
+                 ) -> list[tuple[x509.Certificate, bool]]:
+        found = [(c, True) for c in self.roots.get(issuer_name, [])]
+        found += [(c, False) for c in self.pool.get(issuer_name, []) if c != cert]
         good = []
         for issuer, is_root in found:
             try:
@@ -74,22 +80,25 @@ class TrustStore:
             good.append((issuer, is_root))
         return good
 
-    def judge(self, cert: x509.Certificate) -> tuple[Trust, str]:
-        """Public, private or unknown, with the reason."""
-        current = cert
+    def judge(self, cert: x509.Certificate, issuer: x509.Name | None = None,
+              has_scts: bool | None = None) -> tuple[Trust, str]:
+        """Public, private or unknown, with the reason (`issuer` and `has_scts` when known)."""
+        current, current_issuer = cert, issuer if issuer is not None else cert.issuer
         for _ in range(MAX_CHAIN):
-            if current.subject in self.roots and current in self.roots[current.subject]:
-                return Trust.PUBLIC, f"chains to {_label(current)} (Mozilla root program)"
-            issuers = self._issuers(current)
+            issuers = self._issuers(current, current_issuer)
             trusted = next((i for i, is_root in issuers if is_root), None)
             if trusted is not None:
                 return Trust.PUBLIC, f"chains to {_label(trusted)} (Mozilla root program)"
-            if current.issuer == current.subject:
+            subject = current.subject
+            if subject in self.roots and current in self.roots[subject]:
+                return Trust.PUBLIC, f"chains to {_label(current)} (Mozilla root program)"
+            if current_issuer == subject:
                 return Trust.PRIVATE, f"chains to {_label(current)}, not in Mozilla's program"
             if not issuers:
                 break
             current = issuers[0][0]
-        if _has_scts(cert):
+            current_issuer = current.issuer
+        if has_scts if has_scts is not None else _has_scts(cert):
             return Trust.PUBLIC, "carries embedded Certificate Transparency SCTs"
         if current is not cert:
             return Trust.PRIVATE, (f"chain ends at {_label(current)}, whose issuer is not in "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -14,13 +15,6 @@ from models.discovery import ObservedCertificate, Trust
 
 _KEY_USAGE_BITS = ("digital_signature", "content_commitment", "key_encipherment",
                    "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign")
-
-
-def _extension(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> x509.ExtensionType | None:
-    try:
-        return cert.extensions.get_extension_for_oid(oid).value
-    except x509.ExtensionNotFound:
-        return None
 
 
 def _common_name(name: x509.Name) -> str | None:
@@ -42,9 +36,16 @@ def issuer_label(name: x509.Name) -> str:
     return shown or name.rfc4514_string() or "(empty issuer)"
 
 
-def observe(cert: x509.Certificate, source: str, *, trust: Trust = Trust.UNKNOWN,
-            trust_reason: str = "") -> ObservedCertificate:
-    """The facts of `cert`. Raises ValueError for a certificate whose contents do not parse."""
+TrustJudge = Callable[[x509.Certificate, x509.Name, bool], tuple[Trust, str]]
+
+
+def observe(cert: x509.Certificate, source: str, *, judge: TrustJudge | None = None
+            ) -> ObservedCertificate:
+    """The facts of `cert`, read in one pass over its extensions.
+
+    `judge(cert, issuer, has_scts)` decides public or private (app.discovery.trust); without
+    it the trust stays unknown. Raises ValueError for contents that do not parse.
+    """
     try:
         kind, size, curve = key_facts(cert.public_key())
     except (ValueError, UnsupportedAlgorithm) as exc:
@@ -52,39 +53,56 @@ def observe(cert: x509.Certificate, source: str, *, trust: Trust = Trust.UNKNOWN
     dns: list[str] = []
     emails: list[str] = []
     other: list[str] = []
-    san = _extension(cert, ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
-    if isinstance(san, x509.SubjectAlternativeName):
-        for general in san:
-            if isinstance(general, x509.DNSName):
-                dns.append(general.value)
-            elif isinstance(general, x509.RFC822Name):
-                emails.append(general.value)
-            else:
-                other.append(f"{type(general).__name__}:{general.value}")
-    eku = _extension(cert, ExtensionOID.EXTENDED_KEY_USAGE)
-    ku = _extension(cert, ExtensionOID.KEY_USAGE)
+    ekus: tuple[str, ...] = ()
     usages: list[str] = []
-    if isinstance(ku, x509.KeyUsage):
-        usages = [bit for bit in _KEY_USAGE_BITS if getattr(ku, bit)]
-    bc = _extension(cert, ExtensionOID.BASIC_CONSTRAINTS)
-    policies = _extension(cert, ExtensionOID.CERTIFICATE_POLICIES)
+    is_ca = False
+    policies: tuple[str, ...] = ()
+    has_scts = False
+    for ext in cert.extensions:
+        oid, value = ext.oid, ext.value
+        if oid == ExtensionOID.SUBJECT_ALTERNATIVE_NAME:
+            assert isinstance(value, x509.SubjectAlternativeName)
+            for general in value:
+                if isinstance(general, x509.DNSName):
+                    dns.append(general.value)
+                elif isinstance(general, x509.RFC822Name):
+                    emails.append(general.value)
+                else:
+                    other.append(f"{type(general).__name__}:{general.value}")
+        elif oid == ExtensionOID.EXTENDED_KEY_USAGE:
+            assert isinstance(value, x509.ExtendedKeyUsage)
+            ekus = tuple(o.dotted_string for o in value)
+        elif oid == ExtensionOID.KEY_USAGE:
+            assert isinstance(value, x509.KeyUsage)
+            usages = [bit for bit in _KEY_USAGE_BITS if _bit(value, bit)]
+        elif oid == ExtensionOID.BASIC_CONSTRAINTS:
+            assert isinstance(value, x509.BasicConstraints)
+            is_ca = value.ca
+        elif oid == ExtensionOID.CERTIFICATE_POLICIES:
+            assert isinstance(value, x509.CertificatePolicies)
+            policies = tuple(p.policy_identifier.dotted_string for p in value)
+        elif oid == ExtensionOID.PRECERT_SIGNED_CERTIFICATE_TIMESTAMPS:
+            has_scts = True
+    issuer = cert.issuer
+    trust, reason = judge(cert, issuer, has_scts) if judge else (Trust.UNKNOWN, "")
     return ObservedCertificate(
         source=source,
         fingerprint=cert.fingerprint(hashes.SHA256()).hex(),
         common_name=_common_name(cert.subject),
         dns_names=tuple(dns), email_addresses=tuple(emails),
-        issuer=issuer_label(cert.issuer),
+        issuer=issuer_label(issuer),
         not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc,
-        key_kind=kind, key_size=size, curve=curve,
-        ekus=tuple(o.dotted_string for o in eku) if isinstance(eku, x509.ExtendedKeyUsage)
-        else (),
-        key_usages=tuple(usages),
-        is_ca=isinstance(bc, x509.BasicConstraints) and bc.ca,
-        policy_oids=tuple(p.policy_identifier.dotted_string for p in policies)
-        if isinstance(policies, x509.CertificatePolicies) else (),
-        serial=format(cert.serial_number, "x"),
-        other_sans=tuple(other), trust=trust, trust_reason=trust_reason,
+        key_kind=kind, key_size=size, curve=curve, ekus=ekus, key_usages=tuple(usages),
+        is_ca=is_ca, policy_oids=policies, serial=format(cert.serial_number, "x"),
+        other_sans=tuple(other), trust=trust, trust_reason=reason,
     )
+
+
+def _bit(usage: x509.KeyUsage, name: str) -> bool:
+    try:
+        return bool(getattr(usage, name))
+    except ValueError:  # encipher_only/decipher_only raise without key_agreement
+        return False
 
 
 def utc(value: dt.datetime) -> dt.datetime:

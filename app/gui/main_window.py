@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.transfer_separator = self.file_menu.addSeparator()
         self.transfer = TransferActions(self)  # File ▸ Export / Import (SPEC.md §4)
+        self.discover_action = QAction("&Discover from certificates…", self)
+        self.discover_action.triggered.connect(self.discover)
+        self.file_menu.insertAction(self.transfer_separator, self.discover_action)
         self._action(self.file_menu, "&Quit", self.close, "Ctrl+Q")
 
         self.edit_menu = bar.addMenu("&Edit")
@@ -121,6 +124,13 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Certroute", self._about)
+
+    def discover(self) -> None:
+        """File ▸ Discover: propose types from existing certificates (issue 20)."""
+        from app.gui.discover_dialog import DiscoverDialog
+
+        if DiscoverDialog(self.store, self).exec():
+            self.show_message(self.store.undo_stack.undoText() + " — undo with Ctrl+Z")
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -106,3 +106,20 @@ def test_validity_classes_from_lifetimes():
     assert validity_class(1) is Validity.SHORT
     assert validity_class(365) is Validity.MEDIUM
     assert validity_class(1095) is Validity.LONG
+
+
+def test_a_proposal_added_to_an_existing_type_adds_volume_and_names(scanned):
+    from models.discovery import Choice, accept
+
+    proposals = propose(scanned.certificates, today=TODAY)
+    internal = _by_purpose(proposals)[Purpose.TLS_INTERNAL, CaKind.PRIVATE]
+    example = load_example()
+    target = next(t for t in example.types if t.name == "Internal services TLS")
+    project, mapping = accept(example, [Choice(internal, "ignored", into=target.id)])
+    assert len(project.types) == len(example.types)
+    updated = next(t for t in project.types if t.id == target.id)
+    assert updated.annual_volume == (target.annual_volume or 0) + internal.annual_volume
+    assert updated.profile is not None
+    assert "*.corp.example.net" in (updated.profile.san_patterns or ())
+    assert set(mapping) == set(internal.members)
+    assert set(mapping.values()) == {target.id}
