@@ -2,17 +2,27 @@
 
 Field names and semantics from approver-policy's CRD (policy.cert-manager.io/v1alpha1):
 `spec.allowed` lists what a request may contain (omitted = must be empty; CEL `validations`
-see the value as `self` and the request's name and namespace as `cr`), `spec.constraints`
-bounds duration and private key, `spec.selector.issuerRef` picks the requests it judges. A
-request is approved if at least one selected policy permits it, so "RSA ≥ 2048 or ECDSA ≥ 256"
-becomes one policy per algorithm.
+see the value as `self` and the request's name, namespace, user and groups as `cr`),
+`spec.constraints` bounds duration and private key, `spec.selector` picks the requests it
+judges (issuerRef and namespace), and RBAC (`use` on the policy, for the request's user)
+binds it. A request is approved if at least one selected, bound policy permits it, so
+"RSA ≥ 2048 or ECDSA ≥ 256" becomes one policy per algorithm, each with that algorithm's key
+usages; a request no policy selects stays unprocessed, for a person.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from exporters.policy.apply_guides import approver_policy_readme as readme
 from exporters.policy.common import (
+    ADJUSTS,
+    CN_AMONG_DNS,
+    DURATION_REQUIRED,
+    KEY_USAGES_EXACT,
+    MORE_PERMISSIVE,
+    MORE_RESTRICTIVE,
+    NO_EKU_REQUIRED,
     Translation,
     enforceable,
     hours,
@@ -26,12 +36,22 @@ from exporters.policy.names import exact_regex, patterns
 from exporters.policy.yaml_text import dump_all
 from models.certificate import CertificateType
 from models.evaluation import Evaluation
-from models.issuance_policy import ExtendedKeyUsage, IssuanceProfile, KeyKind
+from models.issuance_policy import (
+    ExtendedKeyUsage,
+    IssuanceProfile,
+    KeyKind,
+    key_agreement,
+    key_usages,
+)
 from models.project import Project
 from models.routing import Decision
 
 API_VERSION = "policy.cert-manager.io/v1alpha1"
 FILE = "cert-manager/certificaterequestpolicies.yaml"
+RBAC_FILE = "cert-manager/rbac.yaml"
+README = "cert-manager/README.md"
+# The namespace and ServiceAccount of cert-manager's controller in its Helm chart's defaults.
+CONTROLLER = ("cert-manager", "cert-manager")
 # CRD enum of usages; document signing (RFC 9336) has no spelling there.
 USAGES = {
     ExtendedKeyUsage.SERVER_AUTH: "server auth",
@@ -43,13 +63,11 @@ ALGORITHMS = {KeyKind.RSA: "RSA", KeyKind.EC: "ECDSA", KeyKind.ED25519: "Ed25519
 
 
 def _name_rules(p: IssuanceProfile, ctype: CertificateType, what: str) -> list[dict[str, str]]:
-    """CEL rules holding a DNS name (or a common name that must be one) to the SAN patterns."""
-    rules = [{"rule": f"self.matches('{exact_regex(patterns(p.san_patterns))}')",
-              "message": f"{what} outside the {ctype.name} profile"}]
-    if not p.allow_wildcards:
-        rules.append({"rule": "!self.startsWith('*')",
-                      "message": "wildcard names are not allowed for this type"})
-    return rules
+    """A CEL rule holding a DNS name (or a common name that must be one) to the SAN patterns:
+    lower-case LDH labels, `*` only as a whole leftmost label where wildcards are allowed."""
+    regex = exact_regex(patterns(p.san_patterns), wildcards=p.allow_wildcards)
+    return [{"rule": f"self.matches('{regex}')",
+             "message": f"{what} outside the {ctype.name} profile"}]
 
 
 def _common_name(p: IssuanceProfile, translation: Translation, ctype: CertificateType
@@ -68,10 +86,11 @@ def _common_name(p: IssuanceProfile, translation: Translation, ctype: Certificat
         return {"required": True, "validations": pattern_rules}
     if not p.san_patterns:
         return None  # no DNS names, so no common name either
-    translation.lose(ctype, "common name among the DNS names",
-                     "approver-policy's CEL sees the common name and the request's name and "
-                     "namespace, not its DNS names: a common name the DNS patterns allow passes "
-                     "even if the request does not list it.")
+    translation.lose(ctype, CN_AMONG_DNS,
+                     "approver-policy's CEL sees the common name and the request's name, "
+                     "namespace, user and groups, not its DNS names: a common name the DNS "
+                     "patterns allow passes even if the request does not list it.",
+                     effect=MORE_PERMISSIVE, area="names")
     return {"required": False,
             "validations": [*_name_rules(p, ctype, "common name"), *pattern_rules]}
 
@@ -84,11 +103,12 @@ def _mailbox_common_name(p: IssuanceProfile, translation: Translation, ctype: Ce
     translation.lose(ctype, "common name among the email addresses",
                      "approver-policy's CEL sees the common name, not the request's email "
                      "addresses: a mailbox common name the patterns allow passes even if the "
-                     "request does not list it.")
+                     "request does not list it.", effect=MORE_PERMISSIVE, area="names")
     if not p.requires_email:
         translation.lose(ctype, "common name required only without an email address",
                          "a policy requires a common name or not: it is required, so a "
-                         "request named by its email address alone is denied.")
+                         "request named by its email address alone is denied.",
+                         effect=MORE_RESTRICTIVE, area="names")
     return {"required": not p.requires_email, "validations": pattern_rules}
 
 
@@ -101,35 +121,78 @@ def _email_addresses(p: IssuanceProfile, ctype: CertificateType) -> dict[str, An
                              "message": f"email address outside the {ctype.name} profile"}]}
 
 
-def _allowed(p: IssuanceProfile, translation: Translation, ctype: CertificateType
-             ) -> dict[str, Any]:
+# cert-manager's spellings of the profile's key usage bits (models.issuance_policy.key_usages).
+KEY_USAGES = {"digital_signature": "digital signature", "key_encipherment": "key encipherment",
+              "content_commitment": "content commitment", "key_agreement": "key agreement"}
+
+
+def usages(p: IssuanceProfile, kind: KeyKind) -> list[str]:
+    """The usages a request for this key kind may name: the profile's key usage bits for the
+    kind (RFC 8813: no keyEncipherment for EC keys) and its extended key usages."""
+    bits = set(key_usages(p, kind.value)) | (
+        {"key_agreement"} if key_agreement(p, kind.value) else set())
+    names = [KEY_USAGES[b] for b in sorted(bits)]
+    return names + [USAGES[e] for e in p.ekus if e in USAGES]
+
+
+def _usage_losses(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> None:
+    if ExtendedKeyUsage.DOCUMENT_SIGNING in p.ekus:
+        out.lose(ctype, "document-signing EKU",
+                 "approver-policy's usages have no RFC 9336 document-signing value; the CA's "
+                 "profile must add it.", effect=ADJUSTS, area="usages")
+    if p.ekus:
+        out.lose(ctype, NO_EKU_REQUIRED,
+                 "allowed.usages caps the usages a request names but cannot require one: a "
+                 "request that names none (a Certificate without `usages`) is approved and the "
+                 "issuer signs it with its defaults, no extended key usage. Set `usages` on every "
+                 "Certificate (cert-manager/README.md) or use an issuer that stamps the "
+                 "profile's usages.", effect=MORE_PERMISSIVE, area="usages")
+    out.lose(ctype, KEY_USAGES_EXACT,
+             "a request naming a usage the profile does not give its key kind (cert-manager's "
+             "default `key encipherment` on an ECDSA or Ed25519 key) is denied, where the "
+             "profile's CA would drop the usage and sign.", effect=MORE_RESTRICTIVE,
+             area="usages")
+
+
+def _allowed(p: IssuanceProfile, translation: Translation, ctype: CertificateType,
+             kind: KeyKind) -> dict[str, Any]:
     allowed: dict[str, Any] = {}
     common_name = _common_name(p, translation, ctype)
     if common_name is not None:
         allowed["commonName"] = common_name
     names = patterns(p.san_patterns)
     if names:
+        translation.lose(ctype, "IDNA A-labels",
+                         "the CEL regex holds each label to lower-case LDH syntax, but an "
+                         "`xn--` label's Punycode cannot be checked by a regex: a bogus A-label "
+                         "such as `xn--abc` passes where the profile refuses it.",
+                         effect=MORE_PERMISSIVE, area="names")
         allowed["dnsNames"] = {"required": p.requires_dns_name,
                                "values": [n.glob() for n in names],
                                "validations": _name_rules(p, ctype, "DNS name")}
     if p.email_patterns:
         allowed["emailAddresses"] = _email_addresses(p, ctype)
-    # cert-manager requests "digital signature, key encipherment" when a Certificate names no
-    # usages, so both stay allowed for every key type.
-    usages = ["digital signature", "key encipherment"]
-    if ExtendedKeyUsage.DOCUMENT_SIGNING in p.ekus:
-        usages.append("content commitment")
-        translation.lose(ctype, "document-signing EKU",
-                         "approver-policy's usages have no RFC 9336 document-signing value; "
-                         "the CA's profile must add it.")
-    usages += [USAGES[e] for e in p.ekus if e in USAGES]
     allowed["isCA"] = False
-    allowed["usages"] = usages
+    allowed["usages"] = usages(p, kind)
     return allowed
 
 
+def policy_name(ctype: CertificateType, kind: KeyKind) -> str:
+    return f"{resource_name(ctype.id)}-{ALGORITHMS[kind].lower()}"
+
+
+def issuer_name(ctype: CertificateType) -> str:
+    """The (Cluster)Issuer that serves this type alone: its policies select nothing else."""
+    return resource_name(ctype.id)
+
+
+def namespace_label(ctype: CertificateType) -> str:
+    """The label a namespace carries when its requesters may ask for this type."""
+    return f"issue.certroute.io/{resource_name(ctype.id)}"
+
+
 def _policy(ctype: CertificateType, decision: Decision, p: IssuanceProfile, kind: KeyKind,
-            min_size: int, allowed: dict[str, Any], suffix: str) -> dict[str, Any]:
+            min_size: int, allowed: dict[str, Any]) -> dict[str, Any]:
     key: dict[str, Any] = {"algorithm": ALGORITHMS[kind]}
     if kind is not KeyKind.ED25519:
         key["minSize"] = min_size
@@ -137,7 +200,7 @@ def _policy(ctype: CertificateType, decision: Decision, p: IssuanceProfile, kind
         "apiVersion": API_VERSION,
         "kind": "CertificateRequestPolicy",
         "metadata": {
-            "name": f"{resource_name(ctype.id)}{suffix}",
+            "name": policy_name(ctype, kind),
             "labels": {"app.kubernetes.io/managed-by": "certroute"},
             "annotations": {"certroute.io/type": ctype.name,
                             "certroute.io/decision": decision.label},
@@ -145,32 +208,64 @@ def _policy(ctype: CertificateType, decision: Decision, p: IssuanceProfile, kind
         "spec": {
             "allowed": allowed,
             "constraints": {"maxDuration": hours(p.max_validity_days), "privateKey": key},
-            # Placeholder issuer per CA kind: rename to the (Cluster)Issuer serving this type.
-            "selector": {"issuerRef": {"group": "cert-manager.io", "kind": "*Issuer",
-                                       "name": f"{ctype.ca.value}-ca"}},
+            # The type's own issuer, of any kind and API group (built-in or external issuers),
+            # in namespaces labelled for the type.
+            "selector": {"issuerRef": {"group": "*", "kind": "*", "name": issuer_name(ctype)},
+                         "namespace": {"matchLabels": {namespace_label(ctype): "true"}}},
         },
     }
 
 
+def rbac(ctype: CertificateType, policy_names: list[str]) -> list[dict[str, Any]]:
+    """A ClusterRole with `use` on exactly this type's policies, bound to cert-manager's
+    controller, which creates the CertificateRequests of Certificate resources."""
+    name = f"{resource_name(ctype.id)}-policy-use"
+    labels = {"app.kubernetes.io/managed-by": "certroute"}
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+            "metadata": {"name": name, "labels": labels},
+            "rules": [{"apiGroups": ["policy.cert-manager.io"],
+                       "resources": ["certificaterequestpolicies"],
+                       "verbs": ["use"], "resourceNames": policy_names}]}
+    binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+               "metadata": {"name": name, "labels": labels},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                           "name": name},
+               "subjects": [{"kind": "ServiceAccount", "name": CONTROLLER[1],
+                             "namespace": CONTROLLER[0]}]}
+    return [role, binding]
+
+
 def translate(project: Project, evaluation: Evaluation) -> Translation:
-    """The CertificateRequestPolicy documents and what approver-policy cannot express."""
+    """The CertificateRequestPolicy documents, their RBAC, the apply guide, and what
+    approver-policy cannot express."""
     out = Translation("cert-manager approver-policy")
     documents: list[dict[str, Any]] = []
+    bindings: list[dict[str, Any]] = []
+    guide: list[tuple[CertificateType, str, str, list[str]]] = []
     for ctype, decision, p in enforceable(
             project, evaluation, out,
             no_approval=(
-                "approver-policy approves or denies by policy; a request no policy "
-                "selects just waits for a manual `cmctl approve`, with no approver "
-                "roles, quorum or criteria.")):
-        allowed = _allowed(p, out, ctype)
-        kinds = p.key_types
-        for key in kinds:
-            suffix = f"-{ALGORITHMS[key.kind].lower()}" if len(kinds) > 1 else ""
-            documents.append(_policy(ctype, decision, p, key.kind, key.min_size, allowed,
-                                     suffix))
+                "No policy selects this type's issuer, so approver-policy leaves its requests "
+                "unprocessed (neither approved nor denied) for a person to approve with "
+                "`cmctl approve` or deny with `cmctl deny` (cert-manager/README.md); "
+                "approver roles, quorum and criteria are kept outside.")):
+        names = []
+        for key in p.key_types:
+            documents.append(_policy(ctype, decision, p, key.kind, key.min_size,
+                                     _allowed(p, out, ctype, key.kind)))
+            names.append(policy_name(ctype, key.kind))
+        _usage_losses(p, out, ctype)
+        out.lose(ctype, DURATION_REQUIRED,
+                 "constraints.maxDuration denies a request without spec.duration, where the "
+                 "profile's CA would issue its maximum: set `duration` on every Certificate.",
+                 effect=MORE_RESTRICTIVE, area="validity")
+        bindings += rbac(ctype, names)
+        guide.append((ctype, issuer_name(ctype), namespace_label(ctype), names))
     header = (f"Generated by Certroute for {project.organisation.name}: approver-policy "
-              f"{API_VERSION}.\nBind each policy with RBAC (verb \"use\") to the requesters of "
-              "its type, and rename\nselector.issuerRef.name to your issuer. See "
-              "LOST-IN-TRANSLATION.md.")
+              f"{API_VERSION}.\nApply with RBAC_FILE beside it; see README.md and "
+              "LOST-IN-TRANSLATION.md.").replace("RBAC_FILE", RBAC_FILE.split("/")[-1])
     out.files[FILE] = dump_all(documents, header=header)
+    out.files[RBAC_FILE] = dump_all(bindings, header=(
+        "Generated by Certroute: who may use each policy (verb \"use\"); see README.md."))
+    out.files[README] = readme(project, evaluation, guide)
     return out

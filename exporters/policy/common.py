@@ -16,6 +16,29 @@ from models.routing import Decision
 # ROUTING-RULES.md: an admin-mediated type needs a human approval the engines cannot hold.
 NOT_ENFORCEABLE = "not enforceable here — keep on the approval system"
 
+# What a loss does to a request the profile judges (tests/exporters/policy_table.py checks each
+# against the ported upstream logic): signs what the profile refuses, refuses what it signs,
+# or signs a certificate it changed to fit (validity cut, usages replaced, names added).
+MORE_PERMISSIVE = "more permissive"
+MORE_RESTRICTIVE = "more restrictive"
+ADJUSTS = "signs an adjusted certificate"
+# Fields where a more permissive target is a security matter: listed at the top of a report.
+SECURITY_AREAS = ("names", "keys", "validity", "usages")
+
+# Losses shared by several targets, so the request table can name the one a difference needs.
+MIXED_CASE = "mixed-case names"
+PARTIAL_WILDCARD = "partial wildcard labels"
+LABEL_SYNTAX = "DNS label syntax"
+WILDCARD_DEPTH = "wildcard depth"
+OTHER_TYPES_NAMES = "names of other exported types"
+CN_AMONG_DNS = "common name among the DNS names"
+KEY_TYPES = "key types"
+DURATION_REQUIRED = "requested duration required"
+VALIDITY_CAPPED = "longer validity capped"
+NO_EKU_REQUIRED = "extended key usage not required"
+KEY_USAGES_EXACT = "key usages requested beyond the profile"
+USAGES_REPLACED = "requested usages replaced"
+
 
 @dataclass(frozen=True, slots=True)
 class Loss:
@@ -25,6 +48,13 @@ class Loss:
     type_name: str
     what: str
     detail: str
+    effect: str = ""  # MORE_PERMISSIVE, MORE_RESTRICTIVE, ADJUSTS, or "" (not a request's fate)
+    area: str = ""  # names, keys, validity, usages, approval, …
+
+    @property
+    def security(self) -> bool:
+        """More permissive than the profile on a field that matters."""
+        return self.effect == MORE_PERMISSIVE and self.area in SECURITY_AREAS
 
 
 @dataclass(slots=True)
@@ -35,8 +65,11 @@ class Translation:
     files: dict[str, str] = field(default_factory=dict)
     losses: list[Loss] = field(default_factory=list)
 
-    def lose(self, ctype: CertificateType, what: str, detail: str) -> None:
-        self.losses.append(Loss(ctype.id, ctype.name, what, detail))
+    def lose(self, ctype: CertificateType, what: str, detail: str, *, effect: str = "",
+             area: str = "") -> None:
+        loss = Loss(ctype.id, ctype.name, what, detail, effect, area)
+        if loss not in self.losses:
+            self.losses.append(loss)
 
 
 def profile(ctype: CertificateType) -> IssuanceProfile:
@@ -61,7 +94,7 @@ def approval_loss(translation: Translation, ctype: CertificateType, decision: De
     translation.lose(
         ctype, NOT_ENFORCEABLE,
         f"{decision.label}: needs {ctype.admin.approvals_required} approval(s) by {roles}. {how}",
-    )
+        area="approval")
 
 
 def enforceable(project: Project, evaluation: Evaluation, translation: Translation, *,
@@ -102,7 +135,8 @@ def control_losses(translation: Translation, ctype: CertificateType, decision: D
 
 
 def dns_common_name_losses(translation: Translation, ctype: CertificateType,
-                           p: IssuanceProfile, *, checks: str, among: str) -> None:
+                           p: IssuanceProfile, *, checks: str, among: str,
+                           effect: str = MORE_PERMISSIVE) -> None:
     """A type with DNS names, whose target checks its common name only as another DNS name.
 
     Args:
@@ -112,8 +146,8 @@ def dns_common_name_losses(translation: Translation, ctype: CertificateType,
     if p.cn_patterns:
         translation.lose(ctype, "common-name patterns",
                          f"{', '.join(p.cn_patterns)}: {checks} like a DNS name, with no "
-                         "patterns of its own.")
-    translation.lose(ctype, "common name among the DNS names", among)
+                         "patterns of its own.", effect=MORE_PERMISSIVE, area="names")
+    translation.lose(ctype, CN_AMONG_DNS, among, effect=effect, area="names")
 
 
 def resource_name(type_id: str) -> str:

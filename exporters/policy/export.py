@@ -31,9 +31,19 @@ def report(translation: Translation, project: Project, evaluation: Evaluation) -
     ]
     if not translation.losses:
         return "\n".join([*lines, "Nothing was lost."]) + "\n"
-    lines += ["| Type | What | Detail |", "|---|---|---|"]
-    lines += [f"| {_cell(x.type_name)} | {_cell(x.what)} | {_cell(x.detail)} |"
-              for x in translation.losses]
+    security = [x for x in translation.losses if x.security]
+    lines += ["## More permissive than the profile", ""]
+    if security:
+        lines += ["What this target signs that the profile refuses, on names, keys, validity or "
+                  "usages. Add the control each line names before relying on the export.", ""]
+        lines += [f"- **{x.type_name} — {x.what}** ({x.area}): {x.detail}" for x in security]
+    else:
+        lines += ["Nothing: on names, keys, validity and usages this target signs no request "
+                  "the profile refuses."]
+    lines += ["", "## Everything lost in translation", "",
+              "| Type | What | Effect | Detail |", "|---|---|---|---|"]
+    lines += [f"| {_cell(x.type_name)} | {_cell(x.what)} | {_cell(x.effect or '—')} | "
+              f"{_cell(x.detail)} |" for x in translation.losses]
     return "\n".join(lines) + "\n"
 
 

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# One label as models.dns_names.label_problem accepts it, in RE2 without lookahead or
+# backslashes: lower-case letters, digits and inner hyphens, at most 63 characters, and `--`
+# in the 3rd and 4th characters only after `xn` (whose Punycode no regex can check).
+LABEL = ("([a-z0-9]{1,2}|[a-z0-9][a-z0-9-]{1,2}[a-z0-9]"
+         "|[a-z0-9][a-z0-9-]([a-z0-9][a-z0-9-]|-[a-z0-9])[a-z0-9-]{0,58}[a-z0-9]"
+         "|xn--[a-z0-9]([a-z0-9-]{0,57}[a-z0-9])?)")
+# The wildcard a request may carry: the whole leftmost label, nothing else.
+_WILDCARD_OR_LABEL = f"([*]|{LABEL})"
+
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
@@ -39,18 +48,20 @@ class Pattern:
         """`*` for every wildcard label: approver-policy and Vault globs (`*` spans dots)."""
         return ".".join("*" if label in ("*", "**") else label for label in self.labels)
 
-    def regex(self) -> str:
-        """An RE2 regex matching exactly the names the pattern allows (dots as `[.]`).
+    def regex(self, *, wildcards: bool) -> str:
+        """An RE2 regex matching the requested names the pattern allows (dots as `[.]`).
 
-        `[.]` instead of `\\.` keeps the expression free of backslashes, so it survives
-        CEL and YAML string escaping unchanged.
+        As `models.dns_names.name_violations` reads a request: lower-case LDH labels, and `*`
+        only as the whole leftmost label, where the profile allows wildcards. `[.]` and `[*]`
+        instead of backslash escapes keep the expression intact through CEL and YAML quoting.
         """
         parts = []
-        for label in self.labels:
+        for index, label in enumerate(self.labels):
+            head = _WILDCARD_OR_LABEL if wildcards and index == 0 else LABEL
             if label == "**":
-                parts.append("[^.]+([.][^.]+)*")
+                parts.append(f"{head}([.]{LABEL})*")
             elif label == "*":
-                parts.append("[^.]+")
+                parts.append(head)
             else:
                 parts.append(label)
         return "[.]".join(parts)
@@ -60,6 +71,6 @@ def patterns(texts: tuple[str, ...]) -> list[Pattern]:
     return [Pattern(t) for t in texts]
 
 
-def exact_regex(items: list[Pattern]) -> str:
-    """One anchored, case-insensitive regex for all patterns."""
-    return "(?i)^(" + "|".join(p.regex() for p in items) + ")$"
+def exact_regex(items: list[Pattern], *, wildcards: bool) -> str:
+    """One anchored regex for all patterns: lower case only, as the profile requests names."""
+    return "^(" + "|".join(p.regex(wildcards=wildcards) for p in items) + ")$"

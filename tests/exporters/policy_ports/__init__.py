@@ -1,0 +1,1 @@
+"""Upstream matching logic the policy exports rely on: approver-policy, Vault, step-ca."""
