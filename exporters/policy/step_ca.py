@@ -64,9 +64,7 @@ def _dns(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> list[s
     names: list[str] = []
     for pattern in patterns(p.san_patterns):
         labels = pattern.labels
-        if pattern.exact:
-            names.append(pattern.text)
-        elif labels[0] == "*" and pattern.fixed_suffix == ".".join(labels[1:]):
+        if pattern.exact or (labels[0] == "*" and pattern.fixed_suffix == ".".join(labels[1:])):
             names.append(pattern.text)
         elif pattern.any_depth_suffix is not None:
             names.append(f"*.{pattern.any_depth_suffix}")

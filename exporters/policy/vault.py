@@ -18,7 +18,6 @@ from exporters.policy.apply_guides import VAULT_NOT_AFTER_FIX
 from exporters.policy.apply_guides import vault_readme as readme
 from exporters.policy.common import (
     ADJUSTS,
-    CN_AMONG_DNS,
     LABEL_SYNTAX,
     MIXED_CASE,
     MORE_PERMISSIVE,
@@ -141,7 +140,8 @@ def _emails(p: IssuanceProfile, out: Translation, ctype: CertificateType,
         if not email.any_mailbox:
             out.lose(ctype, "mailbox local parts",
                      f"{email.text}: a role checks only the domain of an e-mail address, so "
-                     f"any mailbox at {domain.text} is issued.", effect=MORE_PERMISSIVE, area="names")
+                     f"any mailbox at {domain.text} is issued.",
+                     effect=MORE_PERMISSIVE, area="names")
     new = [d for d in dict.fromkeys(added) if d not in domains["allowed_domains"]]
     if new:
         out.lose(ctype, "mailbox domains in allowed_domains",
@@ -152,7 +152,8 @@ def _emails(p: IssuanceProfile, out: Translation, ctype: CertificateType,
                                                      "allow_glob_domains")) and p.san_patterns:
         out.lose(ctype, "role-wide domain flags",
                  "the e-mail patterns need domain flags the DNS patterns do not; they apply "
-                 "to every allowed domain, DNS names included.", effect=MORE_PERMISSIVE, area="names")
+                 "to every allowed domain, DNS names included.",
+                 effect=MORE_PERMISSIVE, area="names")
     if p.requires_email:
         out.lose(ctype, "required e-mail address",
                  "a role cannot require an e-mail SAN: a request without one is issued.",

@@ -7,7 +7,6 @@ import os
 import re
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 
@@ -19,10 +18,10 @@ from models.evaluation import evaluate
 from models.issuance_policy import IssuanceProfileSettings, KeyKind, KeyRequirement
 from models.project import Project
 from tests.conftest import TODAY
+from tests.exporters.policy_ports import crd
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "policy"
-SCHEMA = json.loads((HERE / "schemas" / "certificaterequestpolicy.schema.json").read_text())
 # Role parameters of Vault's PKI API "Create/Update role" that the export may set.
 VAULT_ROLE_PARAMETERS = {
     "ttl", "max_ttl", "allow_localhost", "allowed_domains", "allowed_domains_template",
@@ -70,7 +69,7 @@ def test_approver_policies_validate_against_the_crd_schema(exported):
     # Customer TLS and internal TLS: RSA or ECDSA; the mesh: RSA, ECDSA or Ed25519.
     assert len(policies) == 7
     for policy in policies:
-        jsonschema.validate(policy, SCHEMA)
+        crd.validate(policy)
     names = [p["metadata"]["name"] for p in policies]
     assert len(set(names)) == len(names)
 
@@ -97,25 +96,44 @@ def test_approver_policy_cel_regex_allows_exactly_the_profile_names(exported):
     pattern = re.fullmatch(r"self\.matches\('(.*)'\)", rule).group(1)
     assert "\\" not in pattern  # nothing for CEL or YAML escaping to mangle
     allowed = re.compile(pattern)
-    for name in ("example.com", "www.example.com", "a.b.example.com", "WWW.Example.com"):
+    for name in ("example.com", "www.example.com", "a.b.example.com", "a-b.example.com"):
         assert allowed.search(name), name
-    for name in ("example.org", "badexample.com", "example.com.evil.net", ".example.com"):
+    for name in ("example.org", "badexample.com", "example.com.evil.net", ".example.com",
+                 "WWW.example.com", "foo_bar.example.com", "a.*.example.com",
+                 "*.example.com", "ab--cd.example.com", "-a.example.com"):
         assert not allowed.search(name), name
+
+
+def test_the_label_regex_accepts_exactly_the_labels_the_profile_accepts():
+    """Every label of up to 8 characters over letters, digits and hyphens, and the length
+    limits: models.dns_names.label_problem is the reference (`xn--` Punycode aside)."""
+    import itertools
+
+    from exporters.policy.names import LABEL
+    from models.dns_names import label_problem
+
+    label = re.compile(f"^{LABEL}$")
+    texts = ["".join(t) for n in range(1, 9) for t in itertools.product("ab0-", repeat=n)]
+    texts += ["x" * 63, "x" * 64, "a-" + "b" * 61, "a-" + "b" * 62, "xn--bcher-kva"]
+    wrong = [t for t in texts if (label_problem(t) is None) != bool(label.match(t))]
+    assert not wrong
 
 
 def test_vault_roles_use_documented_parameters(exported):
     roles = {p.name: json.loads(p.read_text()) for p in (exported / "vault" / "roles").iterdir()}
-    assert set(roles) == {"certroute-customer-tls.json", "certroute-mesh-mtls.json",
-                          "certroute-internal-tls.json"}
+    assert set(roles) == {f"certroute-{t}-{k}.json" for t, kinds in (
+        ("customer-tls", ("rsa", "ec")), ("mesh-mtls", ("rsa", "ec", "ed25519")),
+        ("internal-tls", ("rsa", "ec"))) for k in kinds}
     for body in roles.values():
         assert set(body) <= VAULT_ROLE_PARAMETERS
         assert body["allow_any_name"] is False
-    internal = roles["certroute-internal-tls.json"]
+    internal = roles["certroute-internal-tls-ec.json"]
     assert internal["allowed_domains"] == ["internal.example"]
     assert (internal["allow_subdomains"], internal["allow_bare_domains"]) == (True, False)
     assert internal["allow_wildcard_certificates"] is True  # low blast radius internal TLS
     assert internal["max_ttl"] == "9528h"  # medium: 397 days
-    assert roles["certroute-mesh-mtls.json"]["client_flag"] is True
+    assert (internal["key_type"], internal["key_bits"]) == ("ec", 256)
+    assert roles["certroute-mesh-mtls-ed25519.json"]["client_flag"] is True
 
 
 def _render(template: str) -> dict:
@@ -136,8 +154,10 @@ def test_step_ca_provisioners_parse_and_templates_render(exported):
         assert claims["defaultTLSCertDuration"] == claims["maxTLSCertDuration"]
         rendered = _render(fragment["options"]["x509"]["template"])
         assert "digitalSignature" in rendered["keyUsage"]
-    assert fragments[0]["type"] == "ACME"
-    assert fragments[0]["policy"]["x509"]["allow"]["dns"] == ["example.com", "*.example.com"]
+    assert [f["type"] for f in fragments] == ["ACME", "JWK", "JWK"]
+    policy = json.loads((exported / step_ca.POLICY_FILE).read_text())
+    assert policy["x509"]["allow"]["dns"] == ["example.com", "*.example.com",
+                                              "*.svc.cluster.local", "*.internal.example"]
     assert _render(fragments[1]["options"]["x509"]["template"])["extKeyUsage"] == [
         "serverAuth", "clientAuth"]
 
@@ -149,6 +169,7 @@ def test_every_report_lists_admin_types_as_not_enforceable(example, example_eval
         report = translation.files[f"{folder}/LOST-IN-TRANSLATION.md"]
         assert report.count(NOT_ENFORCEABLE) == 3
         assert "Legacy mainframe TLS" in report
+        assert "Legacy mainframe TLS" in translation.files[f"{folder}/README.md"]
 
 
 def test_step_ca_reports_key_types_it_cannot_constrain(example, example_evaluation):
@@ -167,13 +188,13 @@ def test_profile_edits_flow_into_every_target(example):
     project = Project.model_validate({**data, "types": types})
     evaluation = evaluate(project, today=TODAY)
     role = json.loads(vault.translate(project, evaluation).files[
-        "vault/roles/certroute-internal-tls.json"])
+        "vault/roles/certroute-internal-tls-ec.json"])
     assert (role["key_type"], role["key_bits"], role["max_ttl"]) == ("ec", 384, "2160h")
     assert role["allowed_domains"] == ["apps.corp.example"]
     policies = [d for d in yaml.safe_load_all(approver_policy.translate(
         project, evaluation).files[approver_policy.FILE]) if d]
     internal = [p for p in policies if p["metadata"]["name"].startswith("certroute-internal")]
-    assert [p["metadata"]["name"] for p in internal] == ["certroute-internal-tls"]
+    assert [p["metadata"]["name"] for p in internal] == ["certroute-internal-tls-ecdsa"]
     assert internal[0]["spec"]["constraints"]["privateKey"] == {"algorithm": "ECDSA",
                                                                 "minSize": 384}
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 from hypothesis import given
@@ -20,9 +18,7 @@ from models.evaluation import Evaluation, evaluate
 from models.issuance_policy import cn_pattern_matches
 from models.project import Project
 from tests.conftest import TODAY
-
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "certificaterequestpolicy.schema.json")
-                    .read_text())
+from tests.exporters.policy_ports import crd
 
 INTERNAL = 3  # the worked example's "Internal services TLS": combined, private CA
 
@@ -68,7 +64,7 @@ def test_cn_regex_matches_exactly_what_the_profile_rule_matches(patterns, name):
 def test_approver_policy_checks_the_common_name_of_a_type_without_dns_names(example):
     project, evaluation = _as(example, "document-signing")
     policy = _internal_policy(approver_policy.translate(project, evaluation))
-    jsonschema.validate(policy, SCHEMA)
+    crd.validate(policy)
     allowed = policy["spec"]["allowed"]
     assert "dnsNames" not in allowed  # omitted: the request must carry none
     assert allowed["commonName"]["required"] is True
@@ -105,18 +101,18 @@ def test_approver_policy_never_grants_a_type_whose_profile_names_nobody(example)
 def test_vault_checks_a_mailbox_common_name_against_its_domain(example):
     project, evaluation = _as(example, "client-auth", email_patterns=[])
     translation = vault.translate(project, evaluation)
-    role = json.loads(translation.files["vault/roles/certroute-internal-tls.json"])
+    role = json.loads(translation.files["vault/roles/certroute-internal-tls-ec.json"])
     assert (role["cn_validations"], role["require_cn"]) == (["email"], True)
     assert (role["allowed_domains"], role["allow_bare_domains"]) == (["internal.example"], True)
     assert role["allow_subdomains"] is False  # alice@sub.internal.example is refused
     [detail] = _losses(translation, "mailbox domains in allowed_domains")
-    assert "exclude_cn_from_sans" in detail
+    assert "copies the common name into an e-mail SAN" in detail
 
 
 def test_vault_disables_common_name_checks_it_cannot_express_and_says_so(example):
     project, evaluation = _as(example, "document-signing")
     translation = vault.translate(project, evaluation)
-    role = json.loads(translation.files["vault/roles/certroute-internal-tls.json"])
+    role = json.loads(translation.files["vault/roles/certroute-internal-tls-ec.json"])
     assert role["cn_validations"] == ["disabled"]
     [detail] = _losses(translation, "common-name patterns")
     assert detail.startswith("Example Org, Example Org *: ")
@@ -126,10 +122,10 @@ def test_vault_disables_common_name_checks_it_cannot_express_and_says_so(example
 def test_step_ca_allows_whole_common_names_and_mailbox_domains(example):
     project, evaluation = _as(example, "document-signing")
     translation = step_ca.translate(project, evaluation)
-    fragment = next(f for f in json.loads(translation.files[step_ca.FILE])
-                    if f["name"] == "certroute-internal-tls")
-    assert fragment["policy"]["x509"]["allow"] == {"cn": ["Example Org"],
-                                                   "email": ["internal.example"]}
+    allow = json.loads(translation.files[step_ca.POLICY_FILE])["x509"]["allow"]
+    # At the authority, beside the other exported types' DNS names (a reported loss).
+    assert (allow["cn"], allow["email"]) == (["Example Org"], ["internal.example"])
+    assert _losses(translation, "names of other exported types")
     [detail] = _losses(translation, "common-name patterns")
     assert detail.startswith("Example Org *: ")
     assert _losses(translation, "mailbox domains in allow.email")
@@ -147,11 +143,10 @@ def test_vault_and_step_ca_give_an_ec_smime_key_the_key_agreement_the_ca_sets(ex
     """S/MIME BR 7.1.2.3(e): a dual-use EC key gets keyAgreement (app/ca/authority.py)."""
     project, evaluation = _as(example, "smime")
     translation = vault.translate(project, evaluation)
-    role = json.loads(translation.files["vault/roles/certroute-internal-tls.json"])
-    assert set(role["key_usage"]) == {"DigitalSignature", "KeyEncipherment", "KeyAgreement"}
-    details = _losses(translation, "key usage per key type")
-    assert "KeyAgreement (for EC keys) is allowed for the other key types too." in details[0]
-    assert "KeyEncipherment (for RSA keys)" in details[1]
+    ec = json.loads(translation.files["vault/roles/certroute-internal-tls-ec.json"])
+    rsa = json.loads(translation.files["vault/roles/certroute-internal-tls-rsa.json"])
+    assert ec["key_usage"] == ["DigitalSignature", "KeyAgreement"]  # one role per key type
+    assert rsa["key_usage"] == ["DigitalSignature", "KeyEncipherment"]
     template = next(f for f in json.loads(step_ca.translate(project, evaluation)
                                           .files[step_ca.FILE])
                     if f["name"] == "certroute-internal-tls")["options"]["x509"]["template"]

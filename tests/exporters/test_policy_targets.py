@@ -298,9 +298,11 @@ def test_wildcard_matches_as_upstream_documents():
     """pkg/internal/util/wildcard_test.go cases: `*` spans dots and may be empty."""
     assert ap.wildcard_matches("*.example.com", "a.b.example.com")
     assert ap.wildcard_matches("*.example.com", ".example.com")
-    assert ap.wildcard_matches("*foo", "foo") and ap.wildcard_matches("*foo", "bar-foo")
+    assert ap.wildcard_matches("*foo", "foo")
+    assert ap.wildcard_matches("*foo", "bar-foo")
     assert not ap.wildcard_matches("*.example.com", "example.com")
-    assert not ap.wildcard_matches("", "a") and ap.wildcard_matches("", "")
+    assert not ap.wildcard_matches("", "a")
+    assert ap.wildcard_matches("", "")
     assert not ap.wildcard_matches("ABC", "abc")
 
 
