@@ -34,9 +34,10 @@ def approver_policy_readme(project: Project, evaluation: Evaluation,
         "(policy.cert-manager.io/v1alpha1). Read LOST-IN-TRANSLATION.md first: what it lists "
         "at the top is more permissive than the profile.",
         "",
-        "1. Install approver-policy and turn off cert-manager's built-in auto-approver "
-        "(Helm: `--set disableAutoApproval=true` on cert-manager), or every request is "
-        "approved before a policy sees it.",
+        "1. Install approver-policy and turn off cert-manager's built-in auto-approver (the "
+        "cert-manager Helm value `disableAutoApproval=true`, or the controller flag "
+        "`--controllers=*,-certificaterequests-approver`), or every request is approved "
+        "before a policy sees it.",
         "2. Apply the policies and who may use them:",
         "",
         "   ```sh",

@@ -89,7 +89,8 @@ def _common_name(p: IssuanceProfile, translation: Translation, ctype: Certificat
     translation.lose(ctype, CN_AMONG_DNS,
                      "approver-policy's CEL sees the common name and the request's name, "
                      "namespace, user and groups, not its DNS names: a common name the DNS "
-                     "patterns allow passes even if the request does not list it.",
+                     "patterns allow passes even if the request does not list it. Check it in the "
+                     "issuer or an admission policy on CertificateRequests.",
                      effect=MORE_PERMISSIVE, area="names")
     return {"required": False,
             "validations": [*_name_rules(p, ctype, "common name"), *pattern_rules]}
@@ -165,7 +166,8 @@ def _allowed(p: IssuanceProfile, translation: Translation, ctype: CertificateTyp
         translation.lose(ctype, "IDNA A-labels",
                          "the CEL regex holds each label to lower-case LDH syntax, but an "
                          "`xn--` label's Punycode cannot be checked by a regex: a bogus A-label "
-                         "such as `xn--abc` passes where the profile refuses it.",
+                         "such as `xn--abc` passes where the profile refuses it. Refuse `xn--` "
+                         "names in an admission policy if you do not issue for IDNs.",
                          effect=MORE_PERMISSIVE, area="names")
         allowed["dnsNames"] = {"required": p.requires_dns_name,
                                "values": [n.glob() for n in names],

@@ -82,7 +82,8 @@ def _dns(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> list[s
         out.lose(ctype, MIXED_CASE,
                  "step-ca maps a requested name to lower case before matching (IDNA lookup), "
                  "so `WWW.example.com` is signed; the profile asks for lower case. Clients "
-                 "compare names ignoring case, so the certificate names the same hosts.",
+                 "compare names ignoring case, so the certificate names the same hosts; if your "
+                 "inventory needs lower case, refuse other names before step-ca.",
                  effect=MORE_PERMISSIVE, area="names")
     return list(dict.fromkeys(names))
 
@@ -125,7 +126,7 @@ def _common_names(p: IssuanceProfile, out: Translation, ctype: CertificateType,
         dns_common_name_losses(
             out, ctype, p, checks="step-ca checks the common name against allow.dns",
             among="step-ca checks a common name against allow.dns, not against the names the "
-            "request lists.")
+            "request lists; check the common name before the request reaches step-ca.")
         return {"email": emails}
     cn_patterns = p.cn_patterns or ()
     shapes = CommonNameShapes.of(cn_patterns)

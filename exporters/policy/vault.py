@@ -102,17 +102,20 @@ def _label_losses(p: IssuanceProfile, out: Translation, ctype: CertificateType,
     out.lose(ctype, MIXED_CASE,
              "hostnameRegex admits upper case and allowed_domains compare the bare name "
              "ignoring case, so `WWW.example.com` is signed; the profile asks for lower case. "
-             "Clients compare names ignoring case, so the certificate names the same hosts.",
+             "Clients compare names ignoring case, so the certificate names the same hosts; if "
+             "your inventory needs lower case, refuse other names before pki/sign.",
              effect=MORE_PERMISSIVE, area="names")
     if prefixes:
         out.lose(ctype, LABEL_SYNTAX,
                  "hostnameRegex admits `--` in the third and fourth characters of a label "
-                 "that is not an `xn--` A-label (`ab--cd.example.com`); the profile refuses it.",
+                 "that is not an `xn--` A-label (`ab--cd.example.com`); the profile refuses it. "
+                 "Refuse such names before pki/sign.",
                  effect=MORE_PERMISSIVE, area="names")
     if p.allow_wildcards:
         out.lose(ctype, PARTIAL_WILDCARD,
                  "allow_wildcard_certificates also admits RFC 6125 partial wildcards "
-                 "(`foo*.internal.example`); the profile allows `*` only as a whole label.",
+                 "(`foo*.internal.example`); the profile allows `*` only as a whole label. "
+                 "Refuse a `*` inside a label before pki/sign.",
                  effect=MORE_PERMISSIVE, area="names")
 
 
