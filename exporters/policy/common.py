@@ -150,6 +150,22 @@ def dns_common_name_losses(translation: Translation, ctype: CertificateType,
     translation.lose(ctype, CN_AMONG_DNS, among, effect=effect, area="names")
 
 
+def mixed_case_loss(translation: Translation, ctype: CertificateType, *, why: str,
+                    before: str) -> None:
+    """A target that signs upper-case names the profile refuses.
+
+    Args:
+        why: what in the target lets them through ("hostnameRegex admits upper case").
+        before: where to refuse them instead ("pki/sign").
+    """
+    translation.lose(
+        ctype, MIXED_CASE,
+        f"{why}, so `WWW.example.com` is signed; the profile asks for lower case. Clients "
+        "compare names ignoring case, so the certificate names the same hosts; if your "
+        f"inventory needs lower case, refuse other names before {before}.",
+        effect=MORE_PERMISSIVE, area="names")
+
+
 def resource_name(type_id: str) -> str:
     """A DNS-1123 name from a type id (Kubernetes object names, Vault role names)."""
     name = re.sub(r"[^a-z0-9-]+", "-", type_id.lower()).strip("-")

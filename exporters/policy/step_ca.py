@@ -20,7 +20,6 @@ from exporters.policy.apply_guides import step_ca_readme as readme
 from exporters.policy.common import (
     ADJUSTS,
     KEY_TYPES,
-    MIXED_CASE,
     MORE_PERMISSIVE,
     MORE_RESTRICTIVE,
     OTHER_TYPES_NAMES,
@@ -30,6 +29,7 @@ from exporters.policy.common import (
     dns_common_name_losses,
     enforceable,
     hours,
+    mixed_case_loss,
     resource_name,
     uses_rsa,
 )
@@ -79,12 +79,8 @@ def _dns(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> list[s
                      "these names are refused — list them one by one.",
                      effect=MORE_RESTRICTIVE, area="names")
     if p.san_patterns:
-        out.lose(ctype, MIXED_CASE,
-                 "step-ca maps a requested name to lower case before matching (IDNA lookup), "
-                 "so `WWW.example.com` is signed; the profile asks for lower case. Clients "
-                 "compare names ignoring case, so the certificate names the same hosts; if your "
-                 "inventory needs lower case, refuse other names before step-ca.",
-                 effect=MORE_PERMISSIVE, area="names")
+        mixed_case_loss(out, ctype, why="step-ca maps a requested name to lower case before "
+                        "matching (IDNA lookup)", before="step-ca")
     return list(dict.fromkeys(names))
 
 

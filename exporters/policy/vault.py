@@ -19,7 +19,6 @@ from exporters.policy.apply_guides import vault_readme as readme
 from exporters.policy.common import (
     ADJUSTS,
     LABEL_SYNTAX,
-    MIXED_CASE,
     MORE_PERMISSIVE,
     MORE_RESTRICTIVE,
     PARTIAL_WILDCARD,
@@ -29,6 +28,7 @@ from exporters.policy.common import (
     dns_common_name_losses,
     enforceable,
     hours,
+    mixed_case_loss,
     resource_name,
 )
 from exporters.policy.common_names import CommonNameShapes, mailbox_domain
@@ -99,12 +99,8 @@ def _label_losses(p: IssuanceProfile, out: Translation, ctype: CertificateType,
     label with leftWildLabelRegex (RFC 6125 partial wildcards), not the profile's rules."""
     if not p.san_patterns:
         return
-    out.lose(ctype, MIXED_CASE,
-             "hostnameRegex admits upper case and allowed_domains compare the bare name "
-             "ignoring case, so `WWW.example.com` is signed; the profile asks for lower case. "
-             "Clients compare names ignoring case, so the certificate names the same hosts; if "
-             "your inventory needs lower case, refuse other names before pki/sign.",
-             effect=MORE_PERMISSIVE, area="names")
+    mixed_case_loss(out, ctype, why="hostnameRegex admits upper case and allowed_domains "
+                    "compare the bare name ignoring case", before="pki/sign")
     if prefixes:
         out.lose(ctype, LABEL_SYNTAX,
                  "hostnameRegex admits `--` in the third and fourth characters of a label "

@@ -10,11 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exporters.policy import approver_policy, step_ca, vault
-from exporters.policy.common import Translation
+from exporters.policy.common import Translation, profile
 from exporters.policy.emails import email_patterns, exact_regex
 from models.email_names import email_pattern_matches, normalise_email_pattern
 from models.evaluation import evaluate
-from models.issuance_policy import profile_for
 from models.project import Project
 from tests.conftest import TODAY
 from tests.exporters.policy_ports import crd
@@ -44,7 +43,7 @@ def _role(translation: Translation) -> dict:
 def _allow(project: Project) -> dict:
     """The names internal-tls's provisioner needs at step-ca's authority policy."""
     ctype = project.types[INTERNAL]
-    return step_ca.provisioner(ctype, profile_for(ctype), Translation("step-ca"))[1]
+    return step_ca.provisioner(ctype, profile(ctype), Translation("step-ca"))[1]
 
 
 def _losses(translation: Translation) -> dict[str, str]:

@@ -14,11 +14,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
 from exporters.policy import approver_policy, step_ca, vault
-from exporters.policy.common import NOT_ENFORCEABLE, Translation, resource_name
+from exporters.policy.common import NOT_ENFORCEABLE, Translation, profile, resource_name
 from exporters.policy.export import translations
 from models.evaluation import Evaluation
 from models.issuance_policy import KeyKind
@@ -244,8 +245,6 @@ def test_every_exported_policy_validates_against_the_vendored_crd(exported):
 
 
 def test_the_strict_crd_schema_rejects_what_the_api_server_would(exported):
-    import jsonschema
-
     policy = _docs(exported["cert-manager"].files[approver_policy.FILE])[0]
     bad = json.loads(json.dumps(policy))
     bad["spec"]["allowed"]["dnsNames"]["bogus"] = True
@@ -316,9 +315,7 @@ def test_vault_roles_have_one_key_type_and_the_profile_usages(example, exported)
         for role in p_roles.values():
             assert role["key_type"] in ("rsa", "ec", "ed25519")  # never "any": issue works
             kind = {v: k for k, v in VAULT_KEYS.items()}[role["key_type"]]
-            from models.issuance_policy import profile_for
-
-            assert _role_usages(role) == profile_usages(profile_for(ctype), kind)
+            assert _role_usages(role) == profile_usages(profile(ctype), kind)
 
 
 def test_vault_acl_denies_not_after_and_permits_only_sign_and_issue(exported):

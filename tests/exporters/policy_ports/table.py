@@ -33,6 +33,7 @@ from exporters.policy.common import (
     USAGES_REPLACED,
     VALIDITY_CAPPED,
     WILDCARD_DEPTH,
+    profile,
 )
 from models.certificate import CertificateType
 from models.evaluation import Evaluation
@@ -43,7 +44,6 @@ from models.issuance_policy import (
     check,
     key_agreement,
     key_usages,
-    profile_for,
 )
 from models.project import Project
 
@@ -193,7 +193,7 @@ class Case:
 def resolve(request: Request, project: Project, evaluation: Evaluation) -> Case:
     index = next(n for n, t in enumerate(project.types) if t.id == request.type_id)
     ctype = project.types[index]
-    p = profile_for(ctype)
+    p = profile(ctype)  # the profile the exporters read (exporters.policy.common)
 
     def days(value: int | str | None) -> int | None:
         if value == MAX:
