@@ -146,7 +146,7 @@ def _usage_losses(p: IssuanceProfile, out: Translation, ctype: CertificateType) 
                  "allowed.usages caps the usages a request names but cannot require one: a "
                  "request that names none (a Certificate without `usages`) is approved and the "
                  "issuer signs it with its defaults, no extended key usage. Set `usages` on every "
-                 "Certificate (cert-manager/README.md) or use an issuer that stamps the "
+                 "Certificate (README.md, step 4) or use an issuer that stamps the "
                  "profile's usages.", effect=MORE_PERMISSIVE, area="usages")
     out.lose(ctype, KEY_USAGES_EXACT,
              "a request naming a usage the profile does not give its key kind (cert-manager's "
