@@ -380,3 +380,39 @@ def test_step_ca_wildcard_constraint_is_exactly_one_label():
     assert not sc.match_domain_constraint("svc.cluster.local", constraint, False)
     assert sc.match_domain_constraint("*.svc.cluster.local", constraint, True)
     assert not sc.match_domain_constraint("*.svc.cluster.local", constraint, False)
+
+
+# --- apply guides ---------------------------------------------------------------------------
+
+def test_each_apply_guide_applies_every_exported_file(exported):
+    """Every file to apply appears in its guide's commands, and the guide names the upstream
+    versions it was checked against."""
+    for folder, translation in exported.items():
+        guide = translation.files[f"{folder}/README.md"]
+        assert "Checked against" in guide, folder
+        for path in translation.files:
+            relative = path.removeprefix(f"{folder}/")
+            if relative in ("README.md", "LOST-IN-TRANSLATION.md", "provisioners.json"):
+                continue
+            assert relative in guide, (folder, relative)
+    vault_guide = exported["vault"].files["vault/README.md"]
+    assert "vault write pki/roles/certroute-mesh-mtls-ed25519 " \
+           "@roles/certroute-mesh-mtls-ed25519.json" in vault_guide
+    assert "vault policy write certroute-mesh-mtls policies/certroute-mesh-mtls.json" in \
+        vault_guide
+    assert "kubectl apply -f rbac.yaml" in exported["cert-manager"].files["cert-manager/README.md"]
+
+
+def test_each_cluster_role_grants_use_on_exactly_its_types_policies(exported):
+    files = exported["cert-manager"].files
+    names = [p["metadata"]["name"] for p in _docs(files[approver_policy.FILE])]
+    granted = []
+    for document in _docs(files[approver_policy.RBAC_FILE]):
+        if document["kind"] == "ClusterRole":
+            [rule] = document["rules"]
+            assert (rule["verbs"], rule["resources"]) == (["use"],
+                                                          ["certificaterequestpolicies"])
+            owner = document["metadata"]["name"].removesuffix("-policy-use")
+            assert all(n.startswith(owner + "-") for n in rule["resourceNames"])
+            granted += rule["resourceNames"]
+    assert sorted(granted) == sorted(names)
