@@ -29,6 +29,7 @@ from models.cost import (
     SCALE_PRESETS,
     MigrationShareSource,
     Scale,
+    TicketsSource,
     cost_components,
     input_unit,
     payback_curve,
@@ -115,6 +116,8 @@ class CostTab(QWidget):
             column.addLayout(grid)
             if title == "Migration":
                 column.addWidget(self._build_source())
+            elif "tickets_per_year" in keys:
+                column.addWidget(self._build_tickets_source())
         column.addStretch(1)
         scroll = FittingScrollArea(inner, "costInputsScroll")
         scroll.setMinimumWidth(420)
@@ -181,6 +184,25 @@ class CostTab(QWidget):
         for source, button in self.source_buttons.items():
             group.addButton(button)
             button.clicked.connect(lambda _=False, s=source: self._on_source_clicked(s))
+            layout.addWidget(button)
+        return box
+
+    def _build_tickets_source(self) -> QWidget:
+        """Tickets per year: typed, or the inventory's as-is admin-mediated volumes — the
+        volumes the design's migration share is a share of (COST-MODEL.md, issue 14)."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(QLabel("Tickets per year come from"))
+        self.tickets_buttons: dict[TicketsSource, QRadioButton] = {
+            TicketsSource.INPUT: QRadioButton("the input above"),
+            TicketsSource.INVENTORY: QRadioButton("tickets per year from the inventory"),
+        }
+        group = QButtonGroup(box)
+        for source, button in self.tickets_buttons.items():
+            group.addButton(button)
+            button.clicked.connect(lambda _=False, s=source: self._on_tickets_source_clicked(s))
             layout.addWidget(button)
         return box
 
@@ -286,6 +308,11 @@ class CostTab(QWidget):
         self._edit(settings.model_copy(update={"migration_share_source": source}),
                    f"Take the migration share from the {source.value}")
 
+    def _on_tickets_source_clicked(self, source: TicketsSource) -> None:
+        settings = self._store.project.cost
+        self._edit(settings.model_copy(update={"tickets_source": source}),
+                   f"Take tickets per year from the {source.value}")
+
     def _edit(self, settings: CostSettings, text: str) -> None:
         # Validate the whole section again: model_copy(update=...) does not.
         valid = CostSettings.model_validate(settings.model_dump())
@@ -338,6 +365,26 @@ class CostTab(QWidget):
         share.setEnabled(not from_design)
         share.setToolTip("Not used: the share comes from the routing design." if from_design
                          else tooltip("migration_share"))
+        self._show_tickets_source()
+
+    def _show_tickets_source(self) -> None:
+        tickets = self._store.evaluation.tickets
+        inventory = self.tickets_buttons[TicketsSource.INVENTORY]
+        inventory.setEnabled(tickets.inventory_value is not None)
+        inventory.setText("tickets per year from the inventory" + (
+            f" ({tickets.inventory_value:,} admin-mediated as-is)"
+            if tickets.inventory_value is not None else ""))
+        inventory.setToolTip(tickets.explanation)
+        wanted = self._store.project.cost.tickets_source
+        for source, button in self.tickets_buttons.items():
+            button.setChecked(source is wanted)
+        from_inventory = tickets.source is TicketsSource.INVENTORY
+        editor = self.editors["tickets_per_year"]
+        editor.setEnabled(not from_inventory)
+        if from_inventory and not editor.hasFocus():
+            set_text_quietly(editor, format_input(tickets.value))
+        editor.setToolTip("Not used: tickets per year come from the inventory."
+                          if from_inventory else tooltip("tickets_per_year"))
 
     def _refresh(self) -> None:
         self._show_inputs()

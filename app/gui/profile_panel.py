@@ -31,7 +31,10 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
     lines += [rule] if rule else []
     lines += [
         f"Keys: {keys}",
-        f"Validity: at most {profile.max_validity_days} days ({ctype.validity.value} class)",
+        f"Validity: at most {profile.max_validity_days} days" + (
+            f" on {profile.as_of.isoformat()}: {profile.validity_reason}"
+            if profile.as_of and profile.validity_reason
+            else f" ({ctype.validity.value} class)"),
         "Extended key usage: " + (", ".join(e.value for e in profile.ekus) or "none"),
     ]
     if not profile.issuable:
