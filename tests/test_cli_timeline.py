@@ -28,6 +28,7 @@ def test_route_as_of_2029_shows_public_tls_at_47_days_evaluated_short(capsys):
 
 def test_route_as_of_today_keeps_the_articles_routing(capsys):
     code, out, _ = run(capsys, "route", "--as-of", "2026-12-02", "--json")
+    assert code == 0
     rows = json.loads(out)
     assert [r["workflow"] for r in rows] == ["combined", "admin-mediated", "combined",
                                              "combined", "admin-mediated", "admin-mediated"]

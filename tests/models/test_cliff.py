@@ -41,7 +41,8 @@ def test_example_cliff_rises_at_each_date_and_design_stays_below(worked_example)
     cliff = evaluate(worked_example).cliff
     assert [d.date for d in cliff.dates] == [TODAY, dt.date(2027, 3, 15), dt.date(2029, 3, 15)]
     as_is = [d.as_is_tickets for d in cliff.dates]
-    assert as_is == sorted(as_is) and len(set(as_is)) == 3
+    assert as_is == sorted(as_is)
+    assert len(set(as_is)) == 3
     assert all(d.designed_tickets < d.as_is_tickets for d in cliff.dates)
     assert all(d.designed_cost < d.as_is_cost for d in cliff.dates)
     customer = [d.types[0] for d in cliff.dates]

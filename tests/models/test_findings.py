@@ -12,7 +12,6 @@ from models.findings import FindingCode
 from models.project import CostSettings
 from tests.conftest import TODAY
 
-
 # The industry-rule findings have their own tests (tests/models/test_dated_findings.py).
 DATED = {FindingCode.IMPOSSIBLE_VALIDITY, FindingCode.TICKET_CLIFF,
          FindingCode.MANUAL_DOMAIN_VALIDATION, FindingCode.APPROVAL_OUTLASTS_LEAD}
