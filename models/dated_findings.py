@@ -3,8 +3,6 @@ domain validation and approval paths longer than the renewal lead (INDUSTRY-RULE
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from models.certificate import CertificateType
 from models.cliff import Cliff, TypeOnDate
 from models.enums import Validity, Workflow
@@ -27,8 +25,9 @@ def needs_person(ctype: CertificateType, decision: Decision) -> bool:
     return any(word in method for word in _MANUAL_WORDS)
 
 
-def _rows(cliff: Cliff, row: int) -> Iterator[TypeOnDate]:
-    return (d.types[row] for d in cliff.dates)
+def _public_tls(on: TypeOnDate) -> bool:
+    """Bound by the TLS baseline requirements' schedule (a public serverAuth profile)."""
+    return on.limit.cap is not None and on.limit.cap.scope is CapScope.TLS
 
 
 def _impossible(project: Project, classes: tuple[Validity, ...],
@@ -53,8 +52,8 @@ def _impossible(project: Project, classes: tuple[Validity, ...],
 
 def _cliff(project: Project, decisions: tuple[Decision, ...], cliff: Cliff) -> list[Finding]:
     first, last = cliff.dates[0], cliff.dates[-1]
-    rows = [r for r, d in enumerate(decisions) if d.workflow is Workflow.ADMIN_MEDIATED
-            and (cap := last.types[r].limit.cap) is not None and cap.scope is CapScope.TLS]
+    rows = [r for r, d in enumerate(decisions)
+            if d.workflow is Workflow.ADMIN_MEDIATED and _public_tls(last.types[r])]
     if not rows:
         return []
     def now(r: int) -> str:
@@ -79,8 +78,7 @@ def _manual_validation(project: Project, decisions: tuple[Decision, ...],
     last = cliff.dates[-1]
     reuse = domain_reuse(last.date)
     rows = [r for r, d in enumerate(decisions)
-            if (cap := last.types[r].limit.cap) is not None and cap.scope is CapScope.TLS
-            and needs_person(project.types[r], d)]
+            if _public_tls(last.types[r]) and needs_person(project.types[r], d)]
     if not rows or reuse.days > last.types[rows[0]].max_validity_days:
         return []
     return [Finding(
@@ -104,10 +102,11 @@ def _approval_path(project: Project, decisions: tuple[Decision, ...],
             continue
         ctype = project.types[row]
         path = ctype.admin.approval_sla_days + ctype.admin.fulfilment_days
-        late = next((t for t in _rows(cliff, row) if path > t.lead_days), None)
-        if late is None:
+        first_late = next(((d.date, d.types[row]) for d in cliff.dates
+                           if path > d.types[row].lead_days), None)
+        if first_late is None:
             continue
-        when = cliff.dates[[d.types[row] for d in cliff.dates].index(late)].date
+        when, late = first_late
         out.append(Finding(
             FindingCode.APPROVAL_OUTLASTS_LEAD, Severity.EXCEPTION,
             "Approval path longer than the renewal lead",

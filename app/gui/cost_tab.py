@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -169,41 +172,40 @@ class CostTab(QWidget):
         self.editors[key] = editor
         self.errors[key] = error
 
-    def _build_source(self) -> QWidget:
+    @staticmethod
+    def _radio_box(title: str, options: dict[Any, str],
+                   clicked: Callable[[Any], None]) -> tuple[QWidget, dict[Any, QRadioButton]]:
+        """A titled column of exclusive radio buttons, one per source."""
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(QLabel("Migration share comes from"))
-        self.source_buttons: dict[MigrationShareSource, QRadioButton] = {
-            MigrationShareSource.PRESET: QRadioButton("the input above"),
-            MigrationShareSource.DESIGN: QRadioButton(
-                "the routing design (admin-mediated today, routed to combined)"),
-        }
+        layout.addWidget(QLabel(title))
         group = QButtonGroup(box)
-        for source, button in self.source_buttons.items():
+        buttons = {}
+        for source, text in options.items():
+            button = QRadioButton(text)
             group.addButton(button)
-            button.clicked.connect(lambda _=False, s=source: self._on_source_clicked(s))
+            button.clicked.connect(lambda _=False, s=source: clicked(s))
             layout.addWidget(button)
+            buttons[source] = button
+        return box, buttons
+
+    def _build_source(self) -> QWidget:
+        box, self.source_buttons = self._radio_box("Migration share comes from", {
+            MigrationShareSource.PRESET: "the input above",
+            MigrationShareSource.DESIGN:
+                "the routing design (admin-mediated today, routed to combined)",
+        }, self._on_source_clicked)
         return box
 
     def _build_tickets_source(self) -> QWidget:
         """Tickets per year: typed, or the inventory's as-is admin-mediated volumes — the
         volumes the design's migration share is a share of (COST-MODEL.md, issue 14)."""
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(QLabel("Tickets per year come from"))
-        self.tickets_buttons: dict[TicketsSource, QRadioButton] = {
-            TicketsSource.INPUT: QRadioButton("the input above"),
-            TicketsSource.INVENTORY: QRadioButton("tickets per year from the inventory"),
-        }
-        group = QButtonGroup(box)
-        for source, button in self.tickets_buttons.items():
-            group.addButton(button)
-            button.clicked.connect(lambda _=False, s=source: self._on_tickets_source_clicked(s))
-            layout.addWidget(button)
+        box, self.tickets_buttons = self._radio_box("Tickets per year come from", {
+            TicketsSource.INPUT: "the input above",
+            TicketsSource.INVENTORY: "tickets per year from the inventory",
+        }, self._on_tickets_source_clicked)
         return box
 
     def _build_tiles(self) -> QHBoxLayout:
