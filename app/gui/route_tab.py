@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import (
     QCoreApplication,
     QDate,
@@ -317,7 +319,8 @@ class RouteTab(QWidget):
                                        policy_last_reviewed=value)
 
     def _commit_as_of(self) -> None:
-        value = self.as_of.date().toPython()
+        picked = self.as_of.date()
+        value = dt.date(picked.year(), picked.month(), picked.day())
         if value != self._store.project.as_of:
             commands.set_as_of(self._store, value)
 
