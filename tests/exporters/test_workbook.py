@@ -9,6 +9,7 @@ import pytest
 from openpyxl.chart import BarChart, RadarChart
 
 from exporters.routing_table import HEADERS
+from exporters.workbook import write_workbook
 from exporters.workbook_layout import GATE_NAMES, INPUT_NAMES, LISTS, SHEETS, camel
 from exporters.workbook_routing import COST_HEADERS, SHEET_HEADERS
 from models import display
@@ -214,3 +215,20 @@ def test_recalculated_edited_inputs_move_the_cost(workbook_path, tmp_path, examp
     for key in ("total_cost", "projected_cost", "annual_savings", "payback_months"):
         assert _named(copy, camel(key)) == pytest.approx(getattr(expected.costs, key),
                                                          abs=0.005), key
+
+
+def test_tickets_from_the_inventory_are_the_workbooks_ticket_input(tmp_path, example):
+    """With the Cost tab's "tickets per year from the inventory", the workbook computes with
+    the same count the app does (3,000 in the example, however the input was typed)."""
+    data = example.model_dump(mode="json")
+    data["cost"]["tickets_source"] = "inventory"
+    data["cost"]["inputs"]["tickets_per_year"] = 600
+    project = Project.model_validate(data)
+    evaluation = evaluate(project, today=TODAY)
+    assert evaluation.tickets.value == 3000
+    assert evaluation.costs.total_cost == 3_367_296
+    path = tmp_path / "inventory.xlsx"
+    write_workbook(project, evaluation, path)
+    row = next(r for r in openpyxl.load_workbook(path)["Inputs"].iter_rows(min_row=2)
+               if r[3].value == "tickets_per_year")
+    assert (row[1].value, row[6].value) == (3000, "from the inventory")
