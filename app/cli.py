@@ -285,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot = sub.add_parser("screenshot", help="render the main window to a PNG, offscreen")
     shot.add_argument("out", metavar="OUT.png")
     shot.add_argument("file", nargs="?", metavar="FILE")
-    shot.add_argument("--tab", default="route", help="route, assess, cost or issue")
+    shot.add_argument("--tab", default="route", help="route, assess, cost, cliff or issue")
     shot.add_argument("--width", type=int, default=1600)
     shot.add_argument("--height", type=int, default=1000)
     shot.set_defaults(func=_cmd_screenshot)

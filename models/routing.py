@@ -178,6 +178,12 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+# INDUSTRY-RULES.md: the validity cannot be lengthened past a public cap.
+CAPPED_SHORT_EXCEPTION = (
+    "The public caps make this type short-lived on the as-of date, and short-lived "
+    "certificates make automation mandatory, but it routes admin-mediated: automate its "
+    "renewal (keeping the approval where it is a control) or strengthen its identity."
+)
 SHORT_LIVED_EXCEPTION = (
     "Short-lived certificates make automation mandatory, but this type routes to "
     "admin-mediated: strengthen its identity or lengthen its validity."
@@ -226,5 +232,7 @@ def route(ctype: CertificateType, context: RoutingContext, *,
     evaluated = ctype.validity if validity is None else validity
     if decision.workflow is Workflow.ADMIN_MEDIATED and evaluated is Validity.SHORT:
         # ROUTING-RULES.md "Exceptions": surfaced beside the decision, never silently.
-        decision = replace(decision, exceptions=(SHORT_LIVED_EXCEPTION,))
+        capped = evaluated is not ctype.validity  # a public cap, not the type, made it short
+        decision = replace(decision, exceptions=(
+            CAPPED_SHORT_EXCEPTION if capped else SHORT_LIVED_EXCEPTION,))
     return decision

@@ -80,3 +80,13 @@ def test_bad_as_of_is_one_line_exit_2(capsys, command, bad):
     _, err = capsys.readouterr()
     assert err.count("\n") == 1
     assert f"{bad!r} is not a date (expected YYYY-MM-DD)" in err
+
+
+def test_capped_short_lived_exception_says_the_cap_made_it_short(capsys):
+    code, out, _ = run(capsys, "route", "--as-of", "2029-04-01", "--json")
+    assert code == 0
+    ev = next(r for r in json.loads(out) if r["id"] == "ev-tls")
+    assert ev["exceptions"] == [
+        "The public caps make this type short-lived on the as-of date, and short-lived "
+        "certificates make automation mandatory, but it routes admin-mediated: automate its "
+        "renewal (keeping the approval where it is a control) or strengthen its identity."]
