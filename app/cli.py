@@ -13,7 +13,14 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from models import display
-from models.cost import INPUT_KEYS, SCALE_PRESETS, CostInputs, MigrationShareSource, Scale
+from models.cost import (
+    INPUT_KEYS,
+    SCALE_PRESETS,
+    CostInputs,
+    MigrationShareSource,
+    Scale,
+    TicketsSource,
+)
 from models.evaluation import Evaluation, evaluate
 from models.project import Project
 from models.project_file import (
@@ -158,6 +165,8 @@ def cost_json(project: Project, evaluation: Evaluation) -> dict[str, Any]:
     return {
         "scale": project.cost.scale.value if project.cost.scale else None,
         **project.cost.inputs.model_dump(),
+        "tickets_per_year": evaluation.tickets.value,  # the count used: input or inventory
+        "tickets_source": evaluation.tickets.source.value,
         "migration_share_source": evaluation.migration.source.value,
         "design_migration_share": evaluation.migration.design_value,
         **c.as_dict(),
@@ -198,6 +207,9 @@ def _cmd_cost(args: argparse.Namespace) -> int:
         settings = settings.model_copy(
             update={"migration_share_source": MigrationShareSource(args.migration_source)}
         )
+    if args.tickets_source:
+        settings = settings.model_copy(
+            update={"tickets_source": TicketsSource(args.tickets_source)})
     project = project.model_copy(update={"cost": settings.model_copy(update={"inputs": inputs})})
     evaluation = evaluate(project)
     if args.json:
@@ -279,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--set", action="append", metavar="KEY=VALUE", help="override an input")
     cost.add_argument("--migration-source", choices=[s.value for s in MigrationShareSource],
                       help="migration share from the preset input or the routing design")
+    cost.add_argument("--tickets-source", choices=[s.value for s in TicketsSource],
+                      help="tickets per year from the input or the inventory's as-is "
+                      "admin-mediated annual volumes")
     cost.add_argument("--json", action="store_true", help="print every input and output")
     cost.set_defaults(func=_cmd_cost)
 

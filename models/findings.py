@@ -29,6 +29,12 @@ class FindingCode(StrEnum):
     APPROVAL_OUTLASTS_LEAD = "approval-outlasts-renewal-lead"
 
 
+# Findings from the public rules by date (models.dated_findings), not the article's modes.
+INDUSTRY_RULE_CODES = frozenset({
+    FindingCode.IMPOSSIBLE_VALIDITY, FindingCode.TICKET_CLIFF,
+    FindingCode.MANUAL_DOMAIN_VALIDATION, FindingCode.APPROVAL_OUTLASTS_LEAD})
+
+
 class Severity(StrEnum):
     WARNING = "warning"
     EXCEPTION = "exception"

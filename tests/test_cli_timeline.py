@@ -90,3 +90,16 @@ def test_capped_short_lived_exception_says_the_cap_made_it_short(capsys):
         "The public caps make this type short-lived on the as-of date, and short-lived "
         "certificates make automation mandatory, but it routes admin-mediated: automate its "
         "renewal (keeping the approval where it is a control) or strengthen its identity."]
+
+
+def test_cost_tickets_from_the_inventory(capsys):
+    """The example's as-is admin-mediated annual volumes are the article's 3,000 tickets."""
+    code, out, _ = run(capsys, "cost", "--set", "tickets_per_year=600", "--tickets-source",
+                       "inventory", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["tickets_per_year"], data["tickets_source"]) == (3000, "inventory")
+    assert data["total_cost"] == 3_367_296
+    code, out, _ = run(capsys, "cost", "--set", "tickets_per_year=600", "--json")
+    assert json.loads(out)["tickets_source"] == "input"
+    assert json.loads(out)["tickets_per_year"] == 600

@@ -12,6 +12,7 @@ from app.gui.cliff.cliff_tab import CliffTab
 from app.gui.cliff.cliff_table import POPULATION, CliffTableModel
 from app.gui.route_tab import RouteTab
 from models import display
+from models.project import Project
 
 
 @pytest.fixture
@@ -83,3 +84,10 @@ def test_as_of_date_on_the_route_tab_moves_the_cliff(qtbot, tab, store):
     assert store.project.as_of != dt.date(2029, 4, 1)
     assert route.as_of.date().toPython() == store.project.as_of
     assert tab.model.columnCount() == 3 + 3 * 3
+
+
+def test_empty_project_shows_zero_tickets(tab, store):
+    store.replace_document(Project(as_of=dt.date(2026, 11, 26)), None)
+    assert tab.model.rowCount() == 0
+    assert tab.tiles["as_is_tickets"].text() == "0"
+    assert tab.tickets_chart.heights("as_is") == [0.0, 0.0, 0.0]

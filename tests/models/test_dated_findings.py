@@ -6,11 +6,10 @@ import datetime as dt
 
 from models.certificate import AdminDesign, CombinedDesign
 from models.evaluation import evaluate
-from models.findings import FindingCode, Severity
+from models.findings import INDUSTRY_RULE_CODES, FindingCode, Severity
 from tests.conftest import TODAY
 
-DATED = {FindingCode.IMPOSSIBLE_VALIDITY, FindingCode.TICKET_CLIFF,
-         FindingCode.MANUAL_DOMAIN_VALIDATION, FindingCode.APPROVAL_OUTLASTS_LEAD}
+DATED = INDUSTRY_RULE_CODES
 
 
 def dated(project):

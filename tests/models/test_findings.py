@@ -8,13 +8,12 @@ from models.certificate import Override
 from models.cost import CostInputs
 from models.enums import Identity, Tolerance, Validity, Workflow
 from models.evaluation import evaluate
-from models.findings import FindingCode
+from models.findings import INDUSTRY_RULE_CODES, FindingCode
 from models.project import CostSettings
 from tests.conftest import TODAY
 
 # The industry-rule findings have their own tests (tests/models/test_dated_findings.py).
-DATED = {FindingCode.IMPOSSIBLE_VALIDITY, FindingCode.TICKET_CLIFF,
-         FindingCode.MANUAL_DOMAIN_VALIDATION, FindingCode.APPROVAL_OUTLASTS_LEAD}
+DATED = INDUSTRY_RULE_CODES
 
 
 def codes(project, today=TODAY):
