@@ -9,7 +9,7 @@ from enum import StrEnum
 from models.certificate import TypeId
 from models.enums import BlastRadius, Identity, Workflow
 from models.project import Project
-from models.routing import Decision
+from models.routing import CAPPED_SHORT_EXCEPTION, Decision
 
 
 class FindingCode(StrEnum):
@@ -158,7 +158,11 @@ def find_issues(
         findings.append(Finding(
             FindingCode.SHORT_LIVED_ADMIN, Severity.EXCEPTION, "Short-lived on admin-mediated",
             f"{type_names(project, short)}: short-lived certificates make automation mandatory.",
-            "Strengthen the service identity or lengthen the validity.",
+            "Strengthen the service identity or lengthen the validity." + (
+                " Where a public cap made the type short-lived, its validity cannot be "
+                "lengthened: automate its renewal, keeping the approval where it is a control."
+                if any(CAPPED_SHORT_EXCEPTION in decisions[r].exceptions for r in short)
+                else ""),
             tuple(ids[r] for r in short),
         ))
     return tuple(findings)

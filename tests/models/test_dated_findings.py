@@ -74,3 +74,11 @@ def test_approval_path_longer_than_the_renewal_lead(worked_example):
 def test_default_approval_path_fits(worked_example):
     assert AdminDesign().approval_sla_days + AdminDesign().fulfilment_days == 5
     assert FindingCode.APPROVAL_OUTLASTS_LEAD not in {f.code for f in dated(worked_example)}
+
+
+def test_short_lived_fix_says_a_public_cap_cannot_be_lengthened(worked_example):
+    later = worked_example.model_copy(update={"as_of": dt.date(2029, 4, 1)})
+    short = next(f for f in evaluate(later, today=TODAY).findings
+                 if f.code is FindingCode.SHORT_LIVED_ADMIN)
+    assert short.type_ids == ("ev-tls",)
+    assert "its validity cannot be lengthened: automate its renewal" in short.fix
