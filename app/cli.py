@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import sys
@@ -12,7 +13,14 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 
 from models import display
-from models.cost import INPUT_KEYS, SCALE_PRESETS, CostInputs, MigrationShareSource, Scale
+from models.cost import (
+    INPUT_KEYS,
+    SCALE_PRESETS,
+    CostInputs,
+    MigrationShareSource,
+    Scale,
+    TicketsSource,
+)
 from models.evaluation import Evaluation, evaluate
 from models.project import Project
 from models.project_file import (
@@ -23,7 +31,8 @@ from models.project_file import (
 )
 
 # Modules that add their own sub-commands with `register(subparsers)`; each stays cheap to import.
-PLUGIN_MODULES: tuple[str, ...] = ("app.ca.cli", "app.transfer_cli", "app.discovery.cli")
+PLUGIN_MODULES: tuple[str, ...] = ("app.ca.cli", "app.transfer_cli", "app.discovery.cli",
+                                   "app.timeline_cli")
 
 
 class CliError(Exception):
@@ -45,7 +54,7 @@ def open_project(path: str | None) -> Project:
         raise CliError(str(exc)) from None
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
@@ -72,24 +81,47 @@ def route_rows(project: Project, evaluation: Evaluation) -> list[dict[str, Any]]
             "note": d.note,
             "controls": list(d.controls),
             "exceptions": list(d.exceptions),
+            "max_validity_days": limit.days,
+            "evaluated_validity": c.value,
+            "validity_limited_by": limit.kind.value,
         }
-        for t, d in zip(project.types, evaluation.decisions, strict=True)
+        for t, d, limit, c in zip(project.types, evaluation.decisions, evaluation.limits,
+                                  evaluation.validity_classes, strict=True)
     ]
 
 
+def as_of_date(text: str) -> dt.date:
+    """argparse type of `--as-of`: an ISO date, else one clear line (exit 2)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def dated(project: Project, as_of: dt.date | None) -> Project:
+    """The project evaluated on `--as-of` instead of its own as-of date."""
+    return project if as_of is None else project.model_copy(update={"as_of": as_of})
+
+
 def _cmd_route(args: argparse.Namespace) -> int:
-    project = open_project(args.file)
+    project = dated(open_project(args.file), args.as_of)
     evaluation = evaluate(project)
     if args.json:
-        _print_json(route_rows(project, evaluation))
+        print_json(route_rows(project, evaluation))
         return 0
     print(f"Routing policy for {project.organisation.name}")
     print(evaluation.summary)
-    for n, (t, d) in enumerate(zip(project.types, evaluation.decisions, strict=True), 1):
+    print(f"Public rules as of {project.as_of.isoformat()}")
+    rows = zip(project.types, evaluation.decisions, evaluation.limits,
+               evaluation.validity_classes, strict=True)
+    for n, (t, d, limit, c) in enumerate(rows, 1):
         print()
         print(f"{n}. {t.name} — {d.workflow.value}")
         print(f"   {d.label}")
         print(f"   {display.describe(t)}")
+        evaluated = "" if c is t.validity else f"; evaluated as {c.value}"
+        print(f"   Maximum validity {limit.days} days: {limit.reason}{evaluated}")
         print(f"   {d.rationale}")
         if d.note:
             print(f"   Note: {d.note}")
@@ -133,6 +165,8 @@ def cost_json(project: Project, evaluation: Evaluation) -> dict[str, Any]:
     return {
         "scale": project.cost.scale.value if project.cost.scale else None,
         **project.cost.inputs.model_dump(),
+        "tickets_per_year": evaluation.tickets.value,  # the count used: input or inventory
+        "tickets_source": evaluation.tickets.source.value,
         "migration_share_source": evaluation.migration.source.value,
         "design_migration_share": evaluation.migration.design_value,
         **c.as_dict(),
@@ -173,10 +207,13 @@ def _cmd_cost(args: argparse.Namespace) -> int:
         settings = settings.model_copy(
             update={"migration_share_source": MigrationShareSource(args.migration_source)}
         )
+    if args.tickets_source:
+        settings = settings.model_copy(
+            update={"tickets_source": TicketsSource(args.tickets_source)})
     project = project.model_copy(update={"cost": settings.model_copy(update={"inputs": inputs})})
     evaluation = evaluate(project)
     if args.json:
-        _print_json(cost_json(project, evaluation))
+        print_json(cost_json(project, evaluation))
         return 0
     shown = cost_display(project, evaluation)
     scale = f"{project.cost.scale.value.capitalize()} scale" if project.cost.scale else "Custom"
@@ -243,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     route = sub.add_parser("route", help="print the routing matrix")
     route.add_argument("file", nargs="?", metavar="FILE")
     route.add_argument("--json", action="store_true", help="print JSON objects")
+    route.add_argument("--as-of", type=as_of_date, metavar="YYYY-MM-DD",
+                       help="evaluate against the public rules of this date (default: the "
+                       "project's as-of date)")
     route.set_defaults(func=_cmd_route)
 
     cost = sub.add_parser("cost", help="print the cost model")
@@ -251,13 +291,16 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--set", action="append", metavar="KEY=VALUE", help="override an input")
     cost.add_argument("--migration-source", choices=[s.value for s in MigrationShareSource],
                       help="migration share from the preset input or the routing design")
+    cost.add_argument("--tickets-source", choices=[s.value for s in TicketsSource],
+                      help="tickets per year from the input or the inventory's as-is "
+                      "admin-mediated annual volumes")
     cost.add_argument("--json", action="store_true", help="print every input and output")
     cost.set_defaults(func=_cmd_cost)
 
     shot = sub.add_parser("screenshot", help="render the main window to a PNG, offscreen")
     shot.add_argument("out", metavar="OUT.png")
     shot.add_argument("file", nargs="?", metavar="FILE")
-    shot.add_argument("--tab", default="route", help="route, assess, cost or issue")
+    shot.add_argument("--tab", default="route", help="route, assess, cost, cliff or issue")
     shot.add_argument("--width", type=int, default=1600)
     shot.add_argument("--height", type=int, default=1000)
     shot.set_defaults(func=_cmd_screenshot)

@@ -42,7 +42,8 @@ def main(*, smoke: bool = False) -> None:
         folder = Path(tmp)
         service = CaService.init(folder / "ca", PASSPHRASE, now=NOW)
         project = load_example()
-        profile = profile_for(next(t for t in project.types if t.id == TYPE_ID))
+        profile = profile_for(next(t for t in project.types if t.id == TYPE_ID),
+                              on=project.as_of)
         csrs = [build_csr(generate_key(), [f"host{i}.internal.example"]) for i in range(n)]
 
         def issue_all() -> None:

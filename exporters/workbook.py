@@ -96,6 +96,7 @@ def _readme(book: Book, project: Project, evaluation: Evaluation, now: dt.dateti
         ("Organisation", project.organisation.name),
         ("Exported", now.strftime("%Y-%m-%d %H:%M")),
         ("Routing", evaluation.summary),
+        ("Public rules as of", evaluation.as_of.isoformat()),
         ("Annual cost today", display.money(evaluation.costs.total_cost)),
         ("Payback of migration", display.months(evaluation.costs.payback_months)),
         ("Certroute version", app_version()),

@@ -12,8 +12,8 @@ from exporters.workbook_layout import (
     gate_name,
 )
 from models.assessment import DIMENSIONS, GATES, LEVEL_BASIS, LEVEL_NAMES, Gate
-from models.cost import SCALE_PRESETS, CostInputs, Scale, input_unit
-from models.evaluation import Evaluation
+from models.cost import SCALE_PRESETS, CostInputs, Scale, TicketsSource, input_unit
+from models.evaluation import Evaluation, inventory_tickets
 from models.project import Project
 
 ARTICLE = "[1] article, Cost analysis — Mid scale; [2] COST-MODEL.md"
@@ -75,12 +75,20 @@ def write_inputs(book: Book, project: Project) -> None:
 
     section("Cost model inputs (COST-MODEL.md)")
     inputs = project.cost.inputs
+    inventory = inventory_tickets(project.types)
+    from_inventory = project.cost.tickets_source is TicketsSource.INVENTORY and \
+        inventory is not None
     for key, name in INPUT_NAMES.items():
         value = getattr(inputs, key)
         fmt = (book.input_share if key in SHARES else book.input_money if key in MONEY
                else book.input)
+        source, status, notes = ARTICLE, _input_status(key, value), ""
+        if key == "tickets_per_year" and from_inventory:
+            # The count the app computed with: the as-is admin-mediated annual volumes.
+            value, source, status = inventory, "Routing sheet (inventory)", "from the inventory"
+            notes = "Annual volumes of the types issued admin-mediated as-is."
         put(CostInputs.model_fields[key].description or key, value, input_unit(key), key, name,
-            ARTICLE, _input_status(key, value), "", fmt)
+            source, status, notes, fmt)
         limits = {"validate": "decimal", "criteria": ">=", "value": 0}
         if key in SHARES:
             limits = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}

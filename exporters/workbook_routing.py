@@ -19,7 +19,10 @@ SHEET = "Routing"
 # Per-type cost as live formulas beside the matrix (WORKBOOK.md Cost: per-type manual cost and
 # break-even); the importer ignores them.
 COST_HEADERS = ("Manual cost / yr", "Break-even (years)")
-SHEET_HEADERS = (*HEADERS, *COST_HEADERS)
+# The effective maximum validity on the project's as-of date and the rule that set it
+# (INDUSTRY-RULES.md); values as exported, like Workflow and Reason, ignored on import.
+VALIDITY_HEADERS = ("Max validity (days)", "Validity capped by")
+SHEET_HEADERS = (*HEADERS, *COST_HEADERS, *VALIDITY_HEADERS)
 
 
 def column_letter(key: str) -> str:
@@ -35,7 +38,10 @@ def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
     last_row = max(n, 1)  # an Excel table needs one data row, even an empty one
     # The data rows as one block: per-cell writes were most of a 10,000-type export's time.
     costs = _cost_cells(book, project, evaluation)
-    ws.write_block(1, [row + cost for row, cost in zip(rows, costs, strict=True)])
+    limits: list[list[Cell]] = [[limit.days, f"{limit.kind.value}: {limit.reason}"]
+                                for limit in evaluation.limits]
+    ws.write_block(1, [row + cost + limit for row, cost, limit in zip(
+        rows, costs, limits, strict=True)])
     # WORKBOOK.md: a Table (ListObject) with filters; header cells are strings by construction.
     ws.add_table(0, 0, last_row, len(SHEET_HEADERS) - 1, {
         "name": ROUTING_TABLE,
@@ -51,7 +57,8 @@ def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
             "type": "formula", "criteria": f'=${wf}2="{workflow.value}"', "format": fmt,
         })
     fit_widths(ws, HEADERS, rows)
-    ws.set_column(len(HEADERS), len(SHEET_HEADERS) - 1, 18)
+    ws.set_column(len(HEADERS), len(HEADERS) + len(COST_HEADERS), 18)
+    ws.set_column(len(SHEET_HEADERS) - 1, len(SHEET_HEADERS) - 1, 60)
     # No wrapping: rows keep one line each (row heights are not recomputed on load), and the
     # rationale is clipped at its capped width; the full text is in the cell.
     ws.freeze_panes(1, 2)  # header row and the ID + name columns stay in view

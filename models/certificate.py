@@ -71,6 +71,13 @@ class AdminDesign(BaseModel):
     notice_days: tuple[int, ...] = Field(
         (90, 30, 7), description="Renewal notices, days before expiry."
     )
+    # INDUSTRY-RULES.md: a renewal ticket must be approved and fulfilled inside its lead time.
+    approval_sla_days: float = Field(
+        3, ge=0, le=365, description="Days the approvers may take to decide a request."
+    )
+    fulfilment_days: float = Field(
+        2, ge=0, le=365, description="Days from approval to a delivered certificate."
+    )
 
     @field_validator("approver_roles", "approval_criteria")
     @classmethod
@@ -101,11 +108,16 @@ class CertificateType(BaseModel):
     name: str = Field(min_length=1, max_length=200, description="Name of the certificate type.")
     purpose: Purpose = Field(description="What the certificate is for.")
     ca: CaKind = Field(description="Public or private CA.")
-    validity: Validity = Field(description="short ≤ 7 d · medium ≤ 397 d · long > 397 d.")
+    validity: Validity = Field(description="short ≤ 90 d · medium 91–397 d · long > 397 d.")
     identity: Identity = Field(description="How well the service proves its identity.")
     blast_radius: BlastRadius = Field(description="Damage from a mis-issuance.")
     annual_volume: int | None = Field(None, ge=0, le=10**9,
                                       description="Issuances per year.")
+    live_certificates: int | None = Field(
+        None, ge=0, le=10**9,
+        description="Certificates of this type live at once; renewals then follow from the "
+        "validity on each date (without it the annual volume stands).",
+    )
     integration_hours: float | None = Field(
         None, ge=0, le=1e7,
         description="One-off effort to put this type on the combined workflow."

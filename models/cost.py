@@ -25,6 +25,14 @@ class MigrationShareSource(StrEnum):
     DESIGN = "design"
 
 
+class TicketsSource(StrEnum):
+    """Where the cost model's ticket count comes from: the input, or the inventory's as-is
+    admin-mediated volumes (the same volumes the design's migration share is a share of)."""
+
+    INPUT = "input"
+    INVENTORY = "inventory"
+
+
 class CostInputs(BaseModel):
     """Every input of COST-MODEL.md, mid-scale defaults; descriptions are the UI's explanations."""
 

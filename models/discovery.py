@@ -473,7 +473,7 @@ def accept(project: Project, choices: Sequence[Choice]
         proposal = choice.proposal
         if choice.into is not None:
             row = rows[choice.into]
-            types[row] = _absorb(types[row], proposal)
+            types[row] = _absorb(types[row], proposal, on=project.as_of)
             type_id = choice.into
         else:
             while f"discovered-{n}" in used:
@@ -487,10 +487,10 @@ def accept(project: Project, choices: Sequence[Choice]
     return updated, mapping
 
 
-def _absorb(ctype: CertificateType, proposal: Proposal) -> CertificateType:
+def _absorb(ctype: CertificateType, proposal: Proposal, *, on: dt.date) -> CertificateType:
     from models.issuance_policy import profile_for
 
-    profile = profile_for(ctype)
+    profile = profile_for(ctype, on=on)
     edits = ctype.profile or IssuanceProfileSettings()
     patterns: dict[str, tuple[str, ...] | None] = {}
     for name, observed in (("san_patterns", proposal.san_patterns),

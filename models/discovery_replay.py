@@ -9,15 +9,16 @@ RSA-1024 — and 180 would route to combined".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from models.certificate import TypeId
+from models.certificate import CertificateType, TypeId
 from models.discovery import ObservedCertificate
 from models.enums import Workflow
 from models.evaluation import Evaluation
-from models.issuance_policy import CsrFacts, check, profile_for
+from models.issuance_policy import CsrFacts, IssuanceProfile, check, profile_for
 from models.project import Project
 from models.violations import Violation, ViolationCode
 
@@ -90,7 +91,16 @@ def replay(certs: Sequence[ObservedCertificate], mapping: Mapping[int, TypeId],
     A fact the source did not give (crt.sh lists no key) is not held against a certificate.
     """
     index = {t.id: i for i, t in enumerate(project.types)}
-    profiles = {t.id: profile_for(t) for t in project.types}
+    # Each certificate against its type's profile with the public caps in force on the day it
+    # was issued (INDUSTRY-RULES.md: caps bind by issuance date); undated ones on the as-of date.
+    profiles: dict[tuple[str, dt.date], IssuanceProfile] = {}
+
+    def profile(ctype: CertificateType, cert: ObservedCertificate) -> IssuanceProfile:
+        day = cert.not_before.date() if cert.not_before is not None else project.as_of
+        if (ctype.id, day) not in profiles:
+            profiles[ctype.id, day] = profile_for(ctype, on=day)
+        return profiles[ctype.id, day]
+
     verdicts = []
     for cert_index, type_id in sorted(mapping.items()):
         if certs[cert_index].is_ca:
@@ -100,7 +110,7 @@ def replay(certs: Sequence[ObservedCertificate], mapping: Mapping[int, TypeId],
             raise KeyError(f"no certificate type {type_id!r} in the project")
         ctype = project.types[row]
         cert = certs[cert_index]
-        violations = [v for v in check(facts_of(cert), profiles[type_id],
+        violations = [v for v in check(facts_of(cert), profile(ctype, cert),
                                        validity_days=max(cert.lifetime_days or 1, 1))
                       if v.subject not in _unknown(cert)]
         verdicts.append(Verdict(cert, type_id, ctype.name, evaluation.decisions[row].workflow,

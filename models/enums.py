@@ -50,7 +50,7 @@ class CaKind(StrEnum):
 
 
 class Validity(StrEnum):
-    """Validity class: short ≤ 7 days, medium ≤ 397 days, long > 397 days."""
+    """Validity class: short ≤ 90 days, medium 91–397 days, long > 397 days."""
 
     SHORT = "short"
     MEDIUM = "medium"
@@ -63,7 +63,7 @@ class Validity(StrEnum):
     @property
     def max_days(self) -> int:
         """Longest validity this class allows (ROUTING-RULES.md field table; 825 d private)."""
-        return {"short": 7, "medium": 397, "long": 825}[self.value]
+        return {"short": 90, "medium": 397, "long": 825}[self.value]
 
 
 class Identity(StrEnum):

@@ -7,9 +7,20 @@ from dataclasses import dataclass
 
 from models.assessment import AssessmentResult, design_evidence_level, score_assessment
 from models.certificate import CertificateType
-from models.cost import CostBreakdown, MigrationShareSource, compute_costs, ticket_hours
-from models.enums import Workflow
+from models.cliff import Cliff, compute_cliff
+from models.cost import (
+    CostBreakdown,
+    CostInputs,
+    MigrationShareSource,
+    TicketsSource,
+    compute_costs,
+    ticket_hours,
+)
+from models.dated_findings import dated_findings
+from models.enums import Validity, Workflow
 from models.findings import Finding, find_issues
+from models.industry_rules import ValidityLimit, evaluated_class
+from models.issuance_policy import type_validity_limit
 from models.project import Project
 from models.routing import Decision, RoutingContext, route
 
@@ -25,6 +36,16 @@ class MigrationShare:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketCount:
+    """The ticket count the cost model used and where it came from."""
+
+    value: float
+    source: TicketsSource
+    inventory_value: int | None
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """Everything derived from a Project; compares by value."""
 
@@ -36,6 +57,11 @@ class Evaluation:
     costs: CostBreakdown
     assessment: AssessmentResult
     design_level: int | None
+    as_of: dt.date
+    limits: tuple[ValidityLimit, ...]  # per type: effective maximum validity on `as_of`
+    validity_classes: tuple[Validity, ...]  # per type: the class evaluated on `as_of`
+    tickets: TicketCount
+    cliff: Cliff
 
     @property
     def summary(self) -> str:
@@ -61,6 +87,25 @@ def design_migration_share(
     )
 
 
+def inventory_tickets(types: tuple[CertificateType, ...]) -> int | None:
+    """Admin-mediated issuances a year today: the annual volumes of the types issued
+    admin-mediated as-is (the denominator of the design's migration share); None if none."""
+    volumes = [t.annual_volume for t in types
+               if t.as_is_workflow is Workflow.ADMIN_MEDIATED and t.annual_volume]
+    return sum(volumes) if volumes else None
+
+
+def _ticket_count(project: Project) -> TicketCount:
+    inputs = project.cost.inputs
+    inventory = inventory_tickets(project.types)
+    if project.cost.tickets_source is TicketsSource.INVENTORY and inventory is not None:
+        return TicketCount(float(inventory), TicketsSource.INVENTORY, inventory,
+                           f"inventory: {inventory:,} admin-mediated issuances a year as-is")
+    explanation = "the input" if project.cost.tickets_source is TicketsSource.INPUT else (
+        "the input (the inventory has no annual volume issued admin-mediated today)")
+    return TicketCount(inputs.tickets_per_year, TicketsSource.INPUT, inventory, explanation)
+
+
 def evaluate(project: Project, *, today: dt.date | None = None) -> Evaluation:
     """Route every type, detect findings, compute costs and assessment; pure but for `today`.
 
@@ -68,9 +113,18 @@ def evaluate(project: Project, *, today: dt.date | None = None) -> Evaluation:
         project: the document.
         today: the date the policy-review age is measured against (defaults to the clock).
     """
+    tickets = _ticket_count(project)
     inputs = project.cost.inputs
+    if tickets.source is TicketsSource.INVENTORY:
+        inputs = CostInputs.model_validate(
+            {**inputs.model_dump(), "tickets_per_year": tickets.value})
     context = RoutingContext(project.organisation.tolerance, ticket_hours(inputs))
-    decisions = tuple(route(t, context) for t in project.types)
+    # INDUSTRY-RULES.md: each type against the public caps in force on the as-of date.
+    limits = tuple(type_validity_limit(t, on=project.as_of) for t in project.types)
+    classes = tuple(evaluated_class(t.validity, lim) for t, lim in zip(
+        project.types, limits, strict=True))
+    decisions = tuple(route(t, context, validity=c)
+                      for t, c in zip(project.types, classes, strict=True))
     combined = sum(1 for d in decisions if d.workflow is Workflow.COMBINED)
 
     design_value, why = design_migration_share(project.types, decisions)
@@ -85,15 +139,22 @@ def evaluate(project: Project, *, today: dt.date | None = None) -> Evaluation:
             inputs.migration_share, MigrationShareSource.PRESET, design_value, explanation
         )
 
+    cliff = compute_cliff(project.types, decisions, inputs, as_of=project.as_of)
     classified = bool(project.types)
     rule_routed = not any(d.overridden for d in decisions)
     return Evaluation(
         decisions=decisions,
         combined_count=combined,
         admin_count=len(decisions) - combined,
-        findings=find_issues(project, decisions, today=today or dt.date.today()),
+        findings=find_issues(project, decisions, today=today or dt.date.today())
+        + dated_findings(project, decisions, classes, cliff),
         migration=migration,
         costs=compute_costs(inputs, migration_share=migration.value),
         assessment=score_assessment(project.assessment),
         design_level=design_evidence_level(classified=classified, rule_routed=rule_routed),
+        as_of=project.as_of,
+        limits=limits,
+        validity_classes=classes,
+        tickets=tickets,
+        cliff=cliff,
     )

@@ -9,7 +9,7 @@ from enum import StrEnum
 from models.certificate import TypeId
 from models.enums import BlastRadius, Identity, Workflow
 from models.project import Project
-from models.routing import Decision
+from models.routing import CAPPED_SHORT_EXCEPTION, Decision
 
 
 class FindingCode(StrEnum):
@@ -22,6 +22,17 @@ class FindingCode(StrEnum):
     UNTRACKED_REWORK = "underestimated-rework-cost"
     MANUAL_OVERRIDE = "manual-override"
     SHORT_LIVED_ADMIN = "short-lived-on-admin-mediated"
+    # INDUSTRY-RULES.md: the public rules by date.
+    IMPOSSIBLE_VALIDITY = "impossible-validity-class"
+    TICKET_CLIFF = "renewal-ticket-cliff"
+    MANUAL_DOMAIN_VALIDATION = "manual-domain-validation"
+    APPROVAL_OUTLASTS_LEAD = "approval-outlasts-renewal-lead"
+
+
+# Findings from the public rules by date (models.dated_findings), not the article's modes.
+INDUSTRY_RULE_CODES = frozenset({
+    FindingCode.IMPOSSIBLE_VALIDITY, FindingCode.TICKET_CLIFF,
+    FindingCode.MANUAL_DOMAIN_VALIDATION, FindingCode.APPROVAL_OUTLASTS_LEAD})
 
 
 class Severity(StrEnum):
@@ -46,7 +57,7 @@ def _months_between(earlier: dt.date, later: dt.date) -> int:
     return months - (later.day < earlier.day)
 
 
-def _names(project: Project, rows: list[int], *, shown: int = 5) -> str:
+def type_names(project: Project, rows: list[int], *, shown: int = 5) -> str:
     """ "A, B and C", or the first few and a count, so a finding stays one readable line."""
     names = [project.types[r].name for r in rows[:shown]]
     if len(rows) > shown:
@@ -95,7 +106,7 @@ def find_issues(
         findings.append(Finding(
             FindingCode.MANUAL_OVERRIDE, Severity.WARNING, "Workflow drift: manual overrides",
             f"{len(overridden)} type(s) bypass the rules by manual override: "
-            f"{_names(project, overridden)}.",
+            f"{type_names(project, overridden)}.",
             "Fold each justified override into the routing rules at the next policy review, "
             "or remove it.",
             tuple(ids[r] for r in overridden),
@@ -107,7 +118,7 @@ def find_issues(
     if stamped:
         findings.append(Finding(
             FindingCode.RUBBER_STAMP, Severity.WARNING, "Approval-as-rubber-stamp",
-            f"No explicit approval criteria for {_names(project, stamped)}: the approval adds "
+            f"No explicit approval criteria for {type_names(project, stamped)}: the approval adds "
             "latency without adding control.",
             "Give the approver explicit criteria to verify, or remove the approval step.",
             tuple(ids[r] for r in stamped),
@@ -123,7 +134,7 @@ def find_issues(
         findings.append(Finding(
             FindingCode.WEAK_IDENTITY, Severity.WARNING, "Identity verification weaker than "
             "the certificate",
-            f"Combined issuance without strong identity for {_names(project, weak)}: the "
+            f"Combined issuance without strong identity for {type_names(project, weak)}: the "
             "certificate is only as strong as the identity proof that authorised it.",
             "Align identity strength with assurance: workload identity, attestation or mTLS — "
             "not shared secrets or IP allow-lists.",
@@ -146,8 +157,12 @@ def find_issues(
     if short:
         findings.append(Finding(
             FindingCode.SHORT_LIVED_ADMIN, Severity.EXCEPTION, "Short-lived on admin-mediated",
-            f"{_names(project, short)}: short-lived certificates make automation mandatory.",
-            "Strengthen the service identity or lengthen the validity.",
+            f"{type_names(project, short)}: short-lived certificates make automation mandatory.",
+            "Strengthen the service identity or lengthen the validity." + (
+                " Where a public cap made the type short-lived, its validity cannot be "
+                "lengthened: automate its renewal, keeping the approval where it is a control."
+                if any(CAPPED_SHORT_EXCEPTION in decisions[r].exceptions for r in short)
+                else ""),
             tuple(ids[r] for r in short),
         ))
     return tuple(findings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from models.common_name_patterns import MAX_COMMON_NAME, cn_pattern_matches, normalise_cn_pattern
 from models.dns_names import name_violations, normalise_pattern
 from models.email_names import address_violations, normalise_email_pattern
-from models.enums import BlastRadius, CaKind, Purpose
+from models.enums import BlastRadius, CaKind, Purpose, Validity
+from models.industry_rules import LimitKind, ValidityLimit, cap_scope, validity_limit
 from models.key_rules import EKU_BY_OID, NIST_CURVES, KeyRequirement
 
 # Re-exported: the CA and the policy exporters take a profile's vocabulary from this module.
@@ -90,6 +92,12 @@ class IssuanceProfile(BaseModel):
     # Defaults keep profiles frozen into requests before email SANs existed as they were.
     email_patterns: tuple[str, ...] = ()
     requires_email: bool = False
+    # Defaults keep profiles frozen into requests before dated caps existed readable: the CA
+    # then knows no CA kind and re-checks no public cap at fulfilment.
+    ca: CaKind | None = None
+    validity_limited_by: LimitKind = LimitKind.CLASS
+    validity_reason: str = ""
+    as_of: dt.date | None = None
 
     @property
     def issues_ca(self) -> bool:
@@ -162,15 +170,27 @@ def _derived_keys(purpose: Purpose) -> tuple[KeyRequirement, ...]:
     return tuple(keys)
 
 
-def profile_for(ctype: CertificateType) -> IssuanceProfile:
-    """The type's issuance profile: derived from its fields, then its edits applied.
+def type_validity_limit(ctype: CertificateType, *, on: dt.date) -> ValidityLimit:
+    """A type's effective maximum validity on a date and the rule that set it (the profile's
+    maximum, without building the whole profile: evaluate() asks for every type and date)."""
+    edits = ctype.profile or IssuanceProfileSettings()
+    ekus = edits.ekus if edits.ekus is not None else _EKUS[ctype.purpose]
+    return validity_limit(ctype.validity, edits.max_validity_days,
+                          cap_scope(ctype.ca, ekus, ctype.purpose), on)
 
-    The validity class caps the edited maximum (ROUTING-RULES.md: short ≤ 7 d, medium ≤ 397 d,
-    long ≤ 825 d): an edit can shorten the validity, never lengthen it past the class.
+
+def profile_for(ctype: CertificateType, *, on: dt.date) -> IssuanceProfile:
+    """The type's issuance profile on a date: derived from its fields, then its edits applied.
+
+    The maximum validity is the smallest of the class maximum (ROUTING-RULES.md: short ≤ 90 d,
+    medium ≤ 397 d, long ≤ 825 d), the profile edit and the public cap in force on `on`
+    (models.industry_rules); `validity_limited_by`/`validity_reason` say which rule won. An
+    edit can shorten the validity, never lengthen it past the class or the cap.
     """
     purpose = ctype.purpose
     edits = ctype.profile or IssuanceProfileSettings()
-    class_max = ctype.validity.max_days
+    ekus = edits.ekus if edits.ekus is not None else _EKUS[purpose]
+    limit = type_validity_limit(ctype, on=on)
     # Wildcards only where a mis-issuance stays small; EV and mesh identities name one host.
     wildcards = ctype.blast_radius is BlastRadius.LOW and purpose in (
         Purpose.TLS_EXTERNAL, Purpose.TLS_INTERNAL)
@@ -182,15 +202,37 @@ def profile_for(ctype: CertificateType) -> IssuanceProfile:
         allow_wildcards=wildcards if edits.allow_wildcards is None else edits.allow_wildcards,
         requires_dns_name=purpose in _DNS_PURPOSES,
         key_types=edits.key_types if edits.key_types is not None else _derived_keys(purpose),
-        max_validity_days=min(edits.max_validity_days or class_max, class_max),
-        class_max_days=class_max,
-        ekus=edits.ekus if edits.ekus is not None else _EKUS[purpose],
+        max_validity_days=limit.days,
+        class_max_days=ctype.validity.max_days,
+        ekus=ekus,
         cn_patterns=edits.cn_patterns if edits.cn_patterns is not None
         else _derived_cn_patterns(purpose, ctype.ca),
         email_patterns=edits.email_patterns if edits.email_patterns is not None
         else _derived_email_patterns(purpose, ctype.ca),
         requires_email=purpose is Purpose.SMIME,
+        ca=ctype.ca,
+        validity_limited_by=limit.kind,
+        validity_reason=limit.reason,
+        as_of=on,
     )
+
+
+def on_issuing_day(profile: IssuanceProfile, day: dt.date) -> IssuanceProfile:
+    """A profile frozen into a request, with the public cap in force on the day it is issued.
+
+    A request raised before a cap falls and fulfilled after is issued under the new cap
+    (INDUSTRY-RULES.md: the caps bind by issuance date); a profile frozen before CA kinds
+    were recorded is returned as it was.
+    """
+    if profile.ca is None:
+        return profile
+    limit = validity_limit(Validity.LONG, profile.max_validity_days,
+                           cap_scope(profile.ca, profile.ekus, profile.purpose), day)
+    if limit.kind is not LimitKind.PUBLIC_CAP or limit.days >= profile.max_validity_days:
+        return profile
+    return profile.model_copy(update={"max_validity_days": limit.days, "as_of": day,
+                                      "validity_limited_by": limit.kind,
+                                      "validity_reason": limit.reason})
 
 
 def key_usages(profile: IssuanceProfile, key_kind: str) -> frozenset[str]:
@@ -320,9 +362,11 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
     v += _subject_violations(facts, profile)
     v += _key_violations(facts, profile)
     if validity_days > profile.max_validity_days or validity_days < 1:
+        why = (f": {profile.validity_reason}"
+               if profile.validity_limited_by is LimitKind.PUBLIC_CAP else "")
         v.append(Violation(ViolationCode.VALIDITY, "validity",
                            f"validity of {validity_days} days is outside 1–"
-                           f"{profile.max_validity_days} days allowed for this type"))
+                           f"{profile.max_validity_days} days allowed for this type{why}"))
     allowed_ekus = {e.oid for e in profile.ekus}
     v += [Violation(ViolationCode.EKU, "csr", f"the CSR asks for extended key usage "
                     f"{_eku_name(oid)}, which this type does not allow")

@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.assessment import AssessmentScores
 from models.certificate import CertificateType, TypeId
-from models.cost import CostInputs, MigrationShareSource, Scale
+from models.cost import CostInputs, MigrationShareSource, Scale, TicketsSource
 from models.enums import Tolerance
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -42,6 +42,11 @@ class CostSettings(BaseModel):
     scale: Scale | None = Field(Scale.MID, description="Preset the inputs started from, if any.")
     inputs: CostInputs = Field(default_factory=CostInputs)
     migration_share_source: MigrationShareSource = MigrationShareSource.PRESET
+    tickets_source: TicketsSource = Field(
+        TicketsSource.INPUT,
+        description="Tickets per year: the input, or the inventory's as-is admin-mediated "
+        "annual volumes.",
+    )
 
 
 class Project(BaseModel):
@@ -54,6 +59,11 @@ class Project(BaseModel):
     types: tuple[CertificateType, ...] = ()
     assessment: AssessmentScores = Field(default_factory=AssessmentScores)
     cost: CostSettings = Field(default_factory=CostSettings)
+    # INDUSTRY-RULES.md: a design is judged against the public rules in force on a date.
+    as_of: dt.date = Field(
+        default_factory=dt.date.today,
+        description="The date whose public validity caps the design is evaluated against.",
+    )
 
     @model_validator(mode="after")
     def _unique_type_ids(self) -> Project:

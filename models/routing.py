@@ -178,6 +178,12 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+# INDUSTRY-RULES.md: the validity cannot be lengthened past a public cap.
+CAPPED_SHORT_EXCEPTION = (
+    "The public caps make this type short-lived on the as-of date, and short-lived "
+    "certificates make automation mandatory, but it routes admin-mediated: automate its "
+    "renewal (keeping the approval where it is a control) or strengthen its identity."
+)
 SHORT_LIVED_EXCEPTION = (
     "Short-lived certificates make automation mandatory, but this type routes to "
     "admin-mediated: strengthen its identity or lengthen its validity."
@@ -203,8 +209,14 @@ def match_rule(ctype: CertificateType, context: RoutingContext) -> Rule:
     raise AssertionError("rule 8 matches every type")  # pragma: no cover
 
 
-def route(ctype: CertificateType, context: RoutingContext) -> Decision:
-    """Route one type: first matching rule, then any manual override, then exceptions."""
+def route(ctype: CertificateType, context: RoutingContext, *,
+          validity: Validity | None = None) -> Decision:
+    """Route one type: first matching rule, then any manual override, then exceptions.
+
+    Args:
+        validity: the class the type is evaluated as on the project's as-of date, when a
+            public cap makes its own class impossible (models.industry_rules).
+    """
     decision = _rule_decision(match_rule(ctype, context).number, ctype.purpose)
     if ctype.override is not None and ctype.override.workflow is not decision.workflow:
         decision = replace(
@@ -217,7 +229,10 @@ def route(ctype: CertificateType, context: RoutingContext) -> Decision:
             f"{decision.rule_workflow}; the override is reviewed with the policy.",
             overridden=True,
         )
-    if decision.workflow is Workflow.ADMIN_MEDIATED and ctype.validity is Validity.SHORT:
+    evaluated = ctype.validity if validity is None else validity
+    if decision.workflow is Workflow.ADMIN_MEDIATED and evaluated is Validity.SHORT:
         # ROUTING-RULES.md "Exceptions": surfaced beside the decision, never silently.
-        decision = replace(decision, exceptions=(SHORT_LIVED_EXCEPTION,))
+        capped = evaluated is not ctype.validity  # a public cap, not the type, made it short
+        decision = replace(decision, exceptions=(
+            CAPPED_SHORT_EXCEPTION if capped else SHORT_LIVED_EXCEPTION,))
     return decision

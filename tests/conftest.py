@@ -21,4 +21,5 @@ TODAY = dt.date(2026, 11, 26)
 
 @pytest.fixture
 def worked_example() -> Project:
-    return load_example()
+    # The public caps of the pinned day: the example is judged as of TODAY, not the clock.
+    return load_example().model_copy(update={"as_of": TODAY})

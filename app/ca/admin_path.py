@@ -31,7 +31,7 @@ from app.ca.records import (
     person_key,
 )
 from models.enums import Workflow
-from models.issuance_policy import IssuanceProfile, check, profile_for
+from models.issuance_policy import IssuanceProfile, check, on_issuing_day, profile_for
 from models.project import Project
 
 if TYPE_CHECKING:  # service.py constructs this class; import only for the types
@@ -93,7 +93,7 @@ class AdminPath:
         moment = utc_now(now)
         ctype, decision = self.service.lookup(project, type_id)
         parsed = as_csr(csr)
-        profile = profile_for(ctype)
+        profile = profile_for(ctype, on=moment.date())
         days = validity_days or profile.max_validity_days
         subject = f"type {ctype.id}"
         origin = self.service.project_source(project, source)
@@ -289,7 +289,9 @@ class AdminPath:
                 raise self.service.refuse(conn, moment, actor=operator or "(anonymous)",
                                           action="fulfil", subject=subject, message=problem)
             csr = load_csr(request.csr_pem.encode("ascii"))
-            profile = IssuanceProfile.model_validate(request.profile)
+            # The caps in force on the issuing day, not on the day the request was raised.
+            profile = on_issuing_day(IssuanceProfile.model_validate(request.profile),
+                                     moment.date())
             facts = facts_from_csr(csr)
             violations = check(facts, profile, validity_days=request.validity_days)
             if violations:  # defence in depth: the CSR was checked when the request was raised

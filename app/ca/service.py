@@ -204,10 +204,12 @@ class CaService:
                 reason=f"project change accepted at {action}")
 
     def preview(self, project: Project, type_id: str, csr: CsrInput, *,
-                validity_days: int | None = None) -> Preview:
-        """Check a CSR against a type's profile without issuing or logging anything."""
+                validity_days: int | None = None,
+                now: dt.datetime | None = None) -> Preview:
+        """Check a CSR against a type's profile (caps in force `now`) without issuing or
+        logging anything."""
         ctype, decision = self.lookup(project, type_id)
-        profile = profile_for(ctype)
+        profile = profile_for(ctype, on=utc_now(now).date())
         days = validity_days or profile.max_validity_days
         facts = facts_from_csr(as_csr(csr))
         return Preview(ctype, decision, profile, days,
@@ -269,7 +271,7 @@ class CaService:
         if not self.authority.unlocked:
             raise CaError("the CA is locked: give its passphrase first")
         parsed = as_csr(csr)
-        profile = profile_for(ctype)
+        profile = profile_for(ctype, on=moment.date())  # the caps in force on the issuing day
         days = validity_days or profile.max_validity_days
         subject = f"type {ctype.id}"
         origin = self.project_source(project, source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -47,6 +48,12 @@ def edit_organisation(store: ProjectStore, text: str, *, merge: bool = False,
         return False
     return store.edit(project.model_copy(update={"organisation": org}), text,
                       merge_key=f"org:{','.join(sorted(changes))}" if merge else None)
+
+
+def set_as_of(store: ProjectStore, as_of: dt.date) -> bool:
+    """Judge the design against the public rules of another date (one undo step)."""
+    return store.edit(store.project.model_copy(update={"as_of": as_of}),
+                      f"Set rules as of {as_of.isoformat()}")
 
 
 def edit_section(store: ProjectStore, section: str, value: BaseModel, text: str, *,

@@ -99,7 +99,7 @@ def _title(plot: pg.PlotWidget, text: str) -> None:
     plot.getPlotItem().setTitle(text, color=CHART_TEXT.name(), size="11pt", bold=True)
 
 
-class _MoneyPlot(pg.PlotWidget):
+class MoneyPlot(pg.PlotWidget):
     """A plot with a money axis on the left whose scale moves only when it must.
 
     The horizontal grid is a few lines of its own rather than the axis's grid: an axis with
@@ -143,7 +143,7 @@ class _MoneyPlot(pg.PlotWidget):
             line.setVisible(n < len(ticks))
 
 
-class CostBarChart(_MoneyPlot):
+class CostBarChart(MoneyPlot):
     """Stacked bars, one layer per cost component; bars are updated with `setOpts`."""
 
     def __init__(self, keys: Sequence[str], labels: Sequence[str],
@@ -188,7 +188,7 @@ class CostBarChart(_MoneyPlot):
         self.show_y(0.0, top * BAR_HEADROOM)
 
 
-class PaybackChart(_MoneyPlot):
+class PaybackChart(MoneyPlot):
     """Cumulative savings minus the migration cost, month by month, break-even marked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

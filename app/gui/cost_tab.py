@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,6 +32,7 @@ from models.cost import (
     SCALE_PRESETS,
     MigrationShareSource,
     Scale,
+    TicketsSource,
     cost_components,
     input_unit,
     payback_curve,
@@ -115,6 +119,8 @@ class CostTab(QWidget):
             column.addLayout(grid)
             if title == "Migration":
                 column.addWidget(self._build_source())
+            elif "tickets_per_year" in keys:
+                column.addWidget(self._build_tickets_source())
         column.addStretch(1)
         scroll = FittingScrollArea(inner, "costInputsScroll")
         scroll.setMinimumWidth(420)
@@ -166,22 +172,40 @@ class CostTab(QWidget):
         self.editors[key] = editor
         self.errors[key] = error
 
-    def _build_source(self) -> QWidget:
+    @staticmethod
+    def _radio_box(title: str, options: dict[Any, str],
+                   clicked: Callable[[Any], None]) -> tuple[QWidget, dict[Any, QRadioButton]]:
+        """A titled column of exclusive radio buttons, one per source."""
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(QLabel("Migration share comes from"))
-        self.source_buttons: dict[MigrationShareSource, QRadioButton] = {
-            MigrationShareSource.PRESET: QRadioButton("the input above"),
-            MigrationShareSource.DESIGN: QRadioButton(
-                "the routing design (admin-mediated today, routed to combined)"),
-        }
+        layout.addWidget(QLabel(title))
         group = QButtonGroup(box)
-        for source, button in self.source_buttons.items():
+        buttons = {}
+        for source, text in options.items():
+            button = QRadioButton(text)
             group.addButton(button)
-            button.clicked.connect(lambda _=False, s=source: self._on_source_clicked(s))
+            button.clicked.connect(lambda _=False, s=source: clicked(s))
             layout.addWidget(button)
+            buttons[source] = button
+        return box, buttons
+
+    def _build_source(self) -> QWidget:
+        box, self.source_buttons = self._radio_box("Migration share comes from", {
+            MigrationShareSource.PRESET: "the input above",
+            MigrationShareSource.DESIGN:
+                "the routing design (admin-mediated today, routed to combined)",
+        }, self._on_source_clicked)
+        return box
+
+    def _build_tickets_source(self) -> QWidget:
+        """Tickets per year: typed, or the inventory's as-is admin-mediated volumes — the
+        volumes the design's migration share is a share of (COST-MODEL.md, issue 14)."""
+        box, self.tickets_buttons = self._radio_box("Tickets per year come from", {
+            TicketsSource.INPUT: "the input above",
+            TicketsSource.INVENTORY: "tickets per year from the inventory",
+        }, self._on_tickets_source_clicked)
         return box
 
     def _build_tiles(self) -> QHBoxLayout:
@@ -286,6 +310,11 @@ class CostTab(QWidget):
         self._edit(settings.model_copy(update={"migration_share_source": source}),
                    f"Take the migration share from the {source.value}")
 
+    def _on_tickets_source_clicked(self, source: TicketsSource) -> None:
+        settings = self._store.project.cost
+        self._edit(settings.model_copy(update={"tickets_source": source}),
+                   f"Take tickets per year from the {source.value}")
+
     def _edit(self, settings: CostSettings, text: str) -> None:
         # Validate the whole section again: model_copy(update=...) does not.
         valid = CostSettings.model_validate(settings.model_dump())
@@ -338,6 +367,26 @@ class CostTab(QWidget):
         share.setEnabled(not from_design)
         share.setToolTip("Not used: the share comes from the routing design." if from_design
                          else tooltip("migration_share"))
+        self._show_tickets_source()
+
+    def _show_tickets_source(self) -> None:
+        tickets = self._store.evaluation.tickets
+        inventory = self.tickets_buttons[TicketsSource.INVENTORY]
+        inventory.setEnabled(tickets.inventory_value is not None)
+        inventory.setText("tickets per year from the inventory" + (
+            f" ({tickets.inventory_value:,} admin-mediated as-is)"
+            if tickets.inventory_value is not None else ""))
+        inventory.setToolTip(tickets.explanation)
+        wanted = self._store.project.cost.tickets_source
+        for source, button in self.tickets_buttons.items():
+            button.setChecked(source is wanted)
+        from_inventory = tickets.source is TicketsSource.INVENTORY
+        editor = self.editors["tickets_per_year"]
+        editor.setEnabled(not from_inventory)
+        if from_inventory and not editor.hasFocus():
+            set_text_quietly(editor, format_input(tickets.value))
+        editor.setToolTip("Not used: tickets per year come from the inventory."
+                          if from_inventory else tooltip("tickets_per_year"))
 
     def _refresh(self) -> None:
         self._show_inputs()

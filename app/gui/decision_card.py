@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -89,6 +90,8 @@ class DecisionCard(QWidget):
 
         self.title = heading(level=1, cls=WrappedLabel)
         self.profile = wrapped_label(muted=True, cls=WrappedLabel)
+        # The effective maximum validity on the as-of date and the rule that capped it.
+        self.validity = wrapped_label(cls=WrappedLabel)
         badge_row = QHBoxLayout()
         self.badge = QLabel()
         # Word-wrapped: long labels never widen the card.
@@ -100,7 +103,7 @@ class DecisionCard(QWidget):
         self.controls = wrapped_label(cls=WrappedLabel)
         self.exceptions = wrapped_label(cls=WrappedLabel)
         self.exceptions.setStyleSheet(f"color: {WARNING_TONE.name()}; font-weight: 600;")
-        for widget in (self.title, self.profile):
+        for widget in (self.title, self.profile, self.validity):
             layout.addWidget(widget)
         layout.addLayout(badge_row)
         for widget in (self.rationale, self.note, self.controls, self.exceptions):
@@ -169,6 +172,16 @@ class DecisionCard(QWidget):
         for key, label in ADMIN_TEXT_FIELDS[1:]:
             self.admin_edits[key] = self._admin_line(form, key, label)
         self.notice_days = self._admin_line(form, "notice_days", "Renewal notices (days)")
+        self.path_days: dict[str, QDoubleSpinBox] = {}
+        for key, label in (("approval_sla_days", "Approval SLA (days)"),
+                           ("fulfilment_days", "Fulfilment (days)")):
+            spin = QDoubleSpinBox()
+            spin.setRange(0, 365)
+            spin.setDecimals(1)
+            spin.setToolTip(AdminDesign.model_fields[key].description or label)
+            spin.valueChanged.connect(lambda value, key=key: self._commit_path_days(key, value))
+            self.path_days[key] = spin
+            form.addRow(label, spin)
         outer.addWidget(self.combined_form)
         outer.addWidget(self.admin_form)
 
@@ -215,7 +228,7 @@ class DecisionCard(QWidget):
                 self.profile.setText("Add a type (Ctrl+Shift+N) to start the inventory: "
                                      "its workflow and the reason appear here as you edit.")
             for label in (self.reason, self.rationale, self.note, self.controls,
-                          self.exceptions):
+                          self.exceptions, self.validity):
                 label.setText("")
             return
         assert self._row is not None
@@ -223,6 +236,7 @@ class DecisionCard(QWidget):
         decision = self._store.evaluation.decisions[self._row]
         self.title.setText(ctype.name)
         self.profile.setText(display.describe(ctype))
+        self._show_validity(ctype)
         tone = OVERRIDE_TONE if decision.overridden else WORKFLOW_TONE[decision.workflow]
         set_badge(self.badge, decision.workflow.value.upper(), tone)
         rule = (f"rule {decision.rule} bypassed" if decision.overridden
@@ -237,6 +251,20 @@ class DecisionCard(QWidget):
         self.exceptions.setVisible(bool(decision.exceptions))
         self._show_components(ctype, decision.workflow)
         self.override_box.show_type(ctype, decision)
+
+    def _show_validity(self, ctype: CertificateType) -> None:
+        assert self._row is not None
+        evaluation = self._store.evaluation
+        limit = evaluation.limits[self._row]
+        evaluated = evaluation.validity_classes[self._row]
+        text = (f"Maximum validity on {limit.on.isoformat()}: {limit.days} days "
+                f"({limit.kind.value}) — {limit.reason}.")
+        if evaluated is not ctype.validity:
+            text += f" Its {ctype.validity.value} class cannot exist then: evaluated as " \
+                    f"{evaluated.value}."
+        self.validity.setText(text)
+        self.validity.setStyleSheet(f"color: {WARNING_TONE.name()};"
+                                    if evaluated is not ctype.validity else "")
 
     def _show_components(self, ctype, workflow: Workflow) -> None:
         combined = workflow is Workflow.COMBINED
@@ -262,6 +290,10 @@ class DecisionCard(QWidget):
         self.approvals_required.blockSignals(True)
         self.approvals_required.setValue(admin.approvals_required)
         self.approvals_required.blockSignals(False)
+        for key, spin in self.path_days.items():
+            spin.blockSignals(True)
+            spin.setValue(getattr(admin, key))
+            spin.blockSignals(False)
 
     # --- editing -------------------------------------------------------------------------
 
@@ -329,6 +361,7 @@ class DecisionCard(QWidget):
             "approvals_required": self.approvals_required.value(),
             "approval_criteria": _split(self.criteria.toPlainText(), "\n"),
             "notice_days": days,
+            **{key: spin.value() for key, spin in self.path_days.items()},
         }
         try:
             unchanged = AdminDesign.model_validate(values) == ctype.admin
@@ -353,3 +386,11 @@ class DecisionCard(QWidget):
             commands.edit_type(self._store, row, f"Set approvals of {ctype.name}",
                                merge=True, admin={**ctype.admin.model_dump(),
                                                   "approvals_required": value})
+
+    def _commit_path_days(self, key: str, value: float) -> None:
+        """Approval SLA or fulfilment time: what must fit in the renewal lead time."""
+        shown = self._shown()
+        if shown is not None and value != getattr(shown[1].admin, key):
+            row, ctype = shown
+            commands.edit_type(self._store, row, f"Set approval path of {ctype.name}",
+                               merge=True, admin={**ctype.admin.model_dump(), key: value})

@@ -11,7 +11,7 @@ from app.gui.steady_scroll_area import SteadyScrollArea
 from app.gui.store import ProjectStore
 from app.gui.widgets import heading, wrapped_label
 from models.evaluation import Evaluation
-from models.findings import Finding, Severity
+from models.findings import INDUSTRY_RULE_CODES, Finding, Severity
 
 NONE_FOUND = ("No failure modes detected: routing is parameterised, approvals have criteria, "
               "identity matches assurance and rework is tracked.")
@@ -49,7 +49,8 @@ class FindingCard(QFrame):
 
     def set_finding(self, finding: Finding) -> None:
         self.finding = finding
-        kind = "Exception" if finding.severity is Severity.EXCEPTION else "Failure mode"
+        kind = "Exception" if finding.severity is Severity.EXCEPTION else (
+            "Industry rule" if finding.code in INDUSTRY_RULE_CODES else "Failure mode")
         self.title.setText(f"{kind} · {finding.title}")
         self.detail.setText(finding.detail)
         self.fix.setText(f"Fix: {finding.fix}")

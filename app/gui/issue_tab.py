@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -228,7 +229,8 @@ class IssueTab(QWidget):
             self.profile.show_no_type()
             return
         ctype, decision = chosen
-        profile = profile_for(ctype)
+        # The test CA issues today: the profile shown is the one under today's public caps.
+        profile = profile_for(ctype, on=dt.date.today())
         self.profile.show_type(ctype, decision, profile)
         self.csr.fit_profile(profile)
         self.pages.show_workflow(decision.workflow)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
 from app.gui.palette import WORKFLOW_TONE
 from app.gui.widgets import heading, set_badge, wrapped_label
 from models.certificate import CertificateType
+from models.industry_rules import LimitKind
 from models.issuance_policy import IssuanceProfile
 from models.name_constraints import name_constraints
 from models.routing import Decision
@@ -31,7 +32,10 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
     lines += [rule] if rule else []
     lines += [
         f"Keys: {keys}",
-        f"Validity: at most {profile.max_validity_days} days ({ctype.validity.value} class)",
+        f"Validity: at most {profile.max_validity_days} days" + (
+            f" on {profile.as_of.isoformat()}: {profile.validity_reason}"
+            if profile.as_of and profile.validity_limited_by is not LimitKind.CLASS
+            else f" ({ctype.validity.value} class)"),
         "Extended key usage: " + (", ".join(e.value for e in profile.ekus) or "none"),
     ]
     if not profile.issuable:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import (
     QCoreApplication,
     QDate,
@@ -141,6 +143,12 @@ class RouteTab(QWidget):
         self.reviewed.setDisplayFormat("yyyy-MM-dd")
         self.reviewed_known.toggled.connect(self._commit_reviewed)
         self.reviewed.editingFinished.connect(self._commit_reviewed)
+        self.as_of = QDateEdit()
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of.setToolTip("The date whose public validity caps (CA/B Forum) the design is "
+                              "judged against: today, or a date to plan for")
+        self.as_of.editingFinished.connect(self._commit_as_of)
         self.summary = QLabel()
         self.summary.setProperty("role", "summary")
         self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -157,6 +165,9 @@ class RouteTab(QWidget):
         row.addSpacing(12)
         row.addWidget(self.reviewed_known)
         row.addWidget(self.reviewed)
+        row.addSpacing(12)
+        row.addWidget(QLabel("Rules as of"))
+        row.addWidget(self.as_of)
         row.addStretch(1)
         row.addWidget(self.summary)
         return row
@@ -284,6 +295,11 @@ class RouteTab(QWidget):
             self.reviewed.blockSignals(True)
             self.reviewed.setDate(QDate(reviewed.year, reviewed.month, reviewed.day))
             self.reviewed.blockSignals(False)
+        if not self.as_of.hasFocus():
+            as_of = self._store.project.as_of
+            self.as_of.blockSignals(True)
+            self.as_of.setDate(QDate(as_of.year, as_of.month, as_of.day))
+            self.as_of.blockSignals(False)
         self.summary.setText(self._store.evaluation.summary)
 
     def _commit_org_name(self) -> None:
@@ -301,6 +317,12 @@ class RouteTab(QWidget):
         if value != self._store.project.organisation.policy_last_reviewed:
             commands.edit_organisation(self._store, "Set policy review date",
                                        policy_last_reviewed=value)
+
+    def _commit_as_of(self) -> None:
+        picked = self.as_of.date()
+        value = dt.date(picked.year(), picked.month(), picked.day())
+        if value != self._store.project.as_of:
+            commands.set_as_of(self._store, value)
 
     # --- row actions ---------------------------------------------------------------------
 

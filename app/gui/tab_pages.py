@@ -16,6 +16,7 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("Route", "app.gui.route_tab", "RouteTab"),
     ("Assess", "app.gui.assess_tab", "AssessTab"),
     ("Cost", "app.gui.cost_tab", "CostTab"),
+    ("Cliff", "app.gui.cliff.cliff_tab", "CliffTab"),
     ("Issue", "app.gui.issue_tab", "IssueTab"),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -72,9 +73,10 @@ class Translation:
             self.losses.append(loss)
 
 
-def profile(ctype: CertificateType) -> IssuanceProfile:
-    """The issuance profile a target enforces (models.issuance_policy: derived, then edited)."""
-    return profile_for(ctype)
+def profile(ctype: CertificateType, on: dt.date) -> IssuanceProfile:
+    """The issuance profile a target enforces on the project's as-of date (derived, edited,
+    then capped by the public rules in force: models.issuance_policy)."""
+    return profile_for(ctype, on=on)
 
 
 def routed(project: Project, evaluation: Evaluation
@@ -109,7 +111,7 @@ def enforceable(project: Project, evaluation: Evaluation, translation: Translati
         if not is_combined(decision):
             approval_loss(translation, ctype, decision, no_approval)
             continue
-        p = profile(ctype)
+        p = profile(ctype, project.as_of)
         if not p.issuable:
             translation.lose(ctype, "not issuable",
                              "the profile issues no certificates of this type")

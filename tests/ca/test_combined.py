@@ -21,6 +21,7 @@ from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.service import CaService
 from tests.ca.conftest import NOW
 from tests.ca.helpers import assert_is_leaf, openssl_verify, verify_server_chain
+from tests.conftest import TODAY
 
 LATER = NOW + dt.timedelta(hours=1)
 
@@ -254,7 +255,7 @@ def sample_subject(ctype) -> tuple[list[str], str | None]:
     """DNS names and CN as a user fills in the Issue tab from the profile's own patterns."""
     from models.issuance_policy import profile_for
 
-    profile = profile_for(ctype)
+    profile = profile_for(ctype, on=TODAY)
     names = [p.replace("**", "app").replace("*", "app") for p in profile.san_patterns[:1]]
     cn = None if names else profile.cn_patterns[-1].replace("*", "release signing")
     return names, cn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -16,7 +17,7 @@ from models.project_file import load_example
 
 KEY = generate_key()
 VALID_DER = build_csr(KEY, ["api.example.com"]).public_bytes(Encoding.DER)
-PROFILES = [profile_for(t) for t in load_example().types]
+PROFILES = [profile_for(t, on=dt.date(2026, 11, 26)) for t in load_example().types]
 
 
 def _pem(der: bytes) -> bytes:

@@ -16,6 +16,7 @@ from app.ca.service import CaService
 from models.enums import Workflow
 from models.issuance_policy import profile_for
 from tests.ca.conftest import NOW, PASSPHRASE, edit
+from tests.conftest import TODAY
 
 
 def test_every_state_change_binds_its_rows(ca: CaService, revoked, acknowledged):
@@ -112,7 +113,7 @@ def make_version_1_ca(folder: Path, make_csr) -> str:
     csr, _ = make_csr("api.internal.example")
     with ledger.transaction() as conn:
         issued = service.sign_and_record(
-            conn, csr, facts_from_csr(csr), profile_for(_internal_tls()),
+            conn, csr, facts_from_csr(csr), profile_for(_internal_tls(), on=TODAY),
             workflow=Workflow.COMBINED, validity_days=90, request_id=None,
             identity="asserted", now=NOW)
         seq = ledger.append(conn, at=iso(NOW), actor="svc", action="issue",

@@ -21,6 +21,7 @@ from models.issuance_policy import profile_for
 from models.project import Project
 from tests.ca.conftest import NOW, PASSPHRASE
 from tests.ca.helpers import assert_is_ca, ext, openssl_verify
+from tests.conftest import TODAY
 
 LATER = NOW + dt.timedelta(hours=1)
 needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl")
@@ -141,8 +142,8 @@ def test_the_root_never_signs_a_subordinate_ca_without_name_constraints(ca: CaSe
                                                                          ca_project):
     # Defence in depth: even a profile that got past the check (an old request) is refused.
     ctype = _with_profile(ca_project, {"san_patterns": ["example.*"]}).types[-1]
-    for profile in (profile_for(ctype).model_copy(update={"san_patterns": ()}),
-                    profile_for(ctype)):
+    for profile in (profile_for(ctype, on=TODAY).model_copy(update={"san_patterns": ()}),
+                    profile_for(ctype, on=TODAY)):
         with pytest.raises(CaError, match="without name constraints"):
             ca.authority.sign_subordinate(generate_key("ec", 384).public_key(), profile,
                                           common_name=CN, validity_days=30, now=NOW)
@@ -214,7 +215,7 @@ def test_an_unusable_root_key_still_unlocks_for_leaves_and_says_why_for_a_ca(
 
 
 def test_a_subordinate_ca_may_not_outlive_the_root(ca: CaService, ca_project):
-    profile = profile_for(ca_project.types[-1])
+    profile = profile_for(ca_project.types[-1], on=TODAY)
     late = ca.authority.root.not_valid_after_utc - dt.timedelta(days=100)
     with pytest.raises(CaError, match="would outlive the root CA"):
         ca.authority.sign_subordinate(generate_key().public_key(), profile, common_name=CN,

@@ -110,7 +110,9 @@ def build_estate(folder: Path, *, scale: int = 1) -> Estate:
     public += [leaf(public_int, names=(f"legacy{i}.shop.example.com",), days=90,
                     issued_days_ago=30, policy=DV, weak=True) for i in range(25)]
     groups["public_tls"] = public
-    groups["ev"] = [leaf(public_int, names=("www.example.com", "example.com"), days=365,
+    # 200 days: what a public CA may issue since 2026-03-15 (ballot SC-081v3); a 365-day EV
+    # certificate issued in 2026 would be over the public cap, not a planted case.
+    groups["ev"] = [leaf(public_int, names=("www.example.com", "example.com"), days=200,
                          issued_days_ago=100 + i, policy=EV) for i in range(3)]
     groups["code_signing"] = [leaf(public_int, cn=f"Example Corp Release {i}", days=1095,
                                    issued_days_ago=200, policy=OV_CS,

@@ -54,7 +54,7 @@ def recalculate(workbook: Path, workdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def example() -> Project:
-    return load_example()
+    return load_example().model_copy(update={"as_of": TODAY})
 
 
 @pytest.fixture(scope="module")

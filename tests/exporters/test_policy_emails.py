@@ -43,7 +43,7 @@ def _role(translation: Translation) -> dict:
 def _allow(project: Project) -> dict:
     """The names internal-tls's provisioner needs at step-ca's authority policy."""
     ctype = project.types[INTERNAL]
-    return step_ca.provisioner(ctype, profile(ctype), Translation("step-ca"))[1]
+    return step_ca.provisioner(ctype, profile(ctype, project.as_of), Translation("step-ca"))[1]
 
 
 def _losses(translation: Translation) -> dict[str, str]:

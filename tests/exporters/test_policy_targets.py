@@ -315,7 +315,7 @@ def test_vault_roles_have_one_key_type_and_the_profile_usages(example, exported)
         for role in p_roles.values():
             assert role["key_type"] in ("rsa", "ec", "ed25519")  # never "any": issue works
             kind = {v: k for k, v in VAULT_KEYS.items()}[role["key_type"]]
-            assert _role_usages(role) == profile_usages(profile(ctype), kind)
+            assert _role_usages(role) == profile_usages(profile(ctype, example.as_of), kind)
 
 
 def test_vault_acl_denies_not_after_and_permits_only_sign_and_issue(exported):

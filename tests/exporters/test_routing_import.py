@@ -151,7 +151,8 @@ def test_empty_project_exports_and_imports_with_no_types(tmp_path):
     empty = Project()
     path = tmp_path / "empty.xlsx"
     write_workbook(empty, evaluate(empty, today=TODAY), path)
-    assert openpyxl.load_workbook(path)["Routing"].tables["RoutingTable"].ref == "A1:R2"
+    # Matrix, two cost columns, then the dated maximum validity and its rule (issue 14).
+    assert openpyxl.load_workbook(path)["Routing"].tables["RoutingTable"].ref == "A1:T2"
     result = import_workbook(path)
     assert (result.rows_read, result.problems, result.project) == (0, (), empty)
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl.chart import BarChart, RadarChart
 
 from exporters.routing_table import HEADERS
+from exporters.workbook import write_workbook
 from exporters.workbook_layout import GATE_NAMES, INPUT_NAMES, LISTS, SHEETS, camel
 from exporters.workbook_routing import COST_HEADERS, SHEET_HEADERS
 from models import display
@@ -49,6 +50,18 @@ def test_workbook_routing_is_a_table_with_headers_from_columns(book, example):
     assert ws.cell(2, HEADERS.index("Certificate type") + 1).value == example.types[0].name
 
 
+def test_workbook_routing_shows_the_maxima_on_the_as_of_date(book, example):
+    """Issue 14: the exported maxima are the dated ones (200-day public TLS, 460-day code
+    signing on the pinned day), with the rule that capped each."""
+    ws = book["Routing"]
+    days = SHEET_HEADERS.index("Max validity (days)") + 1
+    assert [ws.cell(r, days).value for r in range(2, 8)] == [200, 200, 7, 397, 460, 825]
+    assert ws.cell(2, days + 1).value.startswith("public cap: public TLS server certificates "
+                                                 f"issued on {TODAY.isoformat()}")
+    readme = {r[0].value: r[1].value for r in book["README"].iter_rows(max_col=2) if r[0].value}
+    assert readme["Public rules as of"] == TODAY.isoformat()
+
+
 def test_workbook_routing_drop_downs_use_named_lists_and_reject_other_values(book):
     validations = {dv.formula1: dv for dv in book["Routing"].data_validations.dataValidation}
     for name in ("PurposeList", "CaList", "ValidityList", "IdentityList", "BlastRadiusList",
@@ -71,8 +84,8 @@ def test_workbook_routing_is_coloured_by_workflow(book):
     rules = [(str(cf.sqref), r.formula[0]) for cf in book["Routing"].conditional_formatting
              for r in cf.rules]
     wf = openpyxl.utils.get_column_letter(HEADERS.index("Workflow") + 1)
-    assert ("A2:R7", f'${wf}2="combined"') in rules
-    assert ("A2:R7", f'${wf}2="admin-mediated"') in rules
+    assert ("A2:T7", f'${wf}2="combined"') in rules
+    assert ("A2:T7", f'${wf}2="admin-mediated"') in rules
 
 
 def test_workbook_every_cost_input_and_gate_is_a_named_cell(book, example):
@@ -202,3 +215,20 @@ def test_recalculated_edited_inputs_move_the_cost(workbook_path, tmp_path, examp
     for key in ("total_cost", "projected_cost", "annual_savings", "payback_months"):
         assert _named(copy, camel(key)) == pytest.approx(getattr(expected.costs, key),
                                                          abs=0.005), key
+
+
+def test_tickets_from_the_inventory_are_the_workbooks_ticket_input(tmp_path, example):
+    """With the Cost tab's "tickets per year from the inventory", the workbook computes with
+    the same count the app does (3,000 in the example, however the input was typed)."""
+    data = example.model_dump(mode="json")
+    data["cost"]["tickets_source"] = "inventory"
+    data["cost"]["inputs"]["tickets_per_year"] = 600
+    project = Project.model_validate(data)
+    evaluation = evaluate(project, today=TODAY)
+    assert evaluation.tickets.value == 3000
+    assert evaluation.costs.total_cost == 3_367_296
+    path = tmp_path / "inventory.xlsx"
+    write_workbook(project, evaluation, path)
+    row = next(r for r in openpyxl.load_workbook(path)["Inputs"].iter_rows(min_row=2)
+               if r[3].value == "tickets_per_year")
+    assert (row[1].value, row[6].value) == (3000, "from the inventory")

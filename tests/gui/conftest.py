@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def store(qapp):
-    return ProjectStore(load_example(), today=TODAY)
+    return ProjectStore(load_example().model_copy(update={"as_of": TODAY}), today=TODAY)
 
 
 @pytest.fixture

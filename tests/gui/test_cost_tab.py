@@ -195,3 +195,19 @@ def test_charts_redraw_after_an_input_edit(tab, store):
     assert net[0] == -2_400_000
     assert tab.payback_chart.break_even_month() == pytest.approx(
         store.evaluation.costs.payback_months)
+
+
+def test_tickets_per_year_from_the_inventory(tab, store):
+    from models.cost import TicketsSource
+
+    button = tab.tickets_buttons[TicketsSource.INVENTORY]
+    assert button.isEnabled()
+    assert button.text() == "tickets per year from the inventory (3,000 admin-mediated as-is)"
+    button.click()
+    assert store.project.cost.tickets_source is TicketsSource.INVENTORY
+    # The example's as-is admin-mediated volumes are the article's 3,000: figures unchanged.
+    assert tab.figures["total_cost"].text() == ARTICLE["total_cost"]
+    assert not tab.editors["tickets_per_year"].isEnabled()
+    store.undo_stack.undo()
+    assert store.project.cost.tickets_source is TicketsSource.INPUT
+    assert tab.editors["tickets_per_year"].isEnabled()

@@ -259,3 +259,28 @@ def test_bad_renewal_notices_are_dropped_with_a_message_when_the_type_changes(wi
     assert card.notice_days.text() == "90, 30, 7"
     assert card.notice_days.styleSheet() == ""
     assert window.store.project.types[EV_TLS].admin.notice_days == (90, 30, 7)
+
+
+def test_card_names_the_rule_that_capped_the_validity(window, store):
+    route = window.tab_widgets["route"]
+    route.select_row(1)  # EV TLS: long, capped by the public TLS schedule
+    text = route.card.validity.text()
+    assert text.startswith("Maximum validity on 2026-11-26: 200 days (public cap) — public TLS "
+                           "server certificates issued on 2026-11-26 live at most 200 days")
+    assert "evaluated as medium" in text
+    route.select_row(3)  # private internal TLS: its class
+    assert "(validity class)" in route.card.validity.text()
+
+
+def test_card_edits_the_approval_path_days(window, store):
+    route = window.tab_widgets["route"]
+    route.select_row(1)
+    route.card.path_days["approval_sla_days"].setValue(6)
+    assert store.project.types[1].admin.approval_sla_days == 6
+    route.card.path_days["fulfilment_days"].setValue(4)
+    assert store.project.types[1].admin.fulfilment_days == 4
+    codes = {f.code.value for f in store.evaluation.findings}
+    assert "approval-outlasts-renewal-lead" in codes
+    store.undo_stack.undo()
+    store.undo_stack.undo()
+    assert store.project.types[1].admin.approval_sla_days == 3

@@ -8,6 +8,7 @@ from app.gui.profile_panel import ProfilePanel
 from models.evaluation import evaluate
 from models.issuance_policy import IssuanceProfileSettings, profile_for
 from models.project_file import load_example
+from tests.conftest import TODAY
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def show(panel: ProfilePanel, type_id: str, **edits) -> list[str]:
     if edits:
         ctype = ctype.model_copy(update={"profile": IssuanceProfileSettings(**edits)})
     decision = evaluate(project).decisions[row]
-    panel.show_type(ctype, decision, profile_for(ctype))
+    panel.show_type(ctype, decision, profile_for(ctype, on=TODAY))
     return panel.profile_text.text().splitlines()
 
 
@@ -61,7 +62,7 @@ def show_new(panel: ProfilePanel, purpose: str, **edits) -> list[str]:
                           "profile": edits or None})
     project = project.model_validate(data)
     ctype = project.types[-1]
-    panel.show_type(ctype, evaluate(project).decisions[-1], profile_for(ctype))
+    panel.show_type(ctype, evaluate(project).decisions[-1], profile_for(ctype, on=TODAY))
     return panel.profile_text.text().splitlines()
 
 

@@ -17,11 +17,12 @@ from models.issuance_policy import (
     check,
     profile_for,
 )
+from tests.conftest import TODAY
 
 INTERNAL = profile_for(CertificateType.model_validate({
     "id": "t", "name": "T", "purpose": "tls-internal", "ca": "private", "validity": "medium",
     "identity": "strong", "blast_radius": "low",
-    "profile": {"san_patterns": ["**.internal.example", "*.xn--fa-hia.de"]}}))
+    "profile": {"san_patterns": ["**.internal.example", "*.xn--fa-hia.de"]}}), on=TODAY)
 GOOD = CsrFacts(dns_names=(), common_name=None, key_kind="ec", key_size=256,
                 curve="secp256r1", signature_valid=True)
 

@@ -21,6 +21,7 @@ from models.issuance_policy import (
     check,
     profile_for,
 )
+from tests.conftest import TODAY
 
 
 def make(**fields: object) -> CertificateType:
@@ -31,7 +32,7 @@ def make(**fields: object) -> CertificateType:
     return CertificateType.model_validate({**base, **fields})
 
 
-SMIME = profile_for(make())  # *@internal.example, an email SAN required
+SMIME = profile_for(make(), on=TODAY)  # *@internal.example, an email SAN required
 MAIL = CsrFacts(dns_names=(), common_name="alice@internal.example", key_kind="ec",
                 key_size=256, curve="secp256r1", signature_valid=True,
                 email_addresses=("alice@internal.example",))
@@ -138,17 +139,19 @@ def test_address_outside_lists_the_patterns():
 def test_profile_email_patterns_derive_from_purpose_and_ca():
     assert SMIME.email_patterns == ("*@internal.example",)
     assert SMIME.requires_email
-    public_client = profile_for(make(purpose="client-auth", ca="public"))
+    public_client = profile_for(make(purpose="client-auth", ca="public"), on=TODAY)
     assert public_client.email_patterns == ("*@example.com",)
     assert not public_client.requires_email
     for purpose in ("tls-internal", "code-signing", "document-signing", "mtls"):
-        assert profile_for(make(purpose=purpose)).email_patterns == ()
+        assert profile_for(make(purpose=purpose), on=TODAY).email_patterns == ()
 
 
 def test_profile_email_edit_replaces_the_derived_patterns():
-    edited = profile_for(make(profile={"email_patterns": ["*@Mail.Bücher.example", " "]}))
+    edited = profile_for(make(profile={"email_patterns": ["*@Mail.Bücher.example", " "]}),
+                         on=TODAY)
     assert edited.email_patterns == ("*@mail.xn--bcher-kva.example",)
-    tls = profile_for(make(purpose="tls-internal", profile={"email_patterns": ["ops@x.example"]}))
+    tls = profile_for(make(purpose="tls-internal",
+                           profile={"email_patterns": ["ops@x.example"]}), on=TODAY)
     assert tls.email_patterns == ("ops@x.example",)
 
 
@@ -180,7 +183,7 @@ def test_mailbox_common_name_must_be_one_of_the_email_sans():
     [v] = check(other, SMIME, validity_days=90)
     assert v.code is ViolationCode.COMMON_NAME
     assert "is a mailbox but not one of the requested email addresses" in v.message
-    client = profile_for(make(purpose="client-auth"))
+    client = profile_for(make(purpose="client-auth"), on=TODAY)
     assert codes(other, client) == ["common-name"]
     assert codes(dataclasses.replace(other, email_addresses=()), client) == []
 
@@ -192,7 +195,7 @@ def test_every_bad_address_is_listed():
 
 
 def test_email_san_refused_where_the_profile_allows_none():
-    tls = profile_for(make(purpose="tls-internal"))
+    tls = profile_for(make(purpose="tls-internal"), on=TODAY)
     facts = dataclasses.replace(MAIL, dns_names=("api.internal.example",),
                                 common_name="api.internal.example")
     [v] = check(facts, tls, validity_days=90)

@@ -25,6 +25,7 @@ from models.issuance_policy import (
     profile_for,
 )
 from models.project import Project
+from tests.conftest import TODAY
 
 
 def make(**fields: object) -> CertificateType:
@@ -35,7 +36,7 @@ def make(**fields: object) -> CertificateType:
     return CertificateType.model_validate({**base, **fields})
 
 
-INTERNAL = profile_for(make())  # patterns **.internal.example, wildcards allowed
+INTERNAL = profile_for(make(), on=TODAY)  # patterns **.internal.example, wildcards allowed
 GOOD = CsrFacts(dns_names=("api.internal.example",), common_name="api.internal.example",
                 key_kind="ec", key_size=256, curve="secp256r1", signature_valid=True)
 
@@ -51,33 +52,36 @@ def with_names(*names: str, **more: object) -> CsrFacts:
 # --- derivation --------------------------------------------------------------------------
 
 def test_profile_validity_caps_follow_the_class():
-    assert profile_for(make(validity="short")).max_validity_days == 7
-    assert profile_for(make(validity="medium")).max_validity_days == 397
-    assert profile_for(make(validity="long")).max_validity_days == 825
+    # INDUSTRY-RULES.md "Validity classes": short ≤ 90 days (the article's "90 days").
+    assert profile_for(make(validity="short"), on=TODAY).max_validity_days == 90
+    assert profile_for(make(validity="medium"), on=TODAY).max_validity_days == 397
+    assert profile_for(make(validity="long"), on=TODAY).max_validity_days == 825
 
 
 def test_profile_edit_shortens_but_never_lengthens_validity():
     short = make(validity="medium", profile={"max_validity_days": 90})
-    assert profile_for(short).max_validity_days == 90
+    assert profile_for(short, on=TODAY).max_validity_days == 90
     longer = make(validity="short", profile={"max_validity_days": 397})
-    assert profile_for(longer).max_validity_days == 7
+    assert profile_for(longer, on=TODAY).max_validity_days == 90
 
 
 def test_profile_ekus_by_purpose():
-    assert profile_for(make(purpose="mtls")).ekus == (ExtendedKeyUsage.SERVER_AUTH,
+    assert profile_for(make(purpose="mtls"), on=TODAY).ekus == (ExtendedKeyUsage.SERVER_AUTH,
                                                       ExtendedKeyUsage.CLIENT_AUTH)
-    assert profile_for(make(purpose="code-signing")).ekus == (ExtendedKeyUsage.CODE_SIGNING,)
-    assert profile_for(make(purpose="smime")).ekus == (ExtendedKeyUsage.EMAIL_PROTECTION,)
+    assert profile_for(make(purpose="code-signing"), on=TODAY).ekus == (
+        ExtendedKeyUsage.CODE_SIGNING,)
+    assert profile_for(make(purpose="smime"), on=TODAY).ekus == (ExtendedKeyUsage.EMAIL_PROTECTION,)
 
 
 def test_profile_wildcards_only_for_low_blast_radius_tls():
-    assert profile_for(make(blast_radius="low")).allow_wildcards
-    assert not profile_for(make(blast_radius="medium")).allow_wildcards
-    assert not profile_for(make(purpose="ev-tls", blast_radius="low")).allow_wildcards
+    assert profile_for(make(blast_radius="low"), on=TODAY).allow_wildcards
+    assert not profile_for(make(blast_radius="medium"), on=TODAY).allow_wildcards
+    assert not profile_for(make(purpose="ev-tls", blast_radius="low"), on=TODAY).allow_wildcards
 
 
 def test_profile_code_signing_needs_rsa_3072():
-    keys = {k.kind: k.min_size for k in profile_for(make(purpose="code-signing")).key_types}
+    profile = profile_for(make(purpose="code-signing"), on=TODAY)
+    keys = {k.kind: k.min_size for k in profile.key_types}
     assert keys[KeyKind.RSA] == 3072
 
 
@@ -85,7 +89,7 @@ def test_profile_edits_replace_derived_values():
     ctype = make(profile={"san_patterns": ["*.Bücher.example"], "allow_wildcards": False,
                           "key_types": [{"kind": "rsa", "min_size": 4096}],
                           "ekus": ["client-auth"]})
-    profile = profile_for(ctype)
+    profile = profile_for(ctype, on=TODAY)
     assert profile.san_patterns == ("*.xn--bcher-kva.example",)
     assert not profile.allow_wildcards
     assert [(k.kind, k.min_size) for k in profile.key_types] == [(KeyKind.RSA, 4096)]
@@ -99,7 +103,8 @@ def test_profile_settings_reject_bad_patterns(bad):
 
 
 def test_project_without_profiles_still_loads(worked_example: Project):
-    assert all(t.profile is None for t in worked_example.types)
+    # Only the mesh carries an edit: its 7-day maximum, kept by the 1 → 2 migration.
+    assert [t.id for t in worked_example.types if t.profile is not None] == ["mesh-mtls"]
     dumped = worked_example.model_dump(mode="json")
     assert Project.model_validate(dumped) == worked_example
 
@@ -144,7 +149,7 @@ def test_san_outside_patterns():
 
 def test_wildcard_allowed_only_where_the_profile_allows():
     assert codes(with_names("*.internal.example")) == []
-    medium = profile_for(make(blast_radius="medium"))
+    medium = profile_for(make(blast_radius="medium"), on=TODAY)
     assert codes(with_names("*.internal.example"), profile=medium) == ["wildcard-not-allowed"]
     assert codes(with_names("a*.internal.example")) == ["invalid-label"]
     assert codes(with_names("www.*.internal.example")) == ["invalid-label"]
@@ -245,7 +250,7 @@ def test_common_name_must_be_a_requested_name():
 
 
 def test_code_signing_carries_no_dns_name_and_needs_a_subject():
-    signing = profile_for(make(purpose="code-signing", validity="long"))
+    signing = profile_for(make(purpose="code-signing", validity="long"), on=TODAY)
     ok = CsrFacts(dns_names=(), common_name="Example Org release signing", key_kind="ec",
                   key_size=384, curve="secp384r1", signature_valid=True)
     assert check(ok, signing, validity_days=825) == []
@@ -264,7 +269,7 @@ CA_FACTS = CsrFacts(dns_names=(), common_name="Example Org Team CA", key_kind="e
 
 def test_ca_signing_profile_issues_a_subordinate_ca_named_by_its_common_name():
     ca_type = profile_for(make(purpose="ca-signing", validity="long",
-                               profile={"san_patterns": ["**.team.example"]}))
+                               profile={"san_patterns": ["**.team.example"]}), on=TODAY)
     assert ca_type.issues_ca
     assert ca_type.issuable
     assert ca_type.cn_patterns == ("Example Org * CA", "Example Org * CA *")
@@ -276,7 +281,7 @@ def test_ca_signing_profile_issues_a_subordinate_ca_named_by_its_common_name():
 
 
 def test_ca_signing_without_patterns_is_refused_with_what_to_add():
-    ca_type = profile_for(make(purpose="ca-signing", validity="long"))
+    ca_type = profile_for(make(purpose="ca-signing", validity="long"), on=TODAY)
     assert ca_type.san_patterns == ()  # nothing derived
     assert ca_type.email_patterns == ()
     [found] = check(CA_FACTS, ca_type, validity_days=825)
@@ -286,7 +291,8 @@ def test_ca_signing_without_patterns_is_refused_with_what_to_add():
 
 def test_ca_signing_pattern_ending_in_a_wildcard_is_refused():
     ca_type = profile_for(make(purpose="ca-signing", validity="long",
-                               profile={"san_patterns": ["**.team.example", "example.*"]}))
+                               profile={"san_patterns": ["**.team.example", "example.*"]}),
+                          on=TODAY)
     [found] = check(CA_FACTS, ca_type, validity_days=825)
     assert found.subject == "example.*"
     assert "cannot be a name constraint" in found.message
@@ -295,7 +301,7 @@ def test_ca_signing_pattern_ending_in_a_wildcard_is_refused():
 def test_ca_signing_csr_with_names_or_ekus_refused():
     ca_type = profile_for(make(purpose="ca-signing", validity="long",
                                profile={"san_patterns": ["**.team.example"],
-                                        "email_patterns": ["*@team.example"]}))
+                                        "email_patterns": ["*@team.example"]}), on=TODAY)
     facts = CsrFacts(dns_names=("a.team.example",), common_name="Example Org Team CA",
                      key_kind="ec", key_size=256, curve="secp256r1", signature_valid=True,
                      email_addresses=("x@team.example",),
@@ -307,7 +313,7 @@ def test_ca_signing_csr_with_names_or_ekus_refused():
 
 
 def test_hand_made_unissuable_profile_is_refused():
-    stored = profile_for(make()).model_copy(update={"issuable": False})
+    stored = profile_for(make(), on=TODAY).model_copy(update={"issuable": False})
     assert codes(GOOD, profile=stored) == ["purpose-not-issuable"]
 
 
@@ -328,7 +334,7 @@ def subject_only(cn: str | None) -> CsrFacts:
 
 def test_profile_cn_patterns_derive_from_purpose_and_ca():
     def derived(**fields: object) -> tuple[str, ...] | None:
-        return profile_for(make(**fields)).cn_patterns
+        return profile_for(make(**fields), on=TODAY).cn_patterns
 
     assert derived(purpose="client-auth") == ("*@internal.example",)
     assert derived(purpose="smime", ca="public") == ("*@example.com",)
@@ -346,7 +352,7 @@ def test_profile_cn_patterns_derive_from_purpose_and_ca():
     ("document-signing", "Example Organisation"),
 ])
 def test_common_name_outside_the_type_rule_refused(purpose, cn):
-    profile = profile_for(make(purpose=purpose, validity="long"))
+    profile = profile_for(make(purpose=purpose, validity="long"), on=TODAY)
     [v] = check(subject_only(cn), profile, validity_days=90)
     assert v.code is ViolationCode.COMMON_NAME
     assert v.message.startswith(f"common name {cn!r} is not allowed for ")
@@ -361,23 +367,23 @@ def test_common_name_outside_the_type_rule_refused(purpose, cn):
     ("document-signing", "bob@internal.example"),
 ])
 def test_common_name_inside_the_type_rule_issues(purpose, cn):
-    profile = profile_for(make(purpose=purpose, validity="long"))
+    profile = profile_for(make(purpose=purpose, validity="long"), on=TODAY)
     assert check(subject_only(cn), profile, validity_days=90) == []
 
 
 @pytest.mark.parametrize("cn", ["Example Org\tx", " Example Org", "Example Org x "])
 def test_common_name_with_control_characters_or_outer_spaces_refused(cn):
-    signing = profile_for(make(purpose="code-signing", validity="long"))
+    signing = profile_for(make(purpose="code-signing", validity="long"), on=TODAY)
     assert codes(subject_only(cn), profile=signing) == ["common-name"]
 
 
 def test_cn_pattern_edit_replaces_the_derived_rule():
     signing = profile_for(make(purpose="code-signing", validity="long",
-                               profile={"cn_patterns": ["Acme Ltd *", "  "]}))
+                               profile={"cn_patterns": ["Acme Ltd *", "  "]}), on=TODAY)
     assert signing.cn_patterns == ("Acme Ltd *",)
     assert codes(subject_only("Acme Ltd release"), profile=signing) == []
     assert codes(subject_only("Example Org"), profile=signing) == ["common-name"]
-    nothing = profile_for(make(purpose="code-signing", profile={"cn_patterns": []}))
+    nothing = profile_for(make(purpose="code-signing", profile={"cn_patterns": []}), on=TODAY)
     [v] = check(subject_only("Example Org"), nothing, validity_days=90)
     assert "(allowed: none)" in v.message
 
@@ -386,7 +392,7 @@ def test_dns_types_keep_their_rule_and_an_edit_narrows_it():
     assert codes(GOOD) == []
     assert codes(dataclasses.replace(GOOD, common_name="other.internal.example")) == [
         "common-name"]
-    narrowed = profile_for(make(profile={"cn_patterns": ["web*.internal.example"]}))
+    narrowed = profile_for(make(profile={"cn_patterns": ["web*.internal.example"]}), on=TODAY)
     assert codes(GOOD, profile=narrowed) == ["common-name"]
     web = dataclasses.replace(GOOD, dns_names=("web1.internal.example",),
                               common_name="web1.internal.example")
@@ -395,7 +401,7 @@ def test_dns_types_keep_their_rule_and_an_edit_narrows_it():
 
 def test_profile_frozen_before_cn_rules_is_checked_as_it_was():
     # A request raised before this rule stored its profile without cn_patterns.
-    stored = profile_for(make(purpose="code-signing")).model_dump(mode="json")
+    stored = profile_for(make(purpose="code-signing"), on=TODAY).model_dump(mode="json")
     del stored["cn_patterns"]
     assert check(subject_only("Release signing"), IssuanceProfile.model_validate(stored),
                  validity_days=90) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 
@@ -148,3 +149,21 @@ def test_parse_project_rejects_any_bytes_with_one_clear_error(data):
 def test_load_path_with_nul_byte_is_a_clear_error():
     with pytest.raises(ProjectFileError, match="cannot read"):
         load_project("bad\0name.certroute.json")
+
+
+def test_as_of_date_is_saved_and_a_v1_file_opens_on_today(tmp_path, worked_example):
+    """Schema 2: the as-of date round-trips; a version-1 file has none and is judged on the
+    day it is opened, its short types keeping their 7-day maximum."""
+    dated = worked_example.model_copy(update={"as_of": dt.date(2029, 4, 1)})
+    path = tmp_path / "dated.certroute.json"
+    save_project(dated, path)
+    assert json.loads(path.read_text())["as_of"] == "2029-04-01"
+    assert load_project(path).as_of == dt.date(2029, 4, 1)
+    v1 = {"schema_version": 1, "types": [{"id": "m", "name": "Mesh", "purpose": "mtls",
+                                          "ca": "private", "validity": "short",
+                                          "identity": "strong", "blast_radius": "low"}]}
+    project = parse_project(json.dumps(v1))
+    assert project.schema_version == SCHEMA_VERSION == 2
+    assert project.as_of == dt.date.today()
+    assert project.types[0].profile is not None
+    assert project.types[0].profile.max_validity_days == 7

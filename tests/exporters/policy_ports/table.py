@@ -193,7 +193,7 @@ class Case:
 def resolve(request: Request, project: Project, evaluation: Evaluation) -> Case:
     index = next(n for n, t in enumerate(project.types) if t.id == request.type_id)
     ctype = project.types[index]
-    p = profile(ctype)  # the profile the exporters read (exporters.policy.common)
+    p = profile(ctype, project.as_of)  # the profile the exporters read (exporters.policy)
 
     def days(value: int | str | None) -> int | None:
         if value == MAX:

@@ -1,0 +1,91 @@
+"""CliffChart (pyqtgraph): admin-mediated tickets or their cost by rule date, as-is vs designed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QWidget
+
+from app.gui.cost_charts import BAR_HEADROOM, MoneyPlot, nice_step
+from app.gui.palette import CHART_TEXT, SAVING_TONE, WORKFLOW_TONE
+from models.enums import Workflow
+
+BAR_WIDTH = 0.36
+# As-is admin-mediated load in the admin-mediated tone; the design's in the combined tone.
+SERIES = (("as_is", "As-is workflows", WORKFLOW_TONE[Workflow.ADMIN_MEDIATED], -0.2),
+          ("designed", "Designed routing", SAVING_TONE, 0.2))
+
+
+class CliffChart(MoneyPlot):
+    """Grouped bars per rule date: as-is beside designed, each labelled with its value.
+
+    Built once; `set_values` updates the bars with `setOpts` and moves the labels.
+    """
+
+    def __init__(self, title: str, formatter: Callable[[float], str], *, money: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, title)
+        self._format = formatter
+        self._money = money
+        legend = self.getPlotItem().addLegend(offset=(8, 8), labelTextColor=CHART_TEXT,
+                                              brush=pg.mkBrush(255, 255, 255, 230))
+        legend.setLabelTextSize("9pt")
+        self.bars: dict[str, pg.BarGraphItem] = {}
+        self.labels: dict[str, list[pg.TextItem]] = {key: [] for key, *_ in SERIES}
+        for key, label, tone, _offset in SERIES:
+            bar = pg.BarGraphItem(x=[0], height=[0], width=BAR_WIDTH, brush=tone,
+                                  pen=pg.mkPen("w", width=1))
+            self.addItem(bar)
+            legend.addItem(bar, label)
+            self.bars[key] = bar
+        self._font = QFont(self.font())
+        self._font.setPointSizeF(9.5)
+        self._font.setWeight(QFont.Weight.DemiBold)
+
+    def _label(self, key: str, n: int) -> pg.TextItem:
+        labels = self.labels[key]
+        while len(labels) <= n:
+            item = pg.TextItem(color=CHART_TEXT, anchor=(0.5, 1.1))
+            item.setFont(self._font)
+            self.addItem(item)
+            labels.append(item)
+        return labels[n]
+
+    def set_values(self, dates: Sequence[str], as_is: Sequence[float],
+                   designed: Sequence[float]) -> None:
+        """One group of bars per date, in order."""
+        x = np.arange(len(dates), dtype=float)
+        values = {"as_is": np.asarray(as_is, dtype=float),
+                  "designed": np.asarray(designed, dtype=float)}
+        for key, _label, _tone, offset in SERIES:
+            self.bars[key].setOpts(x=x + offset, height=values[key])
+            for n, item in enumerate(self.labels[key]):
+                item.setVisible(n < len(dates))
+            for n, value in enumerate(values[key]):
+                item = self._label(key, n)
+                item.setText(self._format(float(value)))
+                item.setPos(x[n] + offset, value)
+        self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(dates))])
+        self.setXRange(-0.6, len(dates) - 0.4, padding=0)
+        top = max([*values["as_is"], *values["designed"], 1.0]) * BAR_HEADROOM
+        if self._money:
+            self.show_y(0.0, top)
+        else:
+            self._show_count(top)
+
+    def _show_count(self, top: float) -> None:
+        step = nice_step(top)
+        high = float(np.ceil(top / step) * step)
+        self.scale = None
+        self.setYRange(0, high, padding=0)
+        ticks = [k * step for k in range(round(high / step) + 1)]
+        self.getPlotItem().getAxis("left").setTicks([[(t, f"{t:,.0f}") for t in ticks]])
+        self._place_grid(ticks)
+        self.getViewBox().updateMatrix()
+
+    def heights(self, key: str) -> list[float]:
+        """The bar heights shown for a series (for tests: charts are checked by their data)."""
+        return [float(h) for h in self.bars[key].opts["height"]]

@@ -1,0 +1,135 @@
+"""CliffTab: what staying admin-mediated costs as the public caps fall, as-is vs designed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.cliff.cliff_chart import CliffChart
+from app.gui.cliff.cliff_table import CliffTableModel
+from app.gui.cost_cards import card
+from app.gui.palette import SAVING_TONE, WORKFLOW_TONE
+from app.gui.store import ProjectStore
+from app.gui.tab_pages import RefreshWhenShown
+from app.gui.widgets import heading, wrapped_label
+from models import display
+from models.cliff import Cliff
+from models.enums import Workflow
+from models.industry_rules import CLIFF_END, CapScope, cap_rule
+
+TILES = (("as_is_tickets", "As-is admin-mediated tickets a year"),
+         ("designed_tickets", "Designed routing: tickets a year"),
+         ("as_is_cost", "As-is annual cost"),
+         ("designed_cost", "Designed annual cost"))
+
+
+def headline(cliff: Cliff) -> str:
+    """The sentence a consultant says over the chart; every figure from models.cliff."""
+    first, last = cliff.dates[0], cliff.dates[-1]
+    if first is last:
+        return (f"On {first.date.isoformat()} the as-is workflows raise "
+                f"{first.as_is_tickets:,.0f} admin-mediated tickets a year "
+                f"({display.money(first.as_is_cost)}); the designed routing "
+                f"{first.designed_tickets:,.0f} ({display.money(first.designed_cost)}).")
+    return (f"Staying as-is, admin-mediated tickets grow from {first.as_is_tickets:,.0f} a "
+            f"year on {first.date.isoformat()} to {last.as_is_tickets:,.0f} on "
+            f"{last.date.isoformat()} ({display.money(first.as_is_cost)} → "
+            f"{display.money(last.as_is_cost)}). The designed routing needs "
+            f"{first.designed_tickets:,.0f} → {last.designed_tickets:,.0f} "
+            f"({display.money(first.designed_cost)} → {display.money(last.designed_cost)}).")
+
+
+class CliffTab(QWidget):
+    """The 47-day cliff view: tiles, two charts and the per-type table, all from the
+    Evaluation's cliff; the live populations are edited in the table through the store."""
+
+    def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.tiles: dict[str, QLabel] = {}
+        self.intro = wrapped_label(muted=True)
+        self.headline = wrapped_label()
+        self.headline.setStyleSheet("font-size: 12pt; color: #1d2733;")
+        self.tickets_chart = CliffChart("Admin-mediated tickets a year, by rule date",
+                                        lambda v: f"{v:,.0f}", money=False)
+        self.cost_chart = CliffChart("Their annual cost (the Cost tab's model)",
+                                     display.money, money=True)
+        charts = QHBoxLayout()
+        charts.setSpacing(12)
+        charts.addWidget(self.tickets_chart, 1)
+        charts.addWidget(self.cost_chart, 1)
+
+        self.model = CliffTableModel(store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setMinimumHeight(230)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(10)
+        layout.addWidget(heading("The 47-day cliff", level=1))
+        layout.addWidget(self.intro)
+        layout.addLayout(self._build_tiles())
+        layout.addWidget(self.headline)
+        layout.addLayout(charts, 3)
+        layout.addWidget(self.table, 2)
+        store.evaluation_changed.connect(RefreshWhenShown(self, self._refresh))
+        store.project_replaced.connect(self._refresh)
+        self._refresh()
+
+    def _build_tiles(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        self.tile_captions: dict[str, QLabel] = {}
+        for key, caption in TILES:
+            tile, inner = card(padding=10, spacing=0)
+            name = QLabel(caption)
+            name.setProperty("role", "muted")
+            value = QLabel()
+            value.setProperty("role", "figure")
+            tone = SAVING_TONE if key.startswith("designed") else WORKFLOW_TONE[
+                Workflow.ADMIN_MEDIATED]
+            value.setStyleSheet(f"color: {tone.name()};")
+            inner.addWidget(name)
+            inner.addWidget(value)
+            self.tile_captions[key] = name
+            self.tiles[key] = value
+            row.addWidget(tile, 1)
+        return row
+
+    def _refresh(self) -> None:
+        evaluation = self._store.evaluation
+        cliff = evaluation.cliff
+        last = cliff.dates[-1]
+        caps = ", ".join(f"{cap_rule(CapScope.TLS, d.date).max_days} days from "
+                         f"{d.date.isoformat()}" for d in cliff.dates)
+        self.intro.setText(
+            f"Public rules as of {evaluation.as_of.isoformat()} (set on the Route tab) to "
+            f"{CLIFF_END.isoformat()}: public TLS certificates live at most {caps} "
+            f"({cap_rule(CapScope.TLS, last.date).source}). Every renewal of an "
+            "admin-mediated certificate is a ticket: live certificates × 365 / (validity − "
+            "renewal lead); a type without a live population keeps its annual volume.")
+        for key, caption in TILES:
+            self.tile_captions[key].setText(f"{caption} on {last.date.isoformat()}")
+        self.tiles["as_is_tickets"].setText(f"{last.as_is_tickets:,.0f}")
+        self.tiles["designed_tickets"].setText(f"{last.designed_tickets:,.0f}")
+        self.tiles["as_is_cost"].setText(display.money(last.as_is_cost))
+        self.tiles["designed_cost"].setText(display.money(last.designed_cost))
+        self.headline.setText(headline(cliff))
+        dates = [d.date.isoformat() for d in cliff.dates]
+        self.tickets_chart.set_values(dates, [d.as_is_tickets for d in cliff.dates],
+                                      [d.designed_tickets for d in cliff.dates])
+        self.cost_chart.set_values(dates, [d.as_is_cost for d in cliff.dates],
+                                   [d.designed_cost for d in cliff.dates])

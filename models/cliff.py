@@ -1,0 +1,132 @@
+"""The 47-day cliff: renewals, admin-mediated tickets and their cost on each rule date.
+
+INDUSTRY-RULES.md "What follows for the cost of admin-mediated issuance": N live certificates
+of validity V renewed L days before expiry need `N × 365 / (V − L)` renewals a year, and on an
+admin-mediated workflow each renewal is a ticket priced by the article's cost model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from models.certificate import CertificateType, TypeId
+from models.cost import CostInputs, compute_costs
+from models.enums import Workflow
+from models.industry_rules import ValidityLimit, rule_dates
+from models.issuance_policy import type_validity_limit
+from models.routing import Decision
+
+DAYS_PER_YEAR = 365
+# ACME clients renew with a third of the lifetime left (certbot: 30 of 90 days, cert-manager:
+# at 2/3 of the duration): a ticket raised earlier than that renews for nothing.
+EARLIEST_RENEWAL_SHARE = Fraction(1, 3)
+
+
+def renewal_lead_days(notice_days: tuple[int, ...], validity_days: int) -> float:
+    """Days before expiry a renewal starts: the earliest renewal notice (AdminDesign) that
+    leaves the certificate two thirds of its life, else a third of the validity.
+
+    With the default notices (90, 30, 7): 90 days at 397, 30 at 200 and 100, 7 at 47 — the
+    "7-day lead" of INDUSTRY-RULES.md's 9.1 tickets a year.
+    """
+    latest_start = EARLIEST_RENEWAL_SHARE * validity_days
+    fitting = [d for d in notice_days if d <= latest_start]
+    return float(max(fitting)) if fitting else float(latest_start)
+
+
+def renewals_per_certificate(validity_days: int, lead_days: float) -> float:
+    """`365 / (V − L)`: how often a certificate is replaced in a year."""
+    return DAYS_PER_YEAR / (validity_days - lead_days)
+
+
+def annual_cost(inputs: CostInputs, tickets: float) -> float:
+    """The article's total annual cost (COST-MODEL.md) of `tickets` admin-mediated tickets.
+
+    Every cost is proportional to the ticket count, so one ticket's cost is computed once with
+    the exact model and scaled (a population can need more tickets than the input allows).
+    """
+    one = CostInputs.model_validate({**inputs.model_dump(), "tickets_per_year": 1})
+    return compute_costs(one, migration_share=0.0).total_cost * tickets
+
+
+@dataclass(frozen=True, slots=True)
+class TypeOnDate:
+    """One type on one rule date."""
+
+    type_id: TypeId
+    limit: ValidityLimit
+    lead_days: float
+    renewals_per_certificate: float
+    volume: float  # issuances a year: live × renewals, or the annual volume as it stands
+    from_population: bool
+    as_is_tickets: float
+    designed_tickets: float
+
+    @property
+    def max_validity_days(self) -> int:
+        return self.limit.days
+
+
+@dataclass(frozen=True, slots=True)
+class CliffDate:
+    """Every type and the totals on one rule date."""
+
+    date: dt.date
+    types: tuple[TypeOnDate, ...]
+    as_is_tickets: float
+    designed_tickets: float
+    as_is_cost: float
+    designed_cost: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cliff:
+    """The as-of date and every later rule date up to the 47-day cliff."""
+
+    dates: tuple[CliffDate, ...]
+
+
+def type_on_date(ctype: CertificateType, decision: Decision, on: dt.date) -> TypeOnDate:
+    """Renewals and tickets of one type on one date, as-is and as designed."""
+    limit = type_validity_limit(ctype, on=on)
+    lead = renewal_lead_days(ctype.admin.notice_days, limit.days)
+    renewals = renewals_per_certificate(limit.days, lead)
+    population = ctype.live_certificates
+    volume = population * renewals if population is not None else float(ctype.annual_volume or 0)
+    as_is = volume if ctype.as_is_workflow is Workflow.ADMIN_MEDIATED else 0.0
+    designed = volume if decision.workflow is Workflow.ADMIN_MEDIATED else 0.0
+    return TypeOnDate(ctype.id, limit, lead, renewals, volume, population is not None,
+                      as_is, designed)
+
+
+def compute_cliff(types: tuple[CertificateType, ...], decisions: tuple[Decision, ...],
+                  inputs: CostInputs, *, as_of: dt.date) -> Cliff:
+    """Per rule date from `as_of` through 2029-03-15: caps, renewals, tickets and costs."""
+    dates = []
+    for on in rule_dates(as_of):
+        rows = tuple(type_on_date(t, d, on) for t, d in zip(types, decisions, strict=True))
+        as_is = sum(r.as_is_tickets for r in rows)
+        designed = sum(r.designed_tickets for r in rows)
+        dates.append(CliffDate(on, rows, as_is, designed, annual_cost(inputs, as_is),
+                               annual_cost(inputs, designed)))
+    return Cliff(tuple(dates))
+
+
+def cliff_json(cliff: Cliff) -> dict[str, object]:
+    """The `certroute timeline --json` document (issue 14's field names)."""
+    return {"dates": [{
+        "date": d.date.isoformat(),
+        "types": [{
+            "id": r.type_id,
+            "max_validity_days": r.max_validity_days,
+            "renewals_per_certificate_per_year": round(r.renewals_per_certificate, 3),
+            "as_is_tickets_per_year": round(r.as_is_tickets, 1),
+            "designed_tickets_per_year": round(r.designed_tickets, 1),
+        } for r in d.types],
+        "as_is_tickets_per_year": round(d.as_is_tickets, 1),
+        "designed_tickets_per_year": round(d.designed_tickets, 1),
+        "as_is_annual_cost": round(d.as_is_cost, 2),
+        "designed_annual_cost": round(d.designed_cost, 2),
+    } for d in cliff.dates]}

@@ -1,0 +1,131 @@
+"""Findings from the public rules by date: impossible classes, the ticket cliff, manual
+domain validation and approval paths longer than the renewal lead (INDUSTRY-RULES.md)."""
+
+from __future__ import annotations
+
+from models.certificate import CertificateType
+from models.cliff import Cliff, TypeOnDate
+from models.enums import Validity, Workflow
+from models.findings import Finding, FindingCode, Severity, type_names
+from models.industry_rules import CapScope, class_impossible, domain_reuse
+from models.project import Project
+from models.routing import Decision
+
+# Words of identity methods in which a person acts for each domain validation (an approval
+# e-mail, a hand-made DNS record, a phone call) rather than an ACME client.
+_MANUAL_WORDS = ("e-mail", "email", "manual", "by hand", "phone", "postal", "letter")
+
+
+def needs_person(ctype: CertificateType, decision: Decision) -> bool:
+    """Whether proving domain control for this type takes a person each time: operations
+    validates every admin-mediated request; a combined type by the words of its method."""
+    if decision.workflow is Workflow.ADMIN_MEDIATED:
+        return True
+    method = ctype.combined.identity_method.lower()
+    return any(word in method for word in _MANUAL_WORDS)
+
+
+def _public_tls(on: TypeOnDate) -> bool:
+    """Bound by the TLS baseline requirements' schedule (a public serverAuth profile)."""
+    return on.limit.cap is not None and on.limit.cap.scope is CapScope.TLS
+
+
+def _impossible(project: Project, classes: tuple[Validity, ...],
+                cliff: Cliff) -> list[Finding]:
+    as_of = cliff.dates[0]
+    out = []
+    for row, ctype in enumerate(project.types):
+        limit = as_of.types[row].limit
+        if not class_impossible(ctype.validity, limit):
+            continue
+        out.append(Finding(
+            FindingCode.IMPOSSIBLE_VALIDITY, Severity.WARNING, "Validity class impossible",
+            f"{ctype.name} is {ctype.validity.value}, but {limit.reason}: no {ctype.validity.value}"
+            f" certificate can be issued on {limit.on.isoformat()}, so it is evaluated as "
+            f"{classes[row].value}.",
+            f"Reclassify {ctype.name} as {classes[row].value} and plan its renewals at that "
+            "cadence; or, if its relying parties can trust a private CA, move it there "
+            "(private CAs keep their own caps).",
+            (ctype.id,)))
+    return out
+
+
+def _cliff(project: Project, decisions: tuple[Decision, ...], cliff: Cliff) -> list[Finding]:
+    first, last = cliff.dates[0], cliff.dates[-1]
+    rows = [r for r, d in enumerate(decisions)
+            if d.workflow is Workflow.ADMIN_MEDIATED and _public_tls(last.types[r])]
+    if not rows:
+        return []
+    def now(r: int) -> str:
+        return "" if first is last else (
+            f" (on {first.date.isoformat()}: {first.types[r].renewals_per_certificate:.1f})")
+
+    detail = "; ".join(
+        f"{project.types[r].name}: {last.types[r].renewals_per_certificate:.1f} tickets per "
+        f"certificate a year at {last.types[r].max_validity_days} days from "
+        f"{last.date.isoformat()}{now(r)}" for r in rows[:5])
+    return [Finding(
+        FindingCode.TICKET_CLIFF, Severity.WARNING, "Admin-mediated public TLS meets the cliff",
+        f"Every renewal of an admin-mediated certificate is a ticket. {detail}.",
+        "Keep the human approval where it is a control (EV vetting is reusable for 398 days) "
+        "and automate the renewal itself — ACME with the approval bound to the account — or "
+        "route the type combined with documented controls.",
+        tuple(project.types[r].id for r in rows))]
+
+
+def _manual_validation(project: Project, decisions: tuple[Decision, ...],
+                       cliff: Cliff) -> list[Finding]:
+    last = cliff.dates[-1]
+    reuse = domain_reuse(last.date)
+    rows = [r for r, d in enumerate(decisions)
+            if _public_tls(last.types[r]) and needs_person(project.types[r], d)]
+    if not rows or reuse.days > last.types[rows[0]].max_validity_days:
+        return []
+    return [Finding(
+        FindingCode.MANUAL_DOMAIN_VALIDATION, Severity.WARNING,
+        "Domain validation needs a person at every renewal",
+        f"From {reuse.effective.isoformat()} a domain validation is reused for at most "
+        f"{reuse.days} days ({reuse.source}): every renewal of "
+        f"{type_names(project, rows)} proves domain control again, and its identity method "
+        "needs a person each time.",
+        "Move domain validation to an automated method: ACME DNS-01 (a delegated "
+        "_acme-challenge CNAME keeps DNS credentials narrow) or HTTP-01; keep e-mail DCV for "
+        "break-glass only.",
+        tuple(project.types[r].id for r in rows))]
+
+
+def _approval_path(project: Project, decisions: tuple[Decision, ...],
+                   cliff: Cliff) -> list[Finding]:
+    out = []
+    for row, decision in enumerate(decisions):
+        if decision.workflow is not Workflow.ADMIN_MEDIATED:
+            continue
+        ctype = project.types[row]
+        path = ctype.admin.approval_sla_days + ctype.admin.fulfilment_days
+        first_late = next(((d.date, d.types[row]) for d in cliff.dates
+                           if path > d.types[row].lead_days), None)
+        if first_late is None:
+            continue
+        when, late = first_late
+        out.append(Finding(
+            FindingCode.APPROVAL_OUTLASTS_LEAD, Severity.EXCEPTION,
+            "Approval path longer than the renewal lead",
+            f"{ctype.name}: on {when.isoformat()} a {late.max_validity_days}-day certificate "
+            f"is renewed {late.lead_days:g} days before expiry, but approval "
+            f"({ctype.admin.approval_sla_days:g} d) and fulfilment "
+            f"({ctype.admin.fulfilment_days:g} d) take {path:g} days: the certificate expires "
+            "while the ticket waits.",
+            "Shorten the approval SLA or automate fulfilment so the path fits the lead, send "
+            "the renewal notice earlier, or move the renewal to the combined workflow.",
+            (ctype.id,)))
+    return out
+
+
+def dated_findings(project: Project, decisions: tuple[Decision, ...],
+                   classes: tuple[Validity, ...], cliff: Cliff) -> tuple[Finding, ...]:
+    """The industry-rule findings, in the order a workshop meets them."""
+    if not project.types:
+        return ()
+    return (*_impossible(project, classes, cliff), *_cliff(project, decisions, cliff),
+            *_manual_validation(project, decisions, cliff),
+            *_approval_path(project, decisions, cliff))
