@@ -16,7 +16,9 @@ from models.key_rules import EKU_BY_OID, NIST_CURVES, KeyRequirement
 # Re-exported: the CA and the policy exporters take a profile's vocabulary from this module.
 from models.key_rules import ExtendedKeyUsage as ExtendedKeyUsage
 from models.key_rules import KeyKind as KeyKind
+from models.legal_identity import LegalIdentity, missing_identity
 from models.name_constraints import name_constraints
+from models.validation_types import IdentityNeed, ValidationType, derived_validation
 from models.violations import Violation as Violation
 from models.violations import ViolationCode
 
@@ -52,6 +54,9 @@ class IssuanceProfileSettings(BaseModel):
     email_patterns: tuple[str, ...] | None = Field(
         None, description="Allowed email addresses (rfc822Name SANs): `*@domain` is any "
         "mailbox there, `name@domain` that mailbox only; the domain is a DNS pattern.")
+    validation: ValidationType | None = Field(
+        None, description="CA/B Forum validation type (DV, OV, EV, S/MIME generation …); "
+        "one the purpose allows, e.g. OV for a public TLS type.")
 
     @field_validator("san_patterns", "cn_patterns", "email_patterns")
     @classmethod
@@ -90,6 +95,11 @@ class IssuanceProfile(BaseModel):
     # Defaults keep profiles frozen into requests before email SANs existed as they were.
     email_patterns: tuple[str, ...] = ()
     requires_email: bool = False
+    # None only in a profile frozen into a request before validation types existed.
+    validation: ValidationType | None = None
+    # The organisation's legal identity, for a validation type whose subject names it
+    # (`with_organisation`); frozen into a request with the rest of the profile.
+    organisation: LegalIdentity | None = None
 
     @property
     def issues_ca(self) -> bool:
@@ -190,7 +200,17 @@ def profile_for(ctype: CertificateType) -> IssuanceProfile:
         email_patterns=edits.email_patterns if edits.email_patterns is not None
         else _derived_email_patterns(purpose, ctype.ca),
         requires_email=purpose is Purpose.SMIME,
+        validation=edits.validation or derived_validation(purpose, ctype.ca),
     )
+
+
+def with_organisation(profile: IssuanceProfile,
+                      legal: LegalIdentity | None) -> IssuanceProfile:
+    """The profile the CA issues from: with the organisation's legal identity where its
+    validation type puts it in the subject (OV, EV, code signing, organization S/MIME)."""
+    if profile.validation is None or profile.validation.identity is IdentityNeed.NONE:
+        return profile
+    return profile.model_copy(update={"organisation": legal})
 
 
 def key_usages(profile: IssuanceProfile, key_kind: str) -> frozenset[str]:
@@ -319,6 +339,7 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
     v += _san_violations(facts, profile)
     v += _subject_violations(facts, profile)
     v += _key_violations(facts, profile)
+    v += _validation_violations(profile)
     if validity_days > profile.max_validity_days or validity_days < 1:
         v.append(Violation(ViolationCode.VALIDITY, "validity",
                            f"validity of {validity_days} days is outside 1–"
@@ -328,6 +349,24 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
                     f"{_eku_name(oid)}, which this type does not allow")
           for oid in facts.requested_ekus if oid not in allowed_ekus]
     return v
+
+
+def _validation_violations(profile: IssuanceProfile) -> list[Violation]:
+    """A validation type the purpose cannot have, or one whose subject needs legal-identity
+    fields the project lacks (TLS BR 7.1.4.2.2, EV Guidelines 7.1.4.2, CS BR 7.1.4.2)."""
+    validation = profile.validation
+    if validation is None:
+        return []
+    if profile.purpose not in validation.purposes:
+        return [Violation(ViolationCode.VALIDATION_TYPE, "profile", f"validation type "
+                          f"{validation.value} does not apply to {profile.purpose.label} "
+                          "certificates")]
+    missing = missing_identity(profile.organisation, validation)
+    if not missing:
+        return []
+    return [Violation(ViolationCode.ORGANISATION_IDENTITY, "subject", f"{validation.label} "
+                      "certificates name the organisation, but the project lacks "
+                      f"{', '.join(missing)} (set them in Organisation details…)")]
 
 
 def _san_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:

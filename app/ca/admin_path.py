@@ -31,7 +31,7 @@ from app.ca.records import (
     person_key,
 )
 from models.enums import Workflow
-from models.issuance_policy import IssuanceProfile, check, profile_for
+from models.issuance_policy import IssuanceProfile, check
 from models.project import Project
 
 if TYPE_CHECKING:  # service.py constructs this class; import only for the types
@@ -93,7 +93,7 @@ class AdminPath:
         moment = utc_now(now)
         ctype, decision = self.service.lookup(project, type_id)
         parsed = as_csr(csr)
-        profile = profile_for(ctype)
+        profile = self.service.profile(project, ctype)
         days = validity_days or profile.max_validity_days
         subject = f"type {ctype.id}"
         origin = self.service.project_source(project, source)

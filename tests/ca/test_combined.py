@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from app.ca.authority import INCLUSIVE_END
 from app.ca.csr import build_csr, generate_key
 from app.ca.delivery import DeliveryPlan
 from app.ca.errors import CaError, PolicyRefused, Refused
@@ -34,7 +35,7 @@ def test_issued_leaf_has_profile_extensions_and_verifies(ca: CaService, project,
                                 LATER)
     assert built == [issued.certificate, *issued.chain]
     assert issued.certificate.not_valid_after_utc - issued.certificate.not_valid_before_utc \
-        == dt.timedelta(days=397)
+        + INCLUSIVE_END == dt.timedelta(days=397)  # RFC 5280 counts both ends
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl command")
@@ -55,7 +56,8 @@ def test_mtls_leaf_carries_both_ekus_and_seven_days(ca: CaService, project, make
     cert = ca.issue(project, "mesh-mtls", csr, requester="sidecar", now=NOW).certificate
     assert_is_leaf(cert, ca.authority.issuing, names=["pay.prod.svc.cluster.local"],
                    ekus=[ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH])
-    assert cert.not_valid_after_utc - cert.not_valid_before_utc == dt.timedelta(days=7)
+    assert cert.not_valid_after_utc - cert.not_valid_before_utc + INCLUSIVE_END == \
+        dt.timedelta(days=7)
 
 
 def test_csr_extensions_are_never_copied(ca: CaService, project):
