@@ -59,10 +59,11 @@ class Publication:
     def ca_issuers(self, by_root: bool) -> x509.AuthorityInformationAccess:
         """AIA caIssuers: the certificate of whichever CA signed (RFC 5280 §4.2.2.1)."""
         from cryptography import x509
+        from cryptography.x509.oid import AuthorityInformationAccessOID
 
         name = ROOT_CERT_FILE if by_root else ISSUING_CERT_FILE
         return x509.AuthorityInformationAccess([x509.AccessDescription(
-            x509.AuthorityInformationAccessOID.CA_ISSUERS,
+            AuthorityInformationAccessOID.CA_ISSUERS,
             x509.UniformResourceIdentifier(self.url(name)))])
 
     def crl_distribution_points(self, by_root: bool) -> x509.CRLDistributionPoints:

@@ -1,7 +1,8 @@
 """pkilint judges every certificate the test CA issues: one per purpose × CA combination the
-app offers (the example's six types, OV TLS, S/MIME, client-, device-auth, document signing, a
-subordinate CA), both CAs and both CRLs. Zero ERROR findings but those docs/pkilint-accepted.md
-lists, with their reasons; the list is kept exact both ways."""
+app offers (the example's six types, OV TLS, S/MIME mailbox- and organization-validated,
+client-, device-auth, document signing, a subordinate CA), both CAs and both CRLs. Zero ERROR
+findings but those docs/pkilint-accepted.md lists, with their reasons; the list is kept exact
+both ways."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ ACCEPTED = Path(__file__).resolve().parents[2] / "docs" / "pkilint-accepted.md"
 EXTRA_TYPES: tuple[tuple[str, str, str, str, dict[str, Any]], ...] = (
     ("ov-tls", "tls-external", "public", "medium", {"validation": "ov"}),
     ("smime", "smime", "public", "medium", {}),
+    ("smime-org", "smime", "public", "medium", {"validation": "smime-organization-strict"}),
     ("client", "client-auth", "private", "medium", {}),
     ("device", "device-auth", "private", "medium", {}),
     ("docsign", "document-signing", "private", "long", {}),
@@ -53,6 +55,8 @@ CASES: dict[str, tuple[dict[str, Any], int, str, list[str]]] = {
     "mainframe-tls": ({"dns": ["mf.internal.example"]}, 365, PKIX, []),
     "code-signing": ({"cn": "Example Org", "kind": "rsa", "size": 3072}, 365, PKIX, []),
     "smime": ({"email": ["alice@example.com"]}, 365, SMIME, ["-t", "MAILBOX-STRICT"]),
+    "smime-org": ({"email": ["bob@example.com"], "kind": "rsa"}, 365, SMIME,
+                  ["-t", "ORGANIZATION-STRICT"]),
     "client": ({"cn": "alice@internal.example", "email": ["alice@internal.example"]}, 365,
                PKIX, []),
     "device": ({"dns": ["door-7.devices.internal.example"]}, 365, PKIX, []),
@@ -148,7 +152,8 @@ def test_every_combination_was_judged() -> None:
     project = lab_project()
     offered = {(t.purpose.value, t.ca.value) for t in project.types}
     assert set(CASES) == {t.id for t in project.types}
-    assert len(offered) == len(project.types) - 2  # ov-tls and mainframe repeat a pair
+    # ov-tls, smime-org and mainframe-tls repeat a pair with another validation or class
+    assert len(offered) == len(project.types) - 3
     assert dt.datetime(2026, 3, 15, tzinfo=dt.UTC) < NOW  # the 200-day TLS cap applies
 
 
