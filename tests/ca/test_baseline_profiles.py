@@ -164,3 +164,22 @@ def test_serve_files_serves_what_the_certificates_name(ca):
 def test_serve_files_refuses_a_host_that_is_not_loopback(tmp_path):
     with pytest.raises(CaError, match="loopback address only"):
         file_server(tmp_path, "http://pki.example.com/")
+
+
+def test_the_serve_files_command_serves_until_stopped(ca):
+    """`certroute ca serve-files` as a user runs it: one line naming the URL, then the files."""
+    with subprocess.Popen(
+            [sys.executable, "-m", "app", "ca", "serve-files", "--ca", str(ca.folder),
+             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            cwd=ROOT, env={"PYTHONPATH": str(ROOT)}) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            served = line.split(" at ", 1)[1].split(": ", 1)[0]
+            assert served.startswith("http://127.0.0.1:")
+            assert line == (f"Serving {ca.folder} at {served}: root.crt, issuing.crt, "
+                            "issuing.crl, root.crl (Ctrl+C stops)\n")
+            with urllib.request.urlopen(served + "root.crt", timeout=10) as response:
+                assert x509.load_der_x509_certificate(response.read()) == ca.authority.root
+        finally:
+            process.terminate()

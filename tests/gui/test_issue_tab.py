@@ -66,6 +66,9 @@ def test_no_ca_yet_disables_ca_actions(tab):
 def test_new_ca_is_created_off_the_ui_thread(ca_tab, tmp_path: Path):
     assert ca_tab.folder_bar.folder_edit.text() == str(tmp_path / "ca")
     assert "unlocked" in ca_tab.folder_bar.status.text()
+    assert ca_tab.folder_bar.status.toolTip() == ("Publishes its certificates and CRLs at "
+                                                  "http://127.0.0.1:8480/ (certroute ca "
+                                                  "serve-files)")
     assert stat.S_IMODE((tmp_path / "ca").stat().st_mode) == 0o700
     assert ca_tab.ledger_tabs.audit_model.rowCount() == 1
 
