@@ -20,6 +20,7 @@ from pkilint.bin import (
     lint_cabf_smime_cert,
     lint_crl,
     lint_pkix_cert,
+    lint_pkix_signer_signee_cert_chain,
 )
 
 LINTERS: dict[str, Callable[[list[str]], int]] = {
@@ -27,6 +28,8 @@ LINTERS: dict[str, Callable[[list[str]], int]] = {
     "lint_cabf_smime_cert": lint_cabf_smime_cert.main,
     "lint_pkix_cert": lint_pkix_cert.main,
     "lint_crl": lint_crl.main,
+    # options: the issuer's file; path: the certificate it signed
+    "lint_pkix_signer_signee_cert_chain": lint_pkix_signer_signee_cert_chain.main,
 }
 
 

@@ -46,6 +46,7 @@ SEVERITY = "ERROR"  # and FATAL: what must not occur
 SERVER = "lint_cabf_serverauth_cert"
 SMIME = "lint_cabf_smime_cert"
 PKIX = "lint_pkix_cert"
+CHAIN = "lint_pkix_signer_signee_cert_chain"  # each certificate with the CA that signed it
 CASES: dict[str, tuple[dict[str, Any], int, str, list[str]]] = {
     "customer-tls": ({"dns": ["www.example.com"]}, 200, SERVER, ["-t", "DV-FINAL-CERTIFICATE"]),
     "ov-tls": ({"dns": ["shop.example.com"]}, 199, SERVER, ["-t", "OV-FINAL-CERTIFICATE"]),
@@ -109,9 +110,15 @@ def findings_of(folder: Path, project: Project) -> Iterator[tuple[str, str, str]
             path.write_bytes(cert.certificate.public_bytes(serialization.Encoding.PEM))
             yield from ((type_id, code, message)
                         for _, code, message in lint(linter, options, path, SEVERITY))
+            signer = ca.folder / ("root.crt" if type_id == "subca" else "issuing.crt")
+            yield from ((f"{type_id} (chain)", code, message) for _, code, message in
+                        lint(CHAIN, [str(signer)], path, SEVERITY))
         for tier in ("root", "issuing"):
             yield from ((tier, code, message) for _, code, message in
                         lint(PKIX, [], ca.folder / f"{tier}.crt", SEVERITY))
+        yield from (("issuing (chain)", code, message) for _, code, message in
+                    lint(CHAIN, [str(ca.folder / "root.crt")], ca.folder / "issuing.crt",
+                         SEVERITY))
         ca.revoke(issued["internal-tls"].record.serial, reason="superseded", actor="ops",
                   now=NOW)
         ca.revoke(issued["subca"].record.serial, reason="key-compromise", actor="ops", now=NOW)
