@@ -207,10 +207,20 @@ def profile_for(ctype: CertificateType) -> IssuanceProfile:
 def with_organisation(profile: IssuanceProfile,
                       legal: LegalIdentity | None) -> IssuanceProfile:
     """The profile the CA issues from: with the organisation's legal identity where its
-    validation type puts it in the subject (OV, EV, code signing, organization S/MIME)."""
+    validation type puts it in the subject (OV, EV, code signing, organization S/MIME).
+
+    A code-signing certificate's common name is the subject's legal name (CS BR 9.2.2), so
+    with a legal identity that name is the only common name its profile allows.
+    """
     if profile.validation is None or profile.validation.identity is IdentityNeed.NONE:
         return profile
-    return profile.model_copy(update={"organisation": legal})
+    update: dict[str, object] = {"organisation": legal}
+    if legal is not None and profile.validation in _CODE_SIGNING_TYPES:
+        update["cn_patterns"] = (legal.legal_name,)
+    return profile.model_copy(update=update)
+
+
+_CODE_SIGNING_TYPES = frozenset({ValidationType.CODE_SIGNING, ValidationType.EV_CODE_SIGNING})
 
 
 def key_usages(profile: IssuanceProfile, key_kind: str) -> frozenset[str]:

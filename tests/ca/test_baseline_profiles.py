@@ -40,7 +40,7 @@ def urls(cert: x509.Certificate) -> tuple[list[str], list[str]]:
     ("customer-tls", {"dns": ("www.example.com",)}, "2.23.140.1.2.1"),
     ("ov-tls", {"dns": ("shop.example.com",)}, "2.23.140.1.2.2"),
     ("ev-tls", {"dns": ("www.example.com",)}, "2.23.140.1.1"),
-    ("code-signing", {"cn": "Example Org"}, "2.23.140.1.4.1"),
+    ("code-signing", {"cn": "Harbourview Financial Services Ltd"}, "2.23.140.1.4.1"),
     ("smime", {"email": ("alice@example.com",)}, "2.23.140.1.5.1.3"),
     ("internal-tls", {"dns": ("api.internal.example",)}, "1.3.6.1.5.5.7.13.1"),
 ])
@@ -183,3 +183,16 @@ def test_the_serve_files_command_serves_until_stopped(ca):
                 assert x509.load_der_x509_certificate(response.read()) == ca.authority.root
         finally:
             process.terminate()
+
+
+def test_code_signing_names_the_publisher_by_its_legal_name(ca):
+    """CS BR 9.2.2: the common name is the subject's legal name; the placeholder publisher
+    the profile derives without a legal identity is refused once the project has one."""
+    cert = issue(ca, lab_project(), "code-signing", 365,
+                 cn="Harbourview Financial Services Ltd").certificate
+    assert cert.subject.rfc4514_string() == (
+        "CN=Harbourview Financial Services Ltd,O=Harbourview Financial Services Ltd,L=Leeds,"
+        "ST=West Yorkshire,C=GB")
+    with pytest.raises(PolicyRefused, match=r"common name 'Example Org' is not allowed for "
+                       r"this type \(allowed: Harbourview Financial Services Ltd\)"):
+        issue(ca, lab_project(), "code-signing", 365, cn="Example Org")

@@ -252,11 +252,10 @@ def test_delivery_plan_checked_before_issuing(make_csr):
                      key=other_key).validate(None)
 
 
-def sample_subject(ctype) -> tuple[list[str], str | None]:
-    """DNS names and CN as a user fills in the Issue tab from the profile's own patterns."""
-    from models.issuance_policy import profile_for
-
-    profile = profile_for(ctype)
+def sample_subject(project, ctype) -> tuple[list[str], str | None]:
+    """DNS names and CN as a user fills in the Issue tab from the profile's own patterns (the
+    profile the CA issues from: a code-signing CN is the organisation's legal name)."""
+    profile = CaService.profile(project, ctype)
     names = [p.replace("**", "app").replace("*", "app") for p in profile.san_patterns[:1]]
     cn = None if names else profile.cn_patterns[-1].replace("*", "release signing")
     return names, cn
@@ -265,7 +264,7 @@ def sample_subject(ctype) -> tuple[list[str], str | None]:
 def test_every_example_type_issues_with_a_subject_its_profile_names(ca: CaService, project):
     for ctype in project.types:
         _, decision = ca.lookup(project, ctype.id)
-        names, cn = sample_subject(ctype)
+        names, cn = sample_subject(project, ctype)
         csr = build_csr(generate_key(), names, cn)  # what the Issue tab's "generate" builds
         assert ca.preview(project, ctype.id, csr).violations == (), ctype.id
         if decision.workflow.value == "combined":
