@@ -1,8 +1,8 @@
 """pkilint judges every certificate the test CA issues: one per purpose × CA combination the
-app offers (the example's six types, OV TLS, S/MIME mailbox- and organization-validated,
-client-, device-auth, document signing, a subordinate CA), both CAs and both CRLs. Zero ERROR
-findings but those docs/pkilint-accepted.md lists, with their reasons; the list is kept exact
-both ways."""
+app offers (the example's six types, OV TLS, S/MIME mailbox- and organization-validated and
+multipurpose, client-, device-auth, document signing, a subordinate CA), both CAs and both
+CRLs. Zero ERROR findings but those docs/pkilint-accepted.md lists, with their reasons; the
+list is kept exact both ways."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ EXTRA_TYPES: tuple[tuple[str, str, str, str, dict[str, Any]], ...] = (
     ("ov-tls", "tls-external", "public", "medium", {"validation": "ov"}),
     ("smime", "smime", "public", "medium", {}),
     ("smime-org", "smime", "public", "medium", {"validation": "smime-organization-strict"}),
+    ("smime-multi", "smime", "public", "long", {"validation": "smime-mailbox-multipurpose"}),
     ("client", "client-auth", "private", "medium", {}),
     ("device", "device-auth", "private", "medium", {}),
     ("docsign", "document-signing", "private", "long", {}),
@@ -59,6 +60,8 @@ CASES: dict[str, tuple[dict[str, Any], int, str, list[str]]] = {
     "smime": ({"email": ["alice@example.com"]}, 365, SMIME, ["-t", "MAILBOX-STRICT"]),
     "smime-org": ({"email": ["bob@example.com"], "kind": "rsa"}, 365, SMIME,
                   ["-t", "ORGANIZATION-STRICT"]),
+    "smime-multi": ({"email": ["carol@example.com"]}, 825, SMIME,
+                    ["-t", "MAILBOX-MULTIPURPOSE"]),
     "client": ({"cn": "alice@internal.example", "email": ["alice@internal.example"]}, 365,
                PKIX, []),
     "device": ({"dns": ["door-7.devices.internal.example"]}, 365, PKIX, []),
@@ -160,8 +163,9 @@ def test_every_combination_was_judged() -> None:
     project = lab_project()
     offered = {(t.purpose.value, t.ca.value) for t in project.types}
     assert set(CASES) == {t.id for t in project.types}
-    # ov-tls, smime-org and mainframe-tls repeat a pair with another validation or class
-    assert len(offered) == len(project.types) - 3
+    # ov-tls, smime-org, smime-multi and mainframe-tls repeat a pair with another validation
+    # or validity class
+    assert len(offered) == len(project.types) - 4
     assert dt.datetime(2026, 3, 15, tzinfo=dt.UTC) < NOW  # the 200-day TLS cap applies
 
 
