@@ -362,15 +362,27 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
 
 
 def _validation_violations(profile: IssuanceProfile) -> list[Violation]:
-    """A validation type the purpose cannot have, or one whose subject needs legal-identity
-    fields the project lacks (TLS BR 7.1.4.2.2, EV Guidelines 7.1.4.2, CS BR 7.1.4.2)."""
+    """A validation type the purpose cannot have (a profile edit naming the wrong one)."""
     validation = profile.validation
-    if validation is None:
+    if validation is None or profile.purpose in validation.purposes:
         return []
-    if profile.purpose not in validation.purposes:
-        return [Violation(ViolationCode.VALIDATION_TYPE, "profile", f"validation type "
-                          f"{validation.value} does not apply to {profile.purpose.label} "
-                          "certificates")]
+    return [Violation(ViolationCode.VALIDATION_TYPE, "profile", f"validation type "
+                      f"{validation.value} does not apply to {profile.purpose.label} "
+                      "certificates")]
+
+
+def identity_violations(profile: IssuanceProfile) -> list[Violation]:
+    """Legal-identity fields the profile's validation type names in the subject but the
+    project lacks (TLS BR 7.1.4.2.2, EV Guidelines 7.1.4.2, CS BR 9.2.4): the CA refuses to
+    issue from `with_organisation`'s profile until they are set.
+
+    Kept apart from `check`, which judges a certificate request against a profile: this is
+    the project's gap, so a replay of existing certificates (models.discovery_replay) does not
+    count it against each certificate.
+    """
+    validation = profile.validation
+    if validation is None or profile.purpose not in validation.purposes:
+        return []
     missing = missing_identity(profile.organisation, validation)
     if not missing:
         return []

@@ -31,7 +31,7 @@ from app.ca.records import (
     person_key,
 )
 from models.enums import Workflow
-from models.issuance_policy import IssuanceProfile, check
+from models.issuance_policy import IssuanceProfile
 from models.project import Project
 
 if TYPE_CHECKING:  # service.py constructs this class; import only for the types
@@ -114,7 +114,7 @@ class AdminPath:
                 raise refuse("a request needs the requester's name")
             if len(justification.strip()) < MIN_TEXT:
                 raise refuse("a request needs a business justification")
-            violations = check(facts_from_csr(parsed), profile, validity_days=days)
+            violations = self.service.violations(facts_from_csr(parsed), profile, days)
             if violations:
                 raise self.service.refuse_policy(conn, moment, actor=requester,
                                                  action="request", subject=subject,
@@ -291,7 +291,7 @@ class AdminPath:
             csr = load_csr(request.csr_pem.encode("ascii"))
             profile = IssuanceProfile.model_validate(request.profile)
             facts = facts_from_csr(csr)
-            violations = check(facts, profile, validity_days=request.validity_days)
+            violations = self.service.violations(facts, profile, request.validity_days)
             if violations:  # defence in depth: the CSR was checked when the request was raised
                 raise self.service.refuse_policy(conn, moment, actor=operator,
                                                  action="fulfil", subject=subject,

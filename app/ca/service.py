@@ -37,6 +37,7 @@ from models.issuance_policy import (
     IssuanceProfile,
     Violation,
     check,
+    identity_violations,
     profile_for,
     with_organisation,
 )
@@ -182,6 +183,14 @@ class CaService:
         """The profile the CA issues `ctype` from: with the organisation's legal identity."""
         return with_organisation(profile_for(ctype), project.organisation.legal)
 
+    @staticmethod
+    def violations(facts: CsrFacts, profile: IssuanceProfile,
+                   validity_days: int) -> list[Violation]:
+        """Every reason the CA refuses: the request against the profile, then what the
+        project lacks for the subject the profile's validation type names."""
+        return check(facts, profile, validity_days=validity_days) + \
+            identity_violations(profile)
+
     def lookup(self, project: Project, type_id: str) -> tuple[CertificateType, Decision]:
         """The type and its decision; the evaluation is reused while the project is the same
         object (projects are frozen, so the same object always evaluates the same)."""
@@ -235,7 +244,7 @@ class CaService:
         days = validity_days or profile.max_validity_days
         facts = facts_from_csr(as_csr(csr))
         return Preview(ctype, decision, profile, days,
-                       tuple(check(facts, profile, validity_days=days)))
+                       tuple(self.violations(facts, profile, days)))
 
     def sign_and_record(self, conn: sqlite3.Connection, csr: x509.CertificateSigningRequest,
                         facts: CsrFacts, profile: IssuanceProfile, *, workflow: Workflow,
@@ -308,7 +317,7 @@ class CaService:
                     message=f"{ctype.name} routes admin-mediated ({decision.label}): it cannot "
                     "be issued at once; raise a request (certroute ca request)")
             facts = facts_from_csr(parsed)
-            violations = check(facts, profile, validity_days=days)
+            violations = self.violations(facts, profile, days)
             if violations:
                 raise self.refuse_policy(conn, moment, actor=requester, action="issue",
                                          subject=subject, violations=violations)
