@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from exporters.routing_table import ID_HEADER, MATRIX_COLUMNS, MatrixColumn
-from exporters.workbook_layout import INPUT_NAMES, ORGANISATION_FIELDS
+from exporters.workbook_layout import INPUT_NAMES, LEGAL_NAMES, ORGANISATION_FIELDS
 from models.assessment import N_DIMENSIONS, AssessmentScores
 from models.certificate import CertificateType, TypeId
 from models.cost import CostInputs
@@ -262,6 +262,9 @@ def _settings(sheets: dict[str, list[list[Any]]], base: Project, source: str) ->
             for key, field in ORGANISATION_FIELDS.items():
                 if key in values:
                     org[field] = values[key]
+            if any(key in LEGAL_NAMES for key in values):  # blank cells: fields not set
+                legal = {key.removeprefix("legal."): values.get(key) for key in LEGAL_NAMES}
+                org["legal"] = legal if legal["legal_name"] else None
             update["organisation"] = Organisation.model_validate(org)
             cost = base.cost.model_dump()
             cost["inputs"] = CostInputs.model_validate(

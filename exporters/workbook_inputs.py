@@ -7,6 +7,7 @@ from exporters.workbook_layout import (
     GATE_NAMES,
     INPUT_HEADERS,
     INPUT_NAMES,
+    LEGAL_NAMES,
     ORGANISATION_NAMES,
     RADAR_HEADERS,
     gate_name,
@@ -14,6 +15,7 @@ from exporters.workbook_layout import (
 from models.assessment import DIMENSIONS, GATES, LEVEL_BASIS, LEVEL_NAMES, Gate
 from models.cost import SCALE_PRESETS, CostInputs, Scale, TicketsSource, input_unit
 from models.evaluation import Evaluation, inventory_tickets
+from models.legal_identity import LegalIdentity
 from models.project import Project
 
 ARTICLE = "[1] article, Cost analysis — Mid scale; [2] COST-MODEL.md"
@@ -66,6 +68,13 @@ def write_inputs(book: Book, project: Project) -> None:
     put("Review interval", org.review_interval_months, "months", "review_interval_months",
         ORGANISATION_NAMES["review_interval_months"], "[3] ROUTING-RULES.md, failure mode 2",
         "input", "", book.input)
+    legal = org.legal.model_dump(mode="json") if org.legal else {}
+    for key, name in LEGAL_NAMES.items():
+        field = key.removeprefix("legal.")
+        put(LegalIdentity.model_fields[field].description or field, legal.get(field) or "",
+            "", key, name, "Project file (Edit ▸ Organisation details…)", "input",
+            "Named in OV and EV certificate subjects by the test CA." if field == "legal_name"
+            else "", book.input)
     put("Migration share source", project.cost.migration_share_source.value, "preset / design",
         "migration_share_source", ORGANISATION_NAMES["migration_share_source"],
         "[2] COST-MODEL.md, Link to the routing design", "input",

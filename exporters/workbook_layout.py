@@ -5,6 +5,7 @@ from __future__ import annotations
 from models.assessment import DIMENSIONS, GATES
 from models.cost import INPUT_KEYS
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Tolerance, Validity, Workflow
+from models.legal_identity import LegalIdentity
 
 WORKBOOK_VERSION = "1"
 
@@ -28,6 +29,10 @@ ORGANISATION_NAMES: dict[str, str] = {
     "review_interval_months": "ReviewIntervalMonths",
     "migration_share_source": "MigrationShareSource",
 }
+# The organisation's legal identity (OV and EV subjects): Inputs key `legal.FIELD`, named
+# `LegalFIELD`; blank cells are fields not set.
+LEGAL_NAMES: dict[str, str] = {f"legal.{field}": "Legal" + camel(field)
+                               for field in LegalIdentity.model_fields}
 # Inputs sheet key -> Organisation field, for the importer.
 ORGANISATION_FIELDS: dict[str, str] = {
     "organisation_name": "name", "tolerance": "tolerance",

@@ -18,7 +18,9 @@ from models.key_rules import EKU_BY_OID, NIST_CURVES, KeyRequirement
 # Re-exported: the CA and the policy exporters take a profile's vocabulary from this module.
 from models.key_rules import ExtendedKeyUsage as ExtendedKeyUsage
 from models.key_rules import KeyKind as KeyKind
+from models.legal_identity import LegalIdentity, missing_identity
 from models.name_constraints import name_constraints
+from models.validation_types import IdentityNeed, ValidationType, derived_validation
 from models.violations import Violation as Violation
 from models.violations import ViolationCode
 
@@ -54,6 +56,9 @@ class IssuanceProfileSettings(BaseModel):
     email_patterns: tuple[str, ...] | None = Field(
         None, description="Allowed email addresses (rfc822Name SANs): `*@domain` is any "
         "mailbox there, `name@domain` that mailbox only; the domain is a DNS pattern.")
+    validation: ValidationType | None = Field(
+        None, description="CA/B Forum validation type (DV, OV, EV, S/MIME generation …); "
+        "one the purpose allows, e.g. OV for a public TLS type.")
 
     @field_validator("san_patterns", "cn_patterns", "email_patterns")
     @classmethod
@@ -98,6 +103,11 @@ class IssuanceProfile(BaseModel):
     validity_limited_by: LimitKind = LimitKind.CLASS
     validity_reason: str = ""
     as_of: dt.date | None = None
+    # None only in a profile frozen into a request before validation types existed.
+    validation: ValidationType | None = None
+    # The organisation's legal identity, for a validation type whose subject names it
+    # (`with_organisation`); frozen into a request with the rest of the profile.
+    organisation: LegalIdentity | None = None
 
     @property
     def issues_ca(self) -> bool:
@@ -214,6 +224,7 @@ def profile_for(ctype: CertificateType, *, on: dt.date) -> IssuanceProfile:
         validity_limited_by=limit.kind,
         validity_reason=limit.reason,
         as_of=on,
+        validation=edits.validation or derived_validation(purpose, ctype.ca),
     )
 
 
@@ -233,6 +244,25 @@ def on_issuing_day(profile: IssuanceProfile, day: dt.date) -> IssuanceProfile:
     return profile.model_copy(update={"max_validity_days": limit.days, "as_of": day,
                                       "validity_limited_by": limit.kind,
                                       "validity_reason": limit.reason})
+
+
+def with_organisation(profile: IssuanceProfile,
+                      legal: LegalIdentity | None) -> IssuanceProfile:
+    """The profile the CA issues from: with the organisation's legal identity where its
+    validation type puts it in the subject (OV, EV, code signing, organization S/MIME).
+
+    A code-signing certificate's common name is the subject's legal name (CS BR 9.2.2), so
+    with a legal identity that name is the only common name its profile allows.
+    """
+    if profile.validation is None or profile.validation.identity is IdentityNeed.NONE:
+        return profile
+    update: dict[str, object] = {"organisation": legal}
+    if legal is not None and profile.validation in _CODE_SIGNING_TYPES:
+        update["cn_patterns"] = (legal.legal_name,)
+    return profile.model_copy(update=update)
+
+
+_CODE_SIGNING_TYPES = frozenset({ValidationType.CODE_SIGNING, ValidationType.EV_CODE_SIGNING})
 
 
 def key_usages(profile: IssuanceProfile, key_kind: str) -> frozenset[str]:
@@ -361,6 +391,7 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
     v += _san_violations(facts, profile)
     v += _subject_violations(facts, profile)
     v += _key_violations(facts, profile)
+    v += _validation_violations(profile)
     if validity_days > profile.max_validity_days or validity_days < 1:
         why = (f": {profile.validity_reason}"
                if profile.validity_limited_by is LimitKind.PUBLIC_CAP else "")
@@ -372,6 +403,36 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
                     f"{_eku_name(oid)}, which this type does not allow")
           for oid in facts.requested_ekus if oid not in allowed_ekus]
     return v
+
+
+def _validation_violations(profile: IssuanceProfile) -> list[Violation]:
+    """A validation type the purpose cannot have (a profile edit naming the wrong one)."""
+    validation = profile.validation
+    if validation is None or profile.purpose in validation.purposes:
+        return []
+    return [Violation(ViolationCode.VALIDATION_TYPE, "profile", f"validation type "
+                      f"{validation.value} does not apply to {profile.purpose.label} "
+                      "certificates")]
+
+
+def identity_violations(profile: IssuanceProfile) -> list[Violation]:
+    """Legal-identity fields the profile's validation type names in the subject but the
+    project lacks (TLS BR 7.1.4.2.2, EV Guidelines 7.1.4.2, CS BR 9.2.4): the CA refuses to
+    issue from `with_organisation`'s profile until they are set.
+
+    Kept apart from `check`, which judges a certificate request against a profile: this is
+    the project's gap, so a replay of existing certificates (models.discovery_replay) does not
+    count it against each certificate.
+    """
+    validation = profile.validation
+    if validation is None or profile.purpose not in validation.purposes:
+        return []
+    missing = missing_identity(profile.organisation, validation)
+    if not missing:
+        return []
+    return [Violation(ViolationCode.ORGANISATION_IDENTITY, "subject", f"{validation.label} "
+                      "certificates name the organisation, but the project lacks "
+                      f"{', '.join(missing)} (set them in Organisation details…)")]
 
 
 def _san_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:

@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 _WILDCARDS = ("*", "**")
 # RFC 6761 §6.4: no name under `invalid` ever resolves, so a name type permitted only there
-# (DNS or email without patterns, URIs always) is in effect forbidden beneath the CA.
-NOWHERE = "invalid"
+# (DNS or email without patterns, URIs always) is in effect forbidden beneath the CA. A name
+# under it, not the bare label: RFC 5280 §4.2.1.10 asks URI constraints for a fully
+# qualified domain name, and pkilint (pkix.invalid_uri_syntax) rejects a single label.
+NOWHERE = "nowhere.invalid"
 
 
 def dns_subtree(pattern: str) -> str | None:

@@ -10,6 +10,7 @@ from models.assessment import AssessmentScores
 from models.certificate import CertificateType, TypeId
 from models.cost import CostInputs, MigrationShareSource, Scale, TicketsSource
 from models.enums import Tolerance
+from models.legal_identity import LegalIdentity
 
 SCHEMA_VERSION = 2
 
@@ -31,6 +32,9 @@ class Organisation(BaseModel):
     )
     review_interval_months: int = Field(
         12, ge=1, le=120, description="How often the routing policy must be reviewed."
+    )
+    legal: LegalIdentity | None = Field(
+        None, description="Legal identity that OV and EV certificates name in their subject."
     )
 
 

@@ -35,6 +35,8 @@ class ViolationCode(StrEnum):
     CURVE = "curve-not-allowed"
     VALIDITY = "validity-too-long"
     EKU = "eku-not-allowed"
+    VALIDATION_TYPE = "validation-type-not-allowed"
+    ORGANISATION_IDENTITY = "organisation-identity-missing"
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from app.ca.records import (
     person_key,
 )
 from models.enums import Workflow
-from models.issuance_policy import IssuanceProfile, check, on_issuing_day, profile_for
+from models.issuance_policy import IssuanceProfile, on_issuing_day
 from models.project import Project
 
 if TYPE_CHECKING:  # service.py constructs this class; import only for the types
@@ -93,7 +93,8 @@ class AdminPath:
         moment = utc_now(now)
         ctype, decision = self.service.lookup(project, type_id)
         parsed = as_csr(csr)
-        profile = profile_for(ctype, on=moment.date())
+        # The caps in force on the issuing day, the organisation's identity in the subject.
+        profile = self.service.profile(project, ctype, on=moment.date())
         days = validity_days or profile.max_validity_days
         subject = f"type {ctype.id}"
         origin = self.service.project_source(project, source)
@@ -114,7 +115,7 @@ class AdminPath:
                 raise refuse("a request needs the requester's name")
             if len(justification.strip()) < MIN_TEXT:
                 raise refuse("a request needs a business justification")
-            violations = check(facts_from_csr(parsed), profile, validity_days=days)
+            violations = self.service.violations(facts_from_csr(parsed), profile, days)
             if violations:
                 raise self.service.refuse_policy(conn, moment, actor=requester,
                                                  action="request", subject=subject,
@@ -293,7 +294,7 @@ class AdminPath:
             profile = on_issuing_day(IssuanceProfile.model_validate(request.profile),
                                      moment.date())
             facts = facts_from_csr(csr)
-            violations = check(facts, profile, validity_days=request.validity_days)
+            violations = self.service.violations(facts, profile, request.validity_days)
             if violations:  # defence in depth: the CSR was checked when the request was raised
                 raise self.service.refuse_policy(conn, moment, actor=operator,
                                                  action="fulfil", subject=subject,

@@ -22,14 +22,18 @@ from cryptography.x509.oid import NameOID
 from app.ca.csr import generate_key, key_facts, signing_hash
 from app.ca.errors import CaError
 from app.ca.files import DIR_MODE, make_private_dir, write_private
+from app.ca.publication import Publication
 from models.issuance_policy import IssuanceProfile, KeyKind, key_agreement, key_usages
+from models.legal_identity import subject_attributes
 from models.name_constraints import name_constraints
+from models.validation_types import ANY_POLICY_OID, TEST_POLICY_OID
 
 ROOT_CERT, ROOT_KEY = "root.crt", "root.key"
 ISSUING_CERT, ISSUING_KEY = "issuing.crt", "issuing.key"
 CHAIN = "chain.pem"
 ROOT_DAYS, ISSUING_DAYS = 3650, 1825
 MIN_PASSPHRASE = 8
+INCLUSIVE_END = dt.timedelta(seconds=1)  # notAfter is the validity period's last second
 # Let's Encrypt's shape: RSA-4096 would make `ca init` take seconds; 3072 is NIST's 128-bit level.
 RSA_BITS = {"root": 3072, "issuing": 2048}
 
@@ -76,6 +80,28 @@ def _ca_usage() -> x509.KeyUsage:
                          decipher_only=False)
 
 
+def _policies(oid: str) -> x509.CertificatePolicies:
+    return x509.CertificatePolicies([x509.PolicyInformation(x509.ObjectIdentifier(oid), None)])
+
+
+def _published_by(builder: x509.CertificateBuilder, publication: Publication | None, *,
+                  by_root: bool) -> x509.CertificateBuilder:
+    """AIA caIssuers and the CRL distribution point of the signing CA, where it publishes."""
+    if publication is None:
+        return builder
+    return (builder
+            .add_extension(publication.ca_issuers(by_root), critical=False)
+            .add_extension(publication.crl_distribution_points(by_root), critical=False))
+
+
+def _leaf_subject(profile: IssuanceProfile, common_name: str | None) -> x509.Name:
+    """The common name, after the organisation's legal identity where the profile's
+    validation type names it (TLS BR 7.1.4.2 order)."""
+    return x509.Name([x509.NameAttribute(x509.ObjectIdentifier(oid), value)
+                      for oid, value in subject_attributes(profile.organisation,
+                                                           profile.validation, common_name)])
+
+
 def _ski_of(cert: x509.Certificate) -> x509.SubjectKeyIdentifier:
     return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
 
@@ -84,11 +110,15 @@ def _lifetime(issuer: x509.Certificate, tier: str, now: dt.datetime, days: int,
               what: str) -> tuple[dt.datetime, dt.datetime]:
     """(not before, not after) of a `days`-day certificate `issuer` signs at `now`.
 
+    The validity period includes both ends (RFC 5280 §4.1.2.5, TLS BR 1.6.1), so notAfter is
+    one second short of `days` days: a 200-day certificate is 200 days long, not 200 days and
+    a second (which pkilint reports as exceeding a 200-day cap).
+
     Raises:
         CaError: the issuer is not valid yet, or would expire before the certificate.
     """
     now = _seconds(now)
-    not_after = now + dt.timedelta(days=days)
+    not_after = now + dt.timedelta(days=days) - INCLUSIVE_END
     if now < issuer.not_valid_before_utc:
         raise CaError(f"the {tier} CA is not valid yet at the time of issuance")
     if not_after > issuer.not_valid_after_utc:
@@ -139,7 +169,8 @@ class Authority:
 
     @classmethod
     def create(cls, folder: Path, passphrase: bytes, *, now: dt.datetime,
-               keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA") -> Authority:
+               keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA",
+               publication: Publication | None = None) -> Authority:
         """Make a root and an issuing CA in the new folder `folder` (owner-only, 0700/0600).
 
         The folder is filled under a temporary name and renamed into place, so a failure
@@ -162,7 +193,8 @@ class Authority:
             root_key = generate_key(*keys.root)
             issuing_key = generate_key(*keys.issuing)
             root = cls._root_cert(root_key, organisation, now)
-            issuing = cls._issuing_cert(issuing_key, root, root_key, organisation, now)
+            issuing = cls._issuing_cert(issuing_key, root, root_key, organisation, now,
+                                        publication or Publication())
             write_private(tmp / ROOT_KEY, _encrypted(root_key, passphrase))
             write_private(tmp / ISSUING_KEY, _encrypted(issuing_key, passphrase))
             write_private(tmp / ROOT_CERT, _pem(root))
@@ -193,15 +225,18 @@ class Authority:
     @staticmethod
     def _issuing_cert(key: CertificateIssuerPrivateKeyTypes, root: x509.Certificate,
                       root_key: CertificateIssuerPrivateKeyTypes, organisation: str,
-                      now: dt.datetime) -> x509.Certificate:
+                      now: dt.datetime, publication: Publication) -> x509.Certificate:
+        """The issuing CA: path length 0, anyPolicy (it issues every validation type), the
+        root's certificate and CRL as its AIA and CRL distribution point (RFC 5280 §4.2)."""
         root_ski = _ski_of(root)
-        builder = (
+        builder = _published_by((
             _builder(_name(f"{organisation} Issuing CA", organisation), root.subject,
                      key.public_key(), root_ski, not_before=now,
                      not_after=now + dt.timedelta(days=ISSUING_DAYS))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(_ca_usage(), critical=True)
-        )
+            .add_extension(_policies(ANY_POLICY_OID), critical=False)
+        ), publication, by_root=True)
         return builder.sign(root_key, signing_hash(root_key))
 
     @classmethod
@@ -269,18 +304,23 @@ class Authority:
 
     def sign_leaf(self, public_key: CertificatePublicKeyTypes, profile: IssuanceProfile, *,
                   dns_names: Iterable[str], common_name: str | None, validity_days: int,
-                  now: dt.datetime, email_addresses: Iterable[str] = ()) -> x509.Certificate:
+                  now: dt.datetime, email_addresses: Iterable[str] = (),
+                  publication: Publication | None = None) -> x509.Certificate:
         """An end-entity certificate built from the profile alone (SPEC.md §7).
 
         The caller has checked the CSR against the profile; nothing else of the CSR but the
         public key and the checked names (DNS names, then email addresses) reaches this
-        builder, so requested extensions are never copied.
+        builder, so requested extensions are never copied. The subject adds the profile's
+        organisation identity where its validation type names it; the certificate asserts
+        that type's policy OID and, with `publication`, where the issuing CA's certificate
+        and CRL are published (TLS BR 7.1.2.7, S/MIME BR 7.1.2.3, CS BR 7.1.2.3).
         """
         key = self._signing_key()
         now, not_after = _lifetime(self.issuing, "issuing", now, validity_days, "certificate")
         names = list(dns_names)
         cn = common_name or (names[0] if names else None)
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)] if cn else [])
+        subject = _leaf_subject(profile, cn)
+        policy = profile.validation.policy_oid if profile.validation else TEST_POLICY_OID
         issuer_ski = _ski_of(self.issuing)
         kind = key_facts(public_key)[0]
         usages = key_usages(profile, kind)
@@ -295,7 +335,9 @@ class Authority:
                 key_agreement=key_agreement(profile, kind), key_cert_sign=False,
                 crl_sign=False, encipher_only=False,
                 decipher_only=False), critical=True)
+            .add_extension(_policies(policy), critical=False)
         )
+        builder = _published_by(builder, publication, by_root=False)
         if profile.ekus:
             builder = builder.add_extension(x509.ExtendedKeyUsage(
                 [x509.ObjectIdentifier(e.oid) for e in profile.ekus]), critical=False)
@@ -303,12 +345,13 @@ class Authority:
         sans += [x509.RFC822Name(a) for a in email_addresses]
         if sans:
             # RFC 5280 §4.2.1.6: critical when the subject is empty.
-            builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=not cn)
+            builder = builder.add_extension(x509.SubjectAlternativeName(sans),
+                                            critical=len(subject) == 0)
         return builder.sign(key, signing_hash(key))
 
     def sign_subordinate(self, public_key: CertificatePublicKeyTypes, profile: IssuanceProfile,
-                         *, common_name: str, validity_days: int,
-                         now: dt.datetime) -> x509.Certificate:
+                         *, common_name: str, validity_days: int, now: dt.datetime,
+                         publication: Publication | None = None) -> x509.Certificate:
         """A subordinate CA certificate signed by the root, built from the profile alone.
 
         CA:TRUE with path length 0 (it may sign end entities only), keyCertSign and cRLSign,
@@ -334,7 +377,9 @@ class Authority:
                      not_after=not_after)
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(_ca_usage(), critical=True)
+            .add_extension(_policies(ANY_POLICY_OID), critical=False)
         )
+        builder = _published_by(builder, publication, by_root=True)
         if profile.ekus:
             builder = builder.add_extension(x509.ExtendedKeyUsage(
                 [x509.ObjectIdentifier(e.oid) for e in profile.ekus]), critical=False)

@@ -18,13 +18,14 @@ from app.ca.cli_issuance import (
     cmd_reject,
     cmd_request,
 )
-from app.ca.cli_lifecycle import cmd_crl, cmd_init, cmd_pin_project, cmd_revoke
+from app.ca.cli_lifecycle import cmd_crl, cmd_init, cmd_pin_project, cmd_revoke, cmd_serve_files
 from app.ca.cli_reports import LISTED, cmd_list, cmd_verify
 from app.ca.cli_shared import ENV_CA_DIR, ENV_P12_PASSPHRASE, ENV_PASSPHRASE
+from app.ca.publication import DEFAULT_BASE_URL
 from app.cli import CliError
 
 VERBS = ("init", "pin-project", "issue", "request", "approve", "reject", "fulfil",
-         "acknowledge", "list", "revoke", "crl", "verify")
+         "acknowledge", "list", "revoke", "crl", "verify", "serve-files")
 
 
 def _no_verb(args: argparse.Namespace) -> int:
@@ -98,6 +99,9 @@ def register(subparsers: Any) -> None:
     init.add_argument("--key-type", choices=["ec", "rsa"], default="ec",
                       help="ec: P-384 root, P-256 issuing (default); rsa: 3072/2048")
     init.add_argument("--organisation", default="Certroute test CA", metavar="NAME")
+    init.add_argument("--base-url", default=DEFAULT_BASE_URL, metavar="URL",
+                      help="where the CA's certificates and CRLs are published, named in "
+                      f"every certificate's AIA and CRL DP (default: {DEFAULT_BASE_URL})")
     init.add_argument("--json", action="store_true", help="print JSON")
     init.set_defaults(func=cmd_init)
 
@@ -198,3 +202,14 @@ def register(subparsers: Any) -> None:
     verify.add_argument("--expect-head", metavar="SEQ:HASH",
                         help="the audit head noted down earlier")
     verify.set_defaults(func=cmd_verify)
+
+    serve = verbs.add_parser(
+        "serve-files", help="serve the CA's certificates and CRLs over HTTP on loopback",
+        description="Serve root.crt, issuing.crt (DER) and issuing.crl, root.crl (DER, from "
+        "crl.pem and root.crl.pem as `ca crl` last wrote them) at the CA's base URL, the "
+        "caIssuers and CRL distribution point URLs its certificates name. Loopback only.")
+    serve.add_argument("--ca", metavar="DIR", help=f"the CA folder (default: ${ENV_CA_DIR})")
+    serve.add_argument("--port", type=int, metavar="N",
+                       help="another port than the base URL's (its certificates still name "
+                       "the base URL)")
+    serve.set_defaults(func=cmd_serve_files)

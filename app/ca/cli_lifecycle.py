@@ -1,4 +1,4 @@
-"""The CA lifecycle verbs of `certroute ca`: init, pin-project, revoke, crl.
+"""The CA lifecycle verbs of `certroute ca`: init, pin-project, revoke, crl, serve-files.
 
 Cheap to import: the CA service and `cryptography` load inside the command functions.
 """
@@ -31,20 +31,23 @@ def _sha256() -> Any:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from app.ca.authority import EC_KEYS, RSA_KEYS
+    from app.ca.publication import checked_base_url
     from app.ca.service import CaService
 
     _, source = load_project(args.project)
+    base_url = run(args, lambda: checked_base_url(args.base_url))
     passphrase = secret(ENV_PASSPHRASE, "New CA passphrase", confirm=True)
     keys = RSA_KEYS if args.key_type == "rsa" else EC_KEYS
     service = run(args, lambda: CaService.init(Path(args.dir), passphrase, keys=keys,
                                                organisation=args.organisation,
-                                               project=source))
+                                               project=source, base_url=base_url))
     tiers = {"root": service.authority.root, "issuing": service.authority.issuing}
     data: dict[str, Any] = {"folder": str(service.folder), **{
         tier: {"subject": cert.subject.rfc4514_string(),
                "not_after": cert.not_valid_after_utc.isoformat(),
                "fingerprint": cert.fingerprint(_sha256()).hex()}
-        for tier, cert in tiers.items()}, "project": source.to_json()}
+        for tier, cert in tiers.items()}, "project": source.to_json(),
+        "base_url": service.publication.base_url}
     if args.json:
         print_json(data)
     else:
@@ -52,6 +55,30 @@ def cmd_init(args: argparse.Namespace) -> int:
         for tier in tiers:
             print(f"  {tier:<8} {data[tier]['subject']} (until {data[tier]['not_after'][:10]})")
         print(f"  pinned   to project {source.describe()}")
+        print(f"  publishes at {base_url} (certroute ca serve-files serves it)")
+    return 0
+
+
+def cmd_serve_files(args: argparse.Namespace) -> int:
+    """Serve the CA's certificates and CRLs at the URLs its certificates name, until ^C."""
+    from app.ca.publication import SERVED, file_server, with_port
+
+    service = open_ca(args)
+    base_url = service.publication.base_url
+    service.close()
+    try:
+        server = run(args, lambda: file_server(service.folder, base_url, port=args.port))
+    except OSError as exc:
+        raise CliError(f"cannot serve on {base_url}: {exc.strerror}") from None
+    served = with_port(base_url, server.server_address[1])
+    print(f"Serving {service.folder} at {served}: {', '.join(SERVED)} (Ctrl+C stops)",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0
 
 

@@ -27,6 +27,7 @@ from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
 from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
 from app.ca.provenance import ProjectSource, decision_detail, pin, pin_problems, pinned
+from app.ca.publication import BASE_URL_KEY, DEFAULT_BASE_URL, Publication, checked_base_url
 from app.ca.records import CertificateRecord, RenewalNotice, iso
 from models.certificate import CertificateType
 from models.enums import Workflow
@@ -36,7 +37,9 @@ from models.issuance_policy import (
     IssuanceProfile,
     Violation,
     check,
+    identity_violations,
     profile_for,
+    with_organisation,
 )
 from models.project import Project
 from models.routing import Decision
@@ -79,20 +82,31 @@ class CaService:
     @classmethod
     def init(cls, folder: Path | str, passphrase: bytes, *, now: dt.datetime | None = None,
              keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA",
-             project: ProjectSource | None = None) -> CaService:
-        """Create a CA in a new folder and open it, unlocked; pinned to `project` if given."""
+             project: ProjectSource | None = None,
+             base_url: str = DEFAULT_BASE_URL) -> CaService:
+        """Create a CA in a new folder and open it, unlocked; pinned to `project` if given.
+
+        `base_url` is where its certificates and CRLs are published (`app.ca.publication`):
+        kept in the ledger's settings, named in every certificate's AIA and CRL DP.
+
+        Raises:
+            CaError: the base URL is not an http:// URL, or `Authority.create` refuses.
+        """
         moment = utc_now(now)
+        publication = Publication(checked_base_url(base_url))
         authority = Authority.create(Path(folder), passphrase, now=moment, keys=keys,
-                                     organisation=organisation)
+                                     organisation=organisation, publication=publication)
         ledger = Ledger(authority.folder / LEDGER, create=True)
         service = cls(authority.folder, authority, ledger)
         with ledger.transaction() as conn:
             Ledger.set_meta(conn, "organisation", organisation)
+            Ledger.set_meta(conn, BASE_URL_KEY, publication.base_url)
             ledger.append(conn, at=iso(moment), actor="system", action="init",
                           subject="ca", detail={
                               "root": _fingerprint(authority.root),
                               "issuing": _fingerprint(authority.issuing),
                               "keys": [f"{k}-{n}" for k, n in (keys.root, keys.issuing)],
+                              "base_url": publication.base_url,
                               "ledger_version": LEDGER_VERSION})
             if project is not None:
                 pin(ledger, conn, project, at=iso(moment), actor="system", reason="ca init")
@@ -121,6 +135,12 @@ class CaService:
 
     def close(self) -> None:
         self.ledger.close()
+
+    @property
+    def publication(self) -> Publication:
+        """Where this CA's certificates and CRLs are published (the default for a CA made
+        before the setting existed)."""
+        return Publication(self.ledger.meta(BASE_URL_KEY) or DEFAULT_BASE_URL)
 
     # --- shared by both paths --------------------------------------------------------------
 
@@ -157,6 +177,20 @@ class CaService:
                            subject=subject, detail={"reason": str(error), "violations": [
                                {"code": v.code.value, "message": v.message} for v in violations]})
         return error
+
+    @staticmethod
+    def profile(project: Project, ctype: CertificateType, *, on: dt.date) -> IssuanceProfile:
+        """The profile the CA issues `ctype` from on `on`: under the public caps in force that
+        day (INDUSTRY-RULES.md), with the organisation's legal identity."""
+        return with_organisation(profile_for(ctype, on=on), project.organisation.legal)
+
+    @staticmethod
+    def violations(facts: CsrFacts, profile: IssuanceProfile,
+                   validity_days: int) -> list[Violation]:
+        """Every reason the CA refuses: the request against the profile, then what the
+        project lacks for the subject the profile's validation type names."""
+        return check(facts, profile, validity_days=validity_days) + \
+            identity_violations(profile)
 
     def lookup(self, project: Project, type_id: str) -> tuple[CertificateType, Decision]:
         """The type and its decision; the evaluation is reused while the project is the same
@@ -209,11 +243,11 @@ class CaService:
         """Check a CSR against a type's profile (caps in force `now`) without issuing or
         logging anything."""
         ctype, decision = self.lookup(project, type_id)
-        profile = profile_for(ctype, on=utc_now(now).date())
+        profile = self.profile(project, ctype, on=utc_now(now).date())
         days = validity_days or profile.max_validity_days
         facts = facts_from_csr(as_csr(csr))
         return Preview(ctype, decision, profile, days,
-                       tuple(check(facts, profile, validity_days=days)))
+                       tuple(self.violations(facts, profile, days)))
 
     def sign_and_record(self, conn: sqlite3.Connection, csr: x509.CertificateSigningRequest,
                         facts: CsrFacts, profile: IssuanceProfile, *, workflow: Workflow,
@@ -226,12 +260,13 @@ class CaService:
                 raise CaError("a subordinate CA certificate needs a common name")
             cert = self.authority.sign_subordinate(
                 csr.public_key(), profile, common_name=facts.common_name,
-                validity_days=validity_days, now=now)
+                validity_days=validity_days, now=now, publication=self.publication)
         else:
             cert = self.authority.sign_leaf(
                 csr.public_key(), profile, dns_names=list(dict.fromkeys(facts.dns_names)),
                 email_addresses=list(dict.fromkeys(facts.email_addresses)),
-                common_name=facts.common_name, validity_days=validity_days, now=now)
+                common_name=facts.common_name, validity_days=validity_days, now=now,
+                publication=self.publication)
         serial = format(cert.serial_number, "x")
         names = san_names(cert)
         pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
@@ -271,7 +306,7 @@ class CaService:
         if not self.authority.unlocked:
             raise CaError("the CA is locked: give its passphrase first")
         parsed = as_csr(csr)
-        profile = profile_for(ctype, on=moment.date())  # the caps in force on the issuing day
+        profile = self.profile(project, ctype, on=moment.date())  # caps on the issuing day
         days = validity_days or profile.max_validity_days
         subject = f"type {ctype.id}"
         origin = self.project_source(project, source)
@@ -285,7 +320,7 @@ class CaService:
                     message=f"{ctype.name} routes admin-mediated ({decision.label}): it cannot "
                     "be issued at once; raise a request (certroute ca request)")
             facts = facts_from_csr(parsed)
-            violations = check(facts, profile, validity_days=days)
+            violations = self.violations(facts, profile, days)
             if violations:
                 raise self.refuse_policy(conn, moment, actor=requester, action="issue",
                                          subject=subject, violations=violations)

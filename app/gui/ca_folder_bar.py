@@ -47,3 +47,5 @@ class CaFolderBar(QWidget):
         state = "unlocked" if service.authority.unlocked else "locked"
         self.status.setText(f"{issuing.subject.rfc4514_string()} · valid until "
                             f"{issuing.not_valid_after_utc:%Y-%m-%d} · {state}")
+        self.status.setToolTip(f"Publishes its certificates and CRLs at "
+                               f"{service.publication.base_url} (certroute ca serve-files)")

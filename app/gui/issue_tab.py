@@ -27,7 +27,7 @@ from app.gui.profile_panel import ProfilePanel
 from app.gui.store import ProjectStore
 from app.gui.tab_pages import RefreshWhenShown
 from app.gui.widgets import wrapped_label
-from models.issuance_policy import profile_for
+from models.issuance_policy import profile_for, with_organisation
 
 
 def _scrolling(widget: QWidget) -> QScrollArea:
@@ -222,15 +222,16 @@ class IssueTab(QWidget):
 
     def _on_type_combo_changed(self, *_args: object) -> None:
         chosen = self.current_type()
-        if chosen == self._shown_type:
+        legal = self._store.project.organisation.legal  # OV and EV subjects name it
+        if (chosen, legal) == self._shown_type:
             return  # one edit sends two signals; the type and its decision are on screen
-        self._shown_type = chosen
+        self._shown_type = (chosen, legal)
         if chosen is None:
             self.profile.show_no_type()
             return
         ctype, decision = chosen
         # The test CA issues today: the profile shown is the one under today's public caps.
-        profile = profile_for(ctype, on=dt.date.today())
+        profile = with_organisation(profile_for(ctype, on=dt.date.today()), legal)
         self.profile.show_type(ctype, decision, profile)
         self.csr.fit_profile(profile)
         self.pages.show_workflow(decision.workflow)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import settings as keys
+from app.gui.organisation_dialog import OrganisationDialog
 from app.gui.route_tab import RouteTab
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
@@ -112,6 +113,9 @@ class MainWindow(QMainWindow):
             self.edit_menu.addSeparator()
             for action in route.type_actions.values():
                 self.edit_menu.addAction(action)
+        self.edit_menu.addSeparator()
+        self.organisation_action = self._action(self.edit_menu, "&Organisation details…",
+                                                self.edit_organisation_details)
 
         self.view_menu = bar.addMenu("&View")
         self.presentation_action = self._action(
@@ -131,6 +135,10 @@ class MainWindow(QMainWindow):
 
         if DiscoverDialog(self.store, self).exec():
             self.show_message(self.store.undo_stack.undoText() + " — undo with Ctrl+Z")
+
+    def edit_organisation_details(self) -> None:
+        """The organisation's legal identity, for OV and EV subjects (one undo step)."""
+        OrganisationDialog(self.store, self).exec()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -12,8 +12,10 @@ from app.gui.widgets import heading, set_badge, wrapped_label
 from models.certificate import CertificateType
 from models.industry_rules import LimitKind
 from models.issuance_policy import IssuanceProfile
+from models.legal_identity import SHORT_NAMES, missing_identity, subject_attributes
 from models.name_constraints import name_constraints
 from models.routing import Decision
+from models.validation_types import IdentityNeed
 
 
 def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
@@ -38,6 +40,7 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
             else f" ({ctype.validity.value} class)"),
         "Extended key usage: " + (", ".join(e.value for e in profile.ekus) or "none"),
     ]
+    lines += describe_validation(profile)
     if not profile.issuable:
         lines.append("Not issuable by the local test CA (it would create a new issuer).")
     admin = ctype.admin
@@ -46,6 +49,24 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
                  + ("; ".join(admin.approval_criteria) or "none (rubber stamp)"))
     lines.append("Renewal notices: " + ", ".join(f"{d} d" for d in admin.notice_days))
     return "\n".join(lines)
+
+
+def describe_validation(profile: IssuanceProfile) -> list[str]:
+    """The validation type, its policy OID, and the organisation identity its subject names
+    (or what the project lacks for it); nothing for a CA certificate or an old profile."""
+    validation = profile.validation
+    if validation is None or profile.issues_ca:
+        return []
+    lines = [f"Validation: {validation.label}; policy {validation.policy_oid}"]
+    if validation.identity is IdentityNeed.NONE:
+        return lines
+    missing = missing_identity(profile.organisation, validation)
+    if missing:
+        return [*lines, "Subject organisation: missing " + ", ".join(missing)
+                + " (Edit ▸ Organisation details…): the CA refuses this type until it is set"]
+    attrs = subject_attributes(profile.organisation, validation, None)
+    return [*lines, "Subject organisation: " + ", ".join(
+        f"{SHORT_NAMES.get(oid, oid)}={value}" for oid, value in attrs)]
 
 
 def describe_subordinate_ca(profile: IssuanceProfile) -> list[str]:

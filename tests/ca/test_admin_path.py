@@ -252,11 +252,12 @@ def test_code_signing_request_naming_another_publisher_is_refused(ca: CaService,
         ca.admin.request(project, "code-signing", csr, requester="release-eng",
                          justification="Q3 releases", now=NOW)
     assert [v.code.value for v in refused.value.violations] == ["common-name"]
+    # CS BR 9.2.2: the publisher's legal name, from the project's organisation details
     assert "common name 'Microsoft Corporation' is not allowed for this type (allowed: " \
-        "Example Org, Example Org *)" in str(refused.value)
+        "Harbourview Financial Services Ltd)" in str(refused.value)
     entry = ca.ledger.audit()[-1]
     assert entry.action == "refused:request"
     assert entry.detail["violations"][0]["code"] == "common-name"
-    csr, _ = make_csr(cn="Example Org release signing")
+    csr, _ = make_csr(cn="Harbourview Financial Services Ltd")
     assert ca.admin.request(project, "code-signing", csr, requester="release-eng",
                             justification="Q3 releases", now=NOW).state is RequestState.PENDING

@@ -142,8 +142,8 @@ def test_admin_path_end_to_end(cli, tmp_path: Path, monkeypatch):
 
 def test_reject_ends_the_request(cli):
     rid = str(run_json(cli, "request", "--type", "code-signing", "--cn",
-                       "Example Org release signing", "--key-type", "ec", "--key-size", "384",
-                       "--key-out", "cs.key",
+                       "Harbourview Financial Services Ltd", "--key-type", "ec",
+                       "--key-size", "384", "--key-out", "cs.key",
                        "--requester", "release-eng", "--justification", "Q3 releases")["id"])
     rejected = run_json(cli, "reject", rid, "--approver", "Chloe", "--role", "Compliance",
                         "--reason", "No HSM evidence")

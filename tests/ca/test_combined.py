@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from app.ca.authority import INCLUSIVE_END
 from app.ca.csr import build_csr, generate_key
 from app.ca.delivery import DeliveryPlan
 from app.ca.errors import CaError, PolicyRefused, Refused
@@ -35,7 +36,7 @@ def test_issued_leaf_has_profile_extensions_and_verifies(ca: CaService, project,
                                 LATER)
     assert built == [issued.certificate, *issued.chain]
     assert issued.certificate.not_valid_after_utc - issued.certificate.not_valid_before_utc \
-        == dt.timedelta(days=397)
+        + INCLUSIVE_END == dt.timedelta(days=397)  # RFC 5280 counts both ends
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl command")
@@ -56,7 +57,8 @@ def test_mtls_leaf_carries_both_ekus_and_seven_days(ca: CaService, project, make
     cert = ca.issue(project, "mesh-mtls", csr, requester="sidecar", now=NOW).certificate
     assert_is_leaf(cert, ca.authority.issuing, names=["pay.prod.svc.cluster.local"],
                    ekus=[ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH])
-    assert cert.not_valid_after_utc - cert.not_valid_before_utc == dt.timedelta(days=7)
+    assert cert.not_valid_after_utc - cert.not_valid_before_utc + INCLUSIVE_END == \
+        dt.timedelta(days=7)
 
 
 def test_csr_extensions_are_never_copied(ca: CaService, project):
@@ -251,11 +253,10 @@ def test_delivery_plan_checked_before_issuing(make_csr):
                      key=other_key).validate(None)
 
 
-def sample_subject(ctype) -> tuple[list[str], str | None]:
-    """DNS names and CN as a user fills in the Issue tab from the profile's own patterns."""
-    from models.issuance_policy import profile_for
-
-    profile = profile_for(ctype, on=TODAY)
+def sample_subject(project, ctype) -> tuple[list[str], str | None]:
+    """DNS names and CN as a user fills in the Issue tab from the profile's own patterns (the
+    profile the CA issues from: a code-signing CN is the organisation's legal name)."""
+    profile = CaService.profile(project, ctype, on=TODAY)
     names = [p.replace("**", "app").replace("*", "app") for p in profile.san_patterns[:1]]
     cn = None if names else profile.cn_patterns[-1].replace("*", "release signing")
     return names, cn
@@ -264,7 +265,7 @@ def sample_subject(ctype) -> tuple[list[str], str | None]:
 def test_every_example_type_issues_with_a_subject_its_profile_names(ca: CaService, project):
     for ctype in project.types:
         _, decision = ca.lookup(project, ctype.id)
-        names, cn = sample_subject(ctype)
+        names, cn = sample_subject(project, ctype)
         csr = build_csr(generate_key(), names, cn)  # what the Issue tab's "generate" builds
         assert ca.preview(project, ctype.id, csr).violations == (), ctype.id
         if decision.workflow.value == "combined":

@@ -15,7 +15,10 @@ CODE_CRITERIA = ["1", "2", "3"]
 
 
 def lifetime(cert) -> int:
-    return (cert.not_valid_after_utc - cert.not_valid_before_utc).days
+    """The validity period in days, counted as RFC 5280 and the BRs do: both ends included."""
+    period = cert.not_valid_after_utc - cert.not_valid_before_utc + dt.timedelta(seconds=1)
+    assert period.seconds == 0, period  # whole days, one second short of notBefore + N days
+    return period.days
 
 
 def test_public_tls_issued_today_lives_at_most_200_days(ca: CaService, project, make_csr):
@@ -28,7 +31,8 @@ def test_public_tls_issued_today_lives_at_most_200_days(ca: CaService, project, 
 
 
 def test_code_signing_issued_today_lives_at_most_460_days(ca: CaService, project, make_csr):
-    csr, _ = make_csr(kind="rsa", size=3072, cn="Example Org")
+    # CS BR 9.2.2: a code-signing common name is the legal name.
+    csr, _ = make_csr(kind="rsa", size=3072, cn="Harbourview Financial Services Ltd")
     request = ca.admin.request(project, "code-signing", csr, requester="release",
                                justification="Production signing key", now=NOW)
     for who, role in (("Carol", "Compliance"), ("Dan", "Executive owner")):

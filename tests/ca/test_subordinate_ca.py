@@ -18,6 +18,7 @@ from app.ca.csr import build_csr, generate_key
 from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.service import CaService
 from models.issuance_policy import profile_for
+from models.name_constraints import NOWHERE
 from models.project import Project
 from tests.ca.conftest import NOW, PASSPHRASE
 from tests.ca.helpers import assert_is_ca, ext, openssl_verify
@@ -95,7 +96,7 @@ def test_fulfilment_signs_a_subordinate_ca_with_the_root(ca: CaService, ca_proje
     assert constraints.critical
     assert constraints.value.permitted_subtrees == [
         x509.DNSName("team.internal.example"), x509.RFC822Name("team.internal.example"),
-        x509.UniformResourceIdentifier("invalid")]  # no URIs: none resolves under .invalid
+        x509.UniformResourceIdentifier(NOWHERE)]  # no URIs: none resolves under .invalid
     assert constraints.value.excluded_subtrees == [  # no IP addresses at all
         x509.IPAddress(ipaddress.ip_network("0.0.0.0/0")),
         x509.IPAddress(ipaddress.ip_network("::/0"))]
@@ -153,8 +154,8 @@ def test_dns_only_patterns_permit_no_mailbox(ca: CaService, ca_project):
     project = _with_profile(ca_project, {"san_patterns": ["**.team.internal.example"]})
     cert = fulfilled(ca, project).certificate
     assert ext(cert, x509.NameConstraints).value.permitted_subtrees == [
-        x509.DNSName("team.internal.example"), x509.RFC822Name("invalid"),
-        x509.UniformResourceIdentifier("invalid")]
+        x509.DNSName("team.internal.example"), x509.RFC822Name(NOWHERE),
+        x509.UniformResourceIdentifier(NOWHERE)]
 
 
 @needs_openssl

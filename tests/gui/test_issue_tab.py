@@ -66,6 +66,9 @@ def test_no_ca_yet_disables_ca_actions(tab):
 def test_new_ca_is_created_off_the_ui_thread(ca_tab, tmp_path: Path):
     assert ca_tab.folder_bar.folder_edit.text() == str(tmp_path / "ca")
     assert "unlocked" in ca_tab.folder_bar.status.text()
+    assert ca_tab.folder_bar.status.toolTip() == ("Publishes its certificates and CRLs at "
+                                                  "http://127.0.0.1:8480/ (certroute ca "
+                                                  "serve-files)")
     assert stat.S_IMODE((tmp_path / "ca").stat().st_mode) == 0o700
     assert ca_tab.ledger_tabs.audit_model.rowCount() == 1
 
@@ -468,3 +471,18 @@ def test_a_ca_signing_type_without_patterns_shows_why_it_is_refused(qtbot, ca_ta
     violations = ca_tab.csr.violations_model
     assert violations.rowCount() == 1
     assert "add SAN or email patterns to this type's profile" in cell(violations, 0, 1)
+
+
+def test_an_ev_check_without_the_legal_identity_names_what_is_missing(qtbot, ca_tab, store):
+    commands.edit_organisation(store, "Clear the legal identity", legal=None)
+    ca_tab.select_type("ev-tls")
+    assert "missing the organisation's legal identity" in ca_tab.profile.profile_text.text()
+    generate(qtbot, ca_tab, ca_tab.check_csr, "www.example.com")
+    violations = ca_tab.csr.violations_model
+    assert [cell(violations, row, 1) for row in range(violations.rowCount())] == [
+        "EV (extended validation, EV Guidelines) certificates name the organisation, but the "
+        "project lacks the organisation's legal identity (set them in Organisation details…)"]
+    store.undo_stack.undo()  # the example's identity is back, and with it the EV subject
+    assert "O=Harbourview Financial Services Ltd" in ca_tab.profile.profile_text.text()
+    generate(qtbot, ca_tab, ca_tab.check_csr, "www.example.com")
+    assert ca_tab.csr.check_result.text() == "No violation: the profile allows this CSR"
