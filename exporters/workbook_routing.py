@@ -8,7 +8,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from exporters.routing_table import HEADERS, INDEX, MATRIX_COLUMNS, raw_rows
-from exporters.workbook_book import Book, fit_widths, print_setup
+from exporters.workbook_book import Book, fit_widths, wrapped_height
 from exporters.workbook_layout import LIST_FOR_KEY, ROUTING_TABLE
 from exporters.workbook_rows import BlockSheet, Cell, Formula
 from models.enums import Workflow
@@ -20,6 +20,8 @@ SHEET = "Routing"
 # break-even); the importer ignores them.
 COST_HEADERS = ("Manual cost / yr", "Break-even (years)")
 SHEET_HEADERS = (*HEADERS, *COST_HEADERS)
+PRINT_CAP = 11  # characters: enumerations and numbers, headers wrap onto two lines
+PROSE_WIDTHS = {"name": 20, "reason": 14, "owner": 12, "rationale": 38}
 
 
 def column_letter(key: str) -> str:
@@ -33,14 +35,25 @@ def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
     rows = raw_rows(project, evaluation)
     n = len(rows)
     last_row = max(n, 1)  # an Excel table needs one data row, even an empty one
-    # The data rows as one block: per-cell writes were most of a 10,000-type export's time.
     costs = _cost_cells(book, project, evaluation)
-    ws.write_block(1, [row + cost for row, cost in zip(rows, costs, strict=True)])
+    # Printable widths: short codes stay narrow, prose wraps (top-aligned) in a capped column,
+    # so 18 columns fit one landscape page wide at a readable size. Column formats are set
+    # before the block, which takes them as its cells' style.
+    widths = fit_widths(ws, SHEET_HEADERS, rows, minimum=6,
+                        cap=PRINT_CAP)
+    for key, width in PROSE_WIDTHS.items():
+        widths[INDEX[key]] = width
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width, book.wrap)
+    ws.set_column(len(HEADERS), len(SHEET_HEADERS) - 1, 11)
+    # The data rows as one block: per-cell writes were most of a 10,000-type export's time.
+    ws.write_block(1, [row + cost for row, cost in zip(rows, costs, strict=True)],
+                   [wrapped_height(row, widths) for row in rows])
     # WORKBOOK.md: a Table (ListObject) with filters; header cells are strings by construction.
     ws.add_table(0, 0, last_row, len(SHEET_HEADERS) - 1, {
         "name": ROUTING_TABLE,
         "style": "Table Style Medium 2",
-        "columns": [{"header": h} for h in SHEET_HEADERS],
+        "columns": [{"header": h, "header_format": book.wrap} for h in SHEET_HEADERS],
     })
     _validations(ws, last_row)
     # Conditional formatting by workflow: `$col` anchored, row relative (WORKBOOK.md C.3).
@@ -50,12 +63,9 @@ def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
         ws.conditional_format(1, 0, last_row, len(SHEET_HEADERS) - 1, {
             "type": "formula", "criteria": f'=${wf}2="{workflow.value}"', "format": fmt,
         })
-    fit_widths(ws, HEADERS, rows)
-    ws.set_column(len(HEADERS), len(SHEET_HEADERS) - 1, 18)
-    # No wrapping: rows keep one line each (row heights are not recomputed on load), and the
-    # rationale is clipped at its capped width; the full text is in the cell.
+    ws.set_row(0, 30)  # two lines of header
     ws.freeze_panes(1, 2)  # header row and the ID + name columns stay in view
-    print_setup(ws, title_cols=2)
+    book.print_setup(ws, title_cols=2)
     return n
 
 
