@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import settings as keys
+from app.gui.report.actions import ReportActions
 from app.gui.route_tab import RouteTab
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.discover_action = QAction("&Discover from certificates…", self)
         self.discover_action.triggered.connect(self.discover)
         self.file_menu.insertAction(self.transfer_separator, self.discover_action)
+        self.report = ReportActions(self)  # File ▸ Export report… / Print report…
         self._action(self.file_menu, "&Quit", self.close, "Ctrl+Q")
 
         self.edit_menu = bar.addMenu("&Edit")

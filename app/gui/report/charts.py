@@ -50,7 +50,10 @@ def _pen(colour: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLin
 
 def _sized(font: QFont, factor: float, *, bold: bool = False) -> QFont:
     sized = QFont(font)
-    sized.setPointSizeF(font.pointSizeF() * factor)
+    if font.pixelSize() > 0:  # a print font is sized in pixels (app/gui/report/pdf.py)
+        sized.setPixelSize(max(1, round(font.pixelSize() * factor)))
+    else:
+        sized.setPointSizeF(font.pointSizeF() * factor)
     if bold:
         sized.setWeight(QFont.Weight.DemiBold)
     return sized
