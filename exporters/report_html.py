@@ -91,9 +91,8 @@ def _e(text: object) -> str:
     return escape(str(text))
 
 
-def _heading(level: int, anchor: str, title: str, *, new_page: bool = True) -> str:
-    style = ' style="page-break-before: always"' if new_page else ""
-    return f'<h{level}{style}><a name="{anchor}"></a>{_e(title)}</h{level}>'
+def _heading(level: int, anchor: str, title: str) -> str:
+    return f'<h{level}><a name="{anchor}"></a>{_e(title)}</h{level}>'
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
@@ -137,7 +136,9 @@ def title_page(project: Project, meta: ReportMeta) -> str:
             ("Author", _e(meta.author) if meta.author else '<span class="muted">—</span>'),
             ("Certificate types", _e(len(project.types)))]
     return (
-        '<p style="margin-top: 220px; font-size: 11pt;" class="muted">Certroute</p>'
+        # Blank lines, not a top margin: QTextDocument drops the first block's margin.
+        '<p style="font-size: 60pt;">&nbsp;</p>' * 2
+        + '<p style="font-size: 11pt;" class="muted">Certroute</p>'
         '<h1 style="font-size: 26pt;">Certificate-issuance routing</h1>'
         f'<p style="font-size: 16pt; margin-bottom: 60px;">{_e(org.name)}</p>'
         + _facts(rows)
@@ -224,9 +225,9 @@ def routing_matrix(project: Project, evaluation: Evaluation) -> str:
                      widths=(24, 34, 13, 19, 10), fills=fills))
 
 
-def type_section(ctype: CertificateType, decision: Decision, *, new_page: bool = True) -> str:
+def type_section(ctype: CertificateType, decision: Decision) -> str:
     """The type's decision card: workflow, rule and rationale, controls, components, override."""
-    parts = [_heading(2, type_anchor(ctype), ctype.name, new_page=new_page),
+    parts = [_heading(2, type_anchor(ctype), ctype.name),
              f'<p class="muted">{_e(display.describe(ctype))}'
              + (f" · owner: {_e(ctype.owner)}" if ctype.owner else "") + "</p>",
              f"<p>{_workflow(decision)} &nbsp;·&nbsp; <b>{_e(decision.label)}</b> · "
@@ -322,40 +323,60 @@ def cost(project: Project, evaluation: Evaluation, chart: ChartMarkup) -> str:
             + f'<p align="center">{chart("payback", *PAYBACK_SIZE)}</p>')
 
 
-def policy_appendix(project: Project, evaluation: Evaluation) -> str:
-    body = [_heading(1, "policy", "Appendix: policy as code — what each target loses"),
+def policy_appendix(project: Project, evaluation: Evaluation) -> list[str]:
+    """The appendix, one part per policy target (each starts a page in the PDF)."""
+    parts = []
+    for n, (_folder, translation) in enumerate(translations(project, evaluation)):
+        body = [] if n else [
+            _heading(1, "policy", "Appendix: policy as code — what each target loses"),
             "<p>The combined types exported as cert-manager, Vault and step-ca policy "
             "(certroute export --policy), and what each engine cannot express.</p>"]
-    for _folder, translation in translations(project, evaluation):
         body.append(f"<h3>{_e(translation.target)}</h3>")
         if not translation.losses:
             body.append("<p>Nothing was lost.</p>")
-            continue
-        body.append(_table(("Type", "What", "Detail"),
-                           [[_e(x.type_name), _e(x.what), _e(x.detail)]
-                            for x in translation.losses], widths=(22, 26, 52)))
-    return "".join(body)
+        else:
+            body.append(_table(("Type", "What", "Detail"),
+                               [[_e(x.type_name), _e(x.what), _e(x.detail)]
+                                for x in translation.losses], widths=(22, 26, 52)))
+        parts.append("".join(body))
+    return parts
 
 
-def report_body(project: Project, evaluation: Evaluation, meta: ReportMeta,
-                chart: ChartMarkup, pages: Mapping[str, int] | None = None) -> str:
-    """Every chapter in reader order, as the inside of `<body>`."""
-    # Each type on a page of its own; the first one under the chapter's heading.
-    types = "".join(type_section(t, d, new_page=n > 0) for n, (t, d) in
-                    enumerate(zip(project.types, evaluation.decisions, strict=True)))
-    return "".join((
-        title_page(project, meta),
-        contents(sections(project), pages),
-        executive_summary(project, evaluation),
-        routing_matrix(project, evaluation),
-        _heading(1, "types", "Certificate types"),
-        "<p>One decision card per type, in inventory order.</p>",
-        types,
-        findings(project, evaluation),
-        radar(project, evaluation, chart),
-        cost(project, evaluation, chart),
-        policy_appendix(project, evaluation),
-    ))
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A run of the report that starts on a new page, and the sections that begin in it."""
+
+    anchors: tuple[str, ...]
+    html: str
+
+
+def report_chunks(project: Project, evaluation: Evaluation, meta: ReportMeta,
+                  chart: ChartMarkup, pages: Mapping[str, int] | None = None) -> list[Chunk]:
+    """Every chapter in reader order, each type's card on a page of its own.
+
+    The PDF lays each chunk out as its own document, so a page never waits for the layout
+    of the whole report; `pages` numbers the table of contents.
+    """
+    pairs = list(zip(project.types, evaluation.decisions, strict=True))
+    chapter = (_heading(1, "types", "Certificate types")
+               + "<p>One decision card per type, in inventory order.</p>")
+    if not pairs:
+        types = [Chunk(("types",), chapter + "<p>No certificate types yet.</p>")]
+    else:
+        types = [Chunk(("types", type_anchor(pairs[0][0])), chapter + type_section(*pairs[0]))]
+        types += [Chunk((type_anchor(t),), type_section(t, d)) for t, d in pairs[1:]]
+    return [
+        Chunk((), title_page(project, meta)),
+        Chunk(("contents",), contents(sections(project), pages)),
+        Chunk(("summary",), executive_summary(project, evaluation)),
+        Chunk(("matrix",), routing_matrix(project, evaluation)),
+        *types,
+        Chunk(("findings",), findings(project, evaluation)),
+        Chunk(("radar",), radar(project, evaluation, chart)),
+        Chunk(("cost",), cost(project, evaluation, chart)),
+        *(Chunk(() if n else ("policy",), part)
+          for n, part in enumerate(policy_appendix(project, evaluation))),
+    ]
 
 
 def report_html(project: Project, evaluation: Evaluation, meta: ReportMeta,
@@ -366,4 +387,6 @@ def report_html(project: Project, evaluation: Evaluation, meta: ReportMeta,
             f"<title>{_e(title)}</title><style>{STYLE}"
             "body { font-family: sans-serif; max-width: 52em; margin: 2em auto; }"
             "table { border-collapse: collapse; }</style></head><body>"
-            + report_body(project, evaluation, meta, chart) + "</body></html>\n")
+            + '<div style="page-break-before: always"></div>'.join(
+                chunk.html for chunk in report_chunks(project, evaluation, meta, chart))
+            + "</body></html>\n")

@@ -32,7 +32,7 @@ from PySide6.QtSvg import QSvgGenerator
 
 from app.gui.palette import CHART_GRID, MUTED_TEXT
 from app.gui.report.charts import paint_cost_bars, paint_payback, paint_radar
-from exporters.report_html import STYLE, ReportMeta, report_body, report_html, sections
+from exporters.report_html import STYLE, Chunk, ReportMeta, report_chunks, report_html
 from models import display
 from models.cost import cost_components, payback_curve
 from models.evaluation import Evaluation
@@ -144,7 +144,11 @@ def _chart_tag(name: str, width: int, height: int) -> str:
 
 
 class ReportDocument:
-    """The report laid out on pages of `paper`, ready to paint onto a PDF writer or printer."""
+    """The report laid out on pages, ready to paint onto a PDF writer or a printer.
+
+    Each chunk of the report (a chapter, a type's card) is its own QTextDocument starting on
+    a new page: painting a page then walks one small document, not the whole report.
+    """
 
     def __init__(self, project: Project, evaluation: Evaluation, meta: ReportMeta,
                  layout: QPageLayout, metrics: QPdfWriter) -> None:
@@ -153,72 +157,75 @@ class ReportDocument:
         self.font = report_font()
         metrics.setPageLayout(layout)
         metrics.setResolution(DPI)
+        self._metrics = metrics
         self.paint_rect = QRectF(layout.paintRectPixels(DPI))
         self.body_height = self.paint_rect.height() - HEADER_PX - FOOTER_PX
-        self.doc = QTextDocument()
-        self.doc.documentLayout().setPaintDevice(metrics)
-        self.doc.setDefaultFont(self.font)
-        self.doc.setDefaultStyleSheet(STYLE)
-        self.doc.setDocumentMargin(0)
-        self.doc.setPageSize(QSizeF(self.paint_rect.width(), self.body_height))
         self._charts = ChartObject(ChartData(project, evaluation), pixel_font(self.font, 9))
-        self.doc.documentLayout().registerHandler(QTextFormat.ObjectTypes.ImageObject,
-                                                  self._charts)
-        self._set_html(None)
-        # Second pass: the table of contents gets the pages the first pass laid out. It has
-        # the same rows either way, so no page moves.
-        self.pages = self.section_pages()
-        self._set_html(self.pages)
+        self.pages: dict[str, int] = {}
+        chunks = report_chunks(project, evaluation, meta, _chart_tag)
+        self.docs = [self._document(chunk.html) for chunk in chunks]
+        # The contents need the pages; numbering them does not add rows, but a second
+        # round settles it should a number's width ever wrap a line.
+        for _round in range(3):
+            pages = self._section_pages(chunks)
+            if pages == self.pages:
+                break
+            self.pages = pages
+            contents = next(n for n, chunk in enumerate(chunks) if "contents" in chunk.anchors)
+            chunks[contents] = report_chunks(project, evaluation, meta, _chart_tag,
+                                             pages)[contents]
+            self.docs[contents] = self._document(chunks[contents].html)
 
-    def _set_html(self, pages: dict[str, int] | None) -> None:
-        self.doc.setHtml("<html><body>" + report_body(
-            self.project, self.evaluation, self.meta, _chart_tag, pages) + "</body></html>")
+    def _document(self, html: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(self._metrics)
+        doc.setDefaultFont(self.font)
+        doc.setDefaultStyleSheet(STYLE)
+        doc.setDocumentMargin(0)
+        doc.setPageSize(QSizeF(self.paint_rect.width(), self.body_height))
+        doc.documentLayout().registerHandler(QTextFormat.ObjectTypes.ImageObject, self._charts)
+        doc.setHtml(f"<html><body>{html}</body></html>")
+        return doc
 
-    def page_count(self) -> int:
-        return self.doc.pageCount()
-
-    def section_pages(self) -> dict[str, int]:
-        """Each section's anchor and the page (1-based) its heading is on."""
-        layout: QAbstractTextDocumentLayout = self.doc.documentLayout()
-        headings = []
-        block = self.doc.begin()
-        while block.isValid():
-            if block.blockFormat().headingLevel() > 0:
-                top = layout.blockBoundingRect(block).top()
-                headings.append((block.text(), int(top // self.body_height) + 1))
-            block = block.next()
-        wanted = sections(self.project)
-        found = [h for h in headings if h[0] != "Contents"]
+    def _section_pages(self, chunks: list[Chunk]) -> dict[str, int]:
+        """Each section's anchor and the page (1-based) its chunk, and so its heading, starts."""
         pages: dict[str, int] = {}
-        for section in wanted:
-            while found and found[0][0] != section.title:
-                found.pop(0)
-            if found:
-                pages[section.anchor] = found.pop(0)[1]
+        first = 1
+        for chunk, doc in zip(chunks, self.docs, strict=True):
+            for anchor in chunk.anchors:
+                pages[anchor] = first
+            first += doc.pageCount()
         return pages
 
+    def page_count(self) -> int:
+        return sum(doc.pageCount() for doc in self.docs)
+
     def paint(self, painter: QPainter, new_page: Callable[[], bool]) -> None:
-        """Every page: its slice of the document, the running header and the footer.
+        """Every page: its slice of its document, the running header and the footer.
 
         The painter works in the layout's 96-dpi units (scaled by the caller for a printer);
         `new_page` starts the next page (QPdfWriter.newPage, QPrinter.newPage).
         """
         total = self.page_count()
         width = self.paint_rect.width()
-        for index in range(total):
-            if index and not new_page():
-                raise OSError("cannot start a new page")
-            if index:  # the title page has no running header
-                self._header(painter, width)
-            painter.save()
-            painter.translate(0, HEADER_PX - index * self.body_height)
-            clip = QRectF(0, index * self.body_height, width, self.body_height)
-            painter.setClipRect(clip)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = clip
-            self.doc.documentLayout().draw(painter, context)
-            painter.restore()
-            self._footer(painter, width, index + 1, total)
+        number = 0
+        for doc in self.docs:
+            layout = doc.documentLayout()
+            for index in range(doc.pageCount()):
+                if number and not new_page():
+                    raise OSError("cannot start a new page")
+                if number:  # the title page has no running header
+                    self._header(painter, width)
+                painter.save()
+                painter.translate(0, HEADER_PX - index * self.body_height)
+                clip = QRectF(0, index * self.body_height, width, self.body_height)
+                painter.setClipRect(clip)
+                context = QAbstractTextDocumentLayout.PaintContext()
+                context.clip = clip
+                layout.draw(painter, context)
+                painter.restore()
+                number += 1
+                self._footer(painter, width, number, total)
 
     def _header(self, painter: QPainter, width: float) -> None:
         painter.setFont(pixel_font(self.font, 8.5))
