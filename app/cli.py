@@ -220,7 +220,7 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
     from app.gui.application import screenshot
 
     return screenshot(args.out, file=args.file, tab=args.tab, width=args.width,
-                      height=args.height)
+                      height=args.height, presentation=args.presentation)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -283,6 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--tab", default="route", help="route, assess, cost or issue")
     shot.add_argument("--width", type=int, default=1600)
     shot.add_argument("--height", type=int, default=1000)
+    shot.add_argument("--presentation", action="store_true",
+                      help="presentation mode (F5) on a screen of --width × --height")
     shot.set_defaults(func=_cmd_screenshot)
 
     report = sub.add_parser("report", help="write the client report as PDF and/or HTML")

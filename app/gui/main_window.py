@@ -325,7 +325,9 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             if self.presenting:
                 self._normal_look = (app.font(), app.styleSheet())
-                apply_style(app, presentation=True)
+                screen = self.screen()
+                apply_style(app, presentation=True,
+                            screen_height=screen.size().height() if screen else None)
             elif self._normal_look is not None:
                 font, sheet = self._normal_look
                 app.setFont(font)
