@@ -11,6 +11,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit
 
 from app.gui.report.pdf import locale_paper, print_report, write_report
+from app.gui.transfer_actions import show_write_failure
 from exporters.report_html import ReportMeta
 
 if TYPE_CHECKING:
@@ -84,9 +85,8 @@ class ReportActions(QObject):
             write_report(store.project, store.evaluation, meta, pdf=None if html else path,
                          html=path if html else None, paper=locale_paper())
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.window.warn("Report not exported", f"{path}: {reason}")
-            self.window.show_error(f"Report not exported: {path}: {reason}")
+            show_write_failure(self.window, "Report not exported", "Report not exported", path,
+                               exc)
             return False
         self.window.show_message(f"Exported the report to {path}")
         return True
