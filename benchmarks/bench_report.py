@@ -10,6 +10,7 @@ import datetime as dt
 import shutil
 import subprocess
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from benchmarks.bench_evaluate import synthetic_project
@@ -57,9 +58,8 @@ def main(*, smoke: bool = False) -> None:
         pdf = folder / "report.pdf"
         for name, project, target in cases:
             evaluation = evaluate(project, today=TODAY)
-            seconds = median_seconds(
-                lambda p=project, e=evaluation: write_report(p, e, meta, pdf=pdf,
-                                                             paper=Paper.A4), repeat=repeat)
+            seconds = median_seconds(partial(write_report, project, evaluation, meta, pdf=pdf,
+                                             paper=Paper.A4), repeat=repeat)
             peer = None if smoke else _soffice_pdf(project, folder)
             report(f"report PDF of {name}", seconds, "s", target=target,
                    peer=None if peer is None else ("LibreOffice workbook → PDF", peer))

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QLocale,
+    QMarginsF,
+    QRect,
+    QRectF,
+    QSizeF,
+    Qt,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -132,11 +142,12 @@ class ChartObject(QPyTextObject):
         image = fmt.toImageFormat()
         return QSizeF(image.width(), image.height())
 
-    def drawObject(self, painter: QPainter, rect: QRectF, doc: QTextDocument, pos: int,
+    def drawObject(self, painter: QPainter, rect: QRectF | QRect, doc: QTextDocument, pos: int,
                    fmt: QTextFormat) -> None:
         name = fmt.toImageFormat().name()
         if name.startswith(CHART_PREFIX):
-            self._charts.paint(name.removeprefix(CHART_PREFIX), painter, rect, self._font)
+            self._charts.paint(name.removeprefix(CHART_PREFIX), painter, QRectF(rect),
+                               self._font)
 
 
 def _chart_tag(name: str, width: int, height: int) -> str:
