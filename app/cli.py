@@ -256,7 +256,29 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
     from app.gui.application import screenshot
 
     return screenshot(args.out, file=args.file, tab=args.tab, width=args.width,
-                      height=args.height)
+                      height=args.height, presentation=args.presentation)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    if not args.pdf and not args.html:
+        raise CliError("give --pdf OUT.pdf and/or --html OUT.html")
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise CliError(f"--as-of {args.as_of!r}: expected a date, YYYY-MM-DD") from None
+    project = open_project(args.file)
+    from app.gui.report.command import run_report  # lazy: Qt only for this command
+
+    try:
+        written = run_report(project, pdf=args.pdf, html=args.html, author=args.author,
+                             paper=args.paper, as_of=as_of)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else "the report"
+        raise CliError(f"report: cannot write {where}: {exc.strerror or exc}") from None
+    print(f"wrote {written}")
+    return 0
 
 
 # --- parser --------------------------------------------------------------------------------
@@ -303,7 +325,20 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--tab", default="route", help="route, assess, cost, cliff or issue")
     shot.add_argument("--width", type=int, default=1600)
     shot.add_argument("--height", type=int, default=1000)
+    shot.add_argument("--presentation", action="store_true",
+                      help="presentation mode (F5) on a screen of --width × --height")
     shot.set_defaults(func=_cmd_screenshot)
+
+    report = sub.add_parser("report", help="write the client report as PDF and/or HTML")
+    report.add_argument("file", nargs="?", metavar="FILE")
+    report.add_argument("--pdf", metavar="OUT.pdf", help="the report as PDF")
+    report.add_argument("--html", metavar="OUT.html", help="the report as one HTML file")
+    report.add_argument("--author", default="", help="the author named on the title page")
+    report.add_argument("--paper", choices=("a4", "letter"),
+                        help="paper size (default: from the system locale)")
+    report.add_argument("--as-of", metavar="YYYY-MM-DD",
+                        help="the date the figures are as of (default: today)")
+    report.set_defaults(func=_cmd_report)
 
     for name in PLUGIN_MODULES:
         try:

@@ -9,7 +9,7 @@ from importlib import metadata
 
 from xlsxwriter.utility import xl_col_to_name
 
-from exporters.workbook_book import Book, fit_widths, print_setup
+from exporters.workbook_book import Book, fit_widths, wrapped_height
 from exporters.workbook_cost import write_cost
 from exporters.workbook_inputs import write_inputs, write_maturity, write_radar
 from exporters.workbook_layout import LISTS, SHEETS, WORKBOOK_VERSION
@@ -27,6 +27,8 @@ SOURCES = (
     ("4", "ASSESSMENT.md — PKI Health Radar and maturity gates", ""),
     ("5", "PKI Consortium maturity model (PKIMM), MIT-licensed", "https://github.com/pkic/pkimm"),
 )
+# TRUE (1) reads "✔ pass", FALSE (0) "✘ fail" where a viewer formats booleans as numbers.
+PASS_FAIL = '"✔ pass";"✔ pass";"✘ fail"'
 SHEET_MAP = {
     "README": "This page.",
     "Inputs": "Every input as a named cell (yellow): edit here and the Cost sheet moves.",
@@ -62,7 +64,7 @@ def write_workbook(project: Project, evaluation: Evaluation, path: str | os.Path
     """
     now = now or dt.datetime.now().replace(microsecond=0)
     buffer = io.BytesIO()
-    book = Book(buffer)
+    book = Book(buffer, project.organisation.name)
     book.wb.set_properties({
         "title": f"Routing policy — {project.organisation.name}",
         "subject": "Certificate-issuance routing policy", "author": "Certroute",
@@ -137,7 +139,7 @@ def _readme(book: Book, project: Project, evaluation: Evaluation, now: dt.dateti
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 44)
     ws.set_column(2, 2, 80)
-    print_setup(ws, title_rows=False)
+    book.print_setup(ws, title_rows=False)
 
 
 def _findings(book: Book, evaluation: Evaluation) -> None:
@@ -145,15 +147,20 @@ def _findings(book: Book, evaluation: Evaluation) -> None:
     headers = ("Severity", "Finding", "Detail", "Fix", "Types")
     rows = [[f.severity.value, f.title, f.detail, f.fix, ", ".join(f.type_ids)]
             for f in evaluation.findings] or [["", "No findings", "", "", ""]]
+    widths = (10, 30, 50, 50, 24)
     for r, row in enumerate(rows, start=1):
         ws.write_row(r, 0, row, book.wrap)
+        height = wrapped_height(row, widths)
+        if height:
+            ws.set_row(r, height)
     ws.add_table(0, 0, len(rows), len(headers) - 1, {
         "name": "FindingsTable", "style": "Table Style Light 9",
         "columns": [{"header": h} for h in headers],
     })
-    fit_widths(ws, headers, rows)
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
     ws.freeze_panes(1, 0)
-    print_setup(ws)
+    book.print_setup(ws)
 
 
 def _lists(book: Book) -> None:
@@ -166,7 +173,7 @@ def _lists(book: Book) -> None:
         book.wb.define_name(name, f"=Lists!${letter}$2:${letter}${len(values) + 1}")
         ws.set_column(col, col, max(len(header), *(len(v) for v in values)) + 2)
     ws.freeze_panes(1, 0)
-    print_setup(ws)
+    book.print_setup(ws)
 
 
 def _checks(book: Book, cost_lines: int) -> None:
@@ -200,20 +207,25 @@ def _checks(book: Book, cost_lines: int) -> None:
     )
     first, last = 3, 2 + len(checks)
     ws.write(1, 0, "Master check", book.bold)
-    ws.write_formula(1, 1, f"=AND(B{first}:B{last})", book.bold, True)
+    # Every OK cell carries a pass/fail number format: LibreOffice 7.4's PDF export aborts
+    # ("Unspecified Application Error") on a boolean formula cell that has a cell style
+    # without one and a conditional format (tests/exporters/test_workbook_print.py).
+    verdict = book.wb.add_format({"num_format": PASS_FAIL, "align": "center"})
+    master = book.wb.add_format({"num_format": PASS_FAIL, "align": "center", "bold": True})
+    ws.write_formula(1, 1, f"=AND(B{first}:B{last})", master, True)
     ws.write(1, 2, "all checks below pass")
     for r, (label, formula, what) in enumerate(checks, start=first - 1):
         ws.write(r, 0, label)
-        ws.write_formula(r, 1, formula, None, True)
+        ws.write_formula(r, 1, formula, verdict, True)
         ws.write(r, 2, what)
     for value, fmt in (("TRUE", book.ok), ("FALSE", book.bad)):
         ws.conditional_format(1, 1, last - 1, 1, {"type": "cell", "criteria": "==",
                                                   "value": value, "format": fmt})
     ws.set_column(0, 0, 42)
-    ws.set_column(1, 1, 8)
-    ws.set_column(2, 2, 50)
+    ws.set_column(1, 1, 10)
+    ws.set_column(2, 2, 64)
     ws.freeze_panes(1, 0)
-    print_setup(ws)
+    book.print_setup(ws)
 
 
 def _sources(book: Book) -> None:
@@ -222,13 +234,16 @@ def _sources(book: Book) -> None:
     for r, (number, text, url) in enumerate(SOURCES, start=1):
         ws.write(r, 0, number)
         ws.write(r, 1, text, book.wrap)
+        height = wrapped_height(["", text], (4, 90))
+        if height:
+            ws.set_row(r, height)
         if url:
             ws.write_url(r, 2, url, book.link, url)
     ws.set_column(0, 0, 4)
     ws.set_column(1, 1, 90)
     ws.set_column(2, 2, 34)
     ws.freeze_panes(1, 0)
-    print_setup(ws)
+    book.print_setup(ws)
 
 
 def _change_log(book: Book, now: dt.datetime) -> None:
@@ -243,5 +258,5 @@ def _change_log(book: Book, now: dt.datetime) -> None:
     })
     fit_widths(ws, headers, [row], minimum=12)
     ws.freeze_panes(1, 0)
-    print_setup(ws)
+    book.print_setup(ws)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -35,7 +36,8 @@ class Sheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no type inform
 class Book:
     """An xlsxwriter workbook with Certroute's styles and helpers shared by every sheet."""
 
-    def __init__(self, target: io.BytesIO) -> None:
+    def __init__(self, target: io.BytesIO, organisation: str = "") -> None:
+        self.organisation = organisation
         # Text typed by users ("=cmd", "007", "http://…") must stay text: no conversions.
         self.wb = xlsxwriter.Workbook(target, {
             "strings_to_formulas": False, "strings_to_numbers": False,
@@ -48,15 +50,16 @@ class Book:
         self.bold = add({"bold": True})
         self.wrap = add({"text_wrap": True, "valign": "top"})
         self.input = add({"bg_color": INPUT_FILL, "font_color": "#0000FF", "locked": False,
-                          "border": 1})
+                          "border": 1, "valign": "top"})
         self.input_share = add({"bg_color": INPUT_FILL, "font_color": "#0000FF",
-                                "locked": False, "border": 1, "num_format": "0%"})
+                                "locked": False, "border": 1, "num_format": "0%", "valign": "top"})
         self.input_money = add({"bg_color": INPUT_FILL, "font_color": "#0000FF",
-                                "locked": False, "border": 1, "num_format": '"£"#,##0'})
-        self.money = add({"num_format": '"£"#,##0'})
-        self.hours = add({"num_format": "0.0##"})
-        self.share = add({"num_format": "0.0%"})
-        self.months = add({"num_format": "0.0"})
+                                "locked": False, "border": 1, "num_format": '"£"#,##0',
+                                "valign": "top"})
+        self.money = add({"num_format": '"£"#,##0', "valign": "top"})
+        self.hours = add({"num_format": "0.0##", "valign": "top"})
+        self.share = add({"num_format": "0.0%", "valign": "top"})
+        self.months = add({"num_format": "0.0", "valign": "top"})
         self.number = add({"num_format": "#,##0"})
         self.combined = add({"bg_color": COMBINED_FILL})
         self.admin = add({"bg_color": ADMIN_FILL})
@@ -76,6 +79,26 @@ class Book:
     def headers(self, ws: Worksheet, headers: Sequence[str], row: int = 0) -> None:
         ws.write_row(row, 0, list(headers), self.header)
 
+    def print_setup(self, ws: Worksheet, *, title_rows: bool = True, title_cols: int = 0,
+                    through: tuple[int, int] = (0, 0)) -> None:
+        """Landscape A4, one page wide, header row repeated, organisation and page numbers.
+
+        The print area is the used range, extended to `through` (last row, last column) to
+        take in charts, which do not count as used cells.
+        """
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        if title_rows:
+            ws.repeat_rows(0)
+        if title_cols:
+            ws.repeat_columns(0, title_cols - 1)
+        ws.print_area(0, 0, max(ws.dim_rowmax or 0, through[0]),
+                      max(ws.dim_colmax or 0, through[1]))
+        ws.set_header(f"&L{header_text(self.organisation)}&C&A&RCertroute")
+        ws.set_footer("&LRouting policy workbook&CPage &P of &N&R&D")
+
     def close(self) -> None:
         self.wb.close()
 
@@ -86,8 +109,8 @@ def fit_widths(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[An
     widths = [len(h) for h in headers]
     for row in rows:
         for i, value in enumerate(row):
-            if value is None:
-                continue
+            if not isinstance(value, str | int | float):
+                continue  # empty, or a formula: its width is its column's business
             n = len(value) if isinstance(value, str) else len(f"{value:,}") + 1
             if n > widths[i]:
                 widths[i] = n
@@ -97,14 +120,25 @@ def fit_widths(ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[An
     return widths
 
 
-def print_setup(ws: Worksheet, *, title_rows: bool = True, title_cols: int = 0) -> None:
-    """Landscape, one page wide, header row repeated, page numbers (WORKBOOK.md print setup)."""
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    if title_rows:
-        ws.repeat_rows(0)
-    if title_cols:
-        ws.repeat_columns(0, title_cols - 1)
-    ws.set_header("&L&A&RCertroute")
-    ws.set_footer("&LPage &P of &N&R&F")
+LINE_HEIGHT = 15.0  # points: one line of the default 11 pt font
+
+
+def wrapped_height(cells: Sequence[Any], widths: Sequence[float]) -> float | None:
+    """Row height (points) for `cells` wrapped in columns of `widths` characters, or None.
+
+    Viewers do not re-measure rows on load (LibreOffice draws wrapped text over the next
+    row), so a row whose text wraps is given its height; None keeps the default one line.
+    """
+    lines = 1
+    for value, width in zip(cells, widths, strict=False):
+        if not isinstance(value, str) or (len(value) < width and "\n" not in value):
+            continue
+        per_line = max(1.0, width * 1.2)  # proportional glyphs: ~1.2 characters a width unit
+        lines = max(lines, sum(math.ceil(max(1, len(part)) / per_line)
+                               for part in value.split("\n")))
+    return None if lines == 1 else lines * LINE_HEIGHT
+
+
+def header_text(text: str) -> str:
+    """`text` for an Excel page header or footer: `&` doubled so it is not a control code."""
+    return text.replace("&", "&&")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
-from exporters.workbook_book import Book, print_setup
+from exporters.workbook_book import Book, wrapped_height
 from exporters.workbook_layout import INPUT_NAMES, camel
 from exporters.workbook_routing import column_letter
 from models import display
+from models.cost import payback_curve
 from models.enums import Workflow
 from models.evaluation import Evaluation
 from models.project import Project
@@ -87,6 +89,7 @@ def _lines(project: Project, evaluation: Evaluation) -> list[Line]:
 
 
 COST_HEADERS = ("Figure", "Value", "Unit", "Certroute shows", "Formula (COST-MODEL.md)")
+COST_WIDTHS = (38, 14, 8, 12, 60)
 
 
 def _format(book: Book, unit: str) -> Format:
@@ -103,16 +106,42 @@ def write_cost(book: Book, project: Project, evaluation: Evaluation) -> int:
         ws.write(r, 0, line.label)
         ws.write_formula(r, 1, line.formula, _format(book, line.unit), line.cached)
         ws.write_row(r, 2, [line.unit, line.shown, line.formula[1:]])
+        height = wrapped_height([line.label, "", "", "", line.formula[1:]], COST_WIDTHS)
+        if height:
+            ws.set_row(r, height)
         book.name_cell(camel(line.key), "Cost", r, 1)
-    # A native bar chart: today's annual cost against the projection (WORKBOOK.md C.2).
     chart_row = len(lines) + 2
+    _cost_chart(book, ws, evaluation, chart_row)
+    months_row = _payback_chart(book, ws, project, evaluation, chart_row)
+    ws.write(chart_row + 5, 0, "Per-type manual cost and break-even: Routing sheet, last two "
+             "columns (live formulas on these figures).")
+    for col, width in enumerate(COST_WIDTHS):
+        ws.set_column(col, col, width, book.wrap)
+    ws.freeze_panes(1, 1)
+    book.print_setup(ws, through=(months_row, CHART_LAST_COL))
+    return len(lines)
+
+
+CHART_ROWS = 18  # rows a chart spans at the default row height
+CHART_LAST_COL = 8
+PAYBACK_MONTHS = 36
+
+
+def _cost_chart(book: Book, ws: Worksheet, evaluation: Evaluation, chart_row: int) -> None:
+    """A native bar chart of today's annual cost, the projection and the savings.
+
+    Each category carries its figure ("Today £3,367,296") instead of data labels:
+    LibreOffice draws absent label flags as set, writing series and category names over
+    the chart's title.
+    """
     ws.write(chart_row, 0, "Chart data", book.bold)
-    for i, (label, name) in enumerate((("Today", "TotalCost"), ("Projected", "ProjectedCost"),
-                                       ("Savings", "AnnualSavings")), start=1):
-        value = {"TotalCost": evaluation.costs.total_cost,
-                 "ProjectedCost": evaluation.costs.projected_cost,
-                 "AnnualSavings": evaluation.costs.annual_savings}[name]
-        ws.write(chart_row + i, 0, label)
+    costs = evaluation.costs
+    for i, (label, name, value) in enumerate((
+            ("Today", "TotalCost", costs.total_cost),
+            ("Projected", "ProjectedCost", costs.projected_cost),
+            ("Savings", "AnnualSavings", costs.annual_savings)), start=1):
+        ws.write_formula(chart_row + i, 0, f'="{label} "&TEXT({name},"£#,##0")', None,
+                         f"{label} £{value:,.0f}")
         ws.write_formula(chart_row + i, 1, f"={name}", book.money, value)
     chart = book.wb.add_chart({"type": "column"})
     chart.add_series({
@@ -121,18 +150,46 @@ def write_cost(book: Book, project: Project, evaluation: Evaluation) -> int:
         "values": f"=Cost!$B${chart_row + 2}:$B${chart_row + 4}",
         "points": [{"fill": {"color": "#C00000"}}, {"fill": {"color": "#2E75B6"}},
                    {"fill": {"color": "#70AD47"}}],
-        "data_labels": {"value": True, "num_format": '"£"#,##0'},
     })
-    chart.set_title({"name": "Annual cost of admin-mediated issuance"})
+    chart.set_title({"name": "Annual cost: today vs after migration",
+                     "name_font": {"size": 12}})
     chart.set_legend({"none": True})
     chart.set_y_axis({"num_format": '"£"#,##0', "min": 0})
-    ws.insert_chart(chart_row + 6, 0, chart, {"x_scale": 1.2, "y_scale": 1.1})
-    ws.write(chart_row + 5, 0, "Per-type manual cost and break-even: Routing sheet, last two "
-             "columns (live formulas on these figures).")
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 1, 14)
-    ws.set_column(2, 3, 14)
-    ws.set_column(4, 4, 56)
-    ws.freeze_panes(1, 1)
-    print_setup(ws)
-    return len(lines)
+    chart.set_size({"width": 560, "height": 330})
+    ws.insert_chart(chart_row + 6, 0, chart)
+
+
+def _payback_chart(book: Book, ws: Worksheet, project: Project, evaluation: Evaluation,
+                   chart_row: int) -> int:
+    """The app's payback line beside the cost chart: month, savings to date − migration cost.
+
+    Returns the last row used by its data.
+    """
+    first = chart_row + 6 + CHART_ROWS + 1
+    ws.write(first, 0, "Payback data", book.bold)
+    ws.write_row(first + 1, 0, ["Months after the migration", "Net (£)"], book.header)
+    curve = payback_curve(evaluation.costs, project.cost.inputs.migration_cost,
+                          months=PAYBACK_MONTHS)
+    for m, net in zip(curve.months, curve.net, strict=True):
+        r = first + 2 + m
+        ws.write_number(r, 0, m)
+        ws.write_formula(r, 1, f"=AnnualSavings/12*A{r + 1}-{INPUT_NAMES['migration_cost']}",
+                         book.money, net)
+    last = first + 2 + PAYBACK_MONTHS
+    chart = book.wb.add_chart({"type": "scatter", "subtype": "straight"})
+    chart.add_series({
+        "name": "Cumulative savings minus migration cost",
+        "categories": f"=Cost!$A${first + 3}:$A${last + 1}",
+        "values": f"=Cost!$B${first + 3}:$B${last + 1}",
+        "line": {"color": "#1F7A68", "width": 2.5},
+    })
+    chart.set_title({"name": f"Payback: break-even after {display.months(curve.break_even_month)}"
+                     if curve.break_even_month is not None else "Payback: no break-even",
+                     "name_font": {"size": 12}})
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"name": "months after the migration", "min": 0, "max": PAYBACK_MONTHS,
+                      "major_unit": 6, "label_position": "low"})
+    chart.set_y_axis({"num_format": '"£"#,##0', "major_gridlines": {"visible": True}})
+    chart.set_size({"width": 560, "height": 330})
+    ws.insert_chart(chart_row + 6, 4, chart, {"x_offset": 20})
+    return last

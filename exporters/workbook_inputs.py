@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exporters.workbook_book import Book, fit_widths, print_setup
+from exporters.workbook_book import Book, wrapped_height
 from exporters.workbook_layout import (
     GATE_NAMES,
     INPUT_HEADERS,
@@ -20,6 +20,8 @@ from models.project import Project
 
 ARTICLE = "[1] article, Cost analysis — Mid scale; [2] COST-MODEL.md"
 SHARES = {"rework_rate", "reopen_rate", "blocking_share", "migration_share"}
+# Input, Value, Unit, Key, Defined name, Source, Status, Notes: printable on one page wide.
+INPUT_WIDTHS = (38, 12, 14, 22, 22, 30, 12, 36)
 MONEY = {"hourly_rate", "blocked_day_cost", "migration_cost", "combined_run_cost"}
 
 
@@ -42,6 +44,9 @@ def write_inputs(book: Book, project: Project) -> None:
         values = [label, value, unit, key, name, source, status, notes]
         ws.write_row(row, 0, values)
         ws.write(row, 1, value, fmt)
+        height = wrapped_height(values, INPUT_WIDTHS)
+        if height:
+            ws.set_row(row, height)
         book.name_cell(name, "Inputs", row, 1)
         table.append(values)
         row += 1
@@ -109,12 +114,12 @@ def write_inputs(book: Book, project: Project) -> None:
         put(f"Level {level} needs {DIMENSIONS[index].title} ≥", minimums[level, index],
             "score 0–5", name, name, "[4] ASSESSMENT.md gates", "design choice", "", book.input)
 
-    fit_widths(ws, INPUT_HEADERS, table)
-    ws.set_column(0, 0, 48)
+    for col, width in enumerate(INPUT_WIDTHS):
+        ws.set_column(col, col, width, book.wrap)
     ws.freeze_panes(1, 0)
     # WORKBOOK.md: unlocked input cells on a protected sheet (no password: a guard, not a lock).
     ws.protect("", {"autofilter": True, "sort": True, "format_columns": True})
-    print_setup(ws)
+    book.print_setup(ws)
 
 
 def write_radar(book: Book, project: Project) -> None:
@@ -137,7 +142,8 @@ def write_radar(book: Book, project: Project) -> None:
         ws.write_formula(n + 1, col, f"=AVERAGE({letter}2:{letter}{n + 1})", book.hours,
                          sum(series) / n)
     chart = book.wb.add_chart({"type": "radar", "subtype": "marker"})
-    for col, colour in ((1, "#C00000"), (2, "#2E75B6")):
+    # The app's colours: current in the accent blue, target in grey (app/gui/palette.py).
+    for col, colour in ((1, "#2B5D9B"), (2, "#8A8F98")):
         letter = "BC"[col - 1]
         chart.add_series({
             "name": f"=Radar!${letter}$1",
@@ -152,7 +158,7 @@ def write_radar(book: Book, project: Project) -> None:
     ws.set_column(0, 0, 28)
     ws.set_column(1, 3, 10)
     ws.freeze_panes(1, 1)
-    print_setup(ws)
+    book.print_setup(ws, through=(23, 14))  # the chart: F2 and 620 × 440 px
 
 
 def _gate_met(scores: tuple[int, ...], gate: Gate) -> bool:
@@ -215,6 +221,6 @@ def write_maturity(book: Book, project: Project, evaluation: Evaluation) -> None
         ws.write(r + 1, 3, "every type classified and routed by an explicit rule (article)")
     ws.set_column(0, 0, 34)
     ws.set_column(1, 2, 16)
-    ws.set_column(3, 3, 70)
+    ws.set_column(3, 3, 70, book.wrap)
     ws.freeze_panes(1, 1)
-    print_setup(ws)
+    book.print_setup(ws)

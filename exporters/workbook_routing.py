@@ -8,11 +8,12 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from exporters.routing_table import HEADERS, INDEX, MATRIX_COLUMNS, raw_rows
-from exporters.workbook_book import Book, fit_widths, print_setup
+from exporters.workbook_book import Book, fit_widths, wrapped_height
 from exporters.workbook_layout import LIST_FOR_KEY, ROUTING_TABLE
 from exporters.workbook_rows import BlockSheet, Cell, Formula
 from models.enums import Workflow
 from models.evaluation import Evaluation
+from models.industry_rules import LimitKind, ValidityLimit
 from models.project import Project
 
 SHEET = "Routing"
@@ -23,6 +24,16 @@ COST_HEADERS = ("Manual cost / yr", "Break-even (years)")
 # (INDUSTRY-RULES.md); values as exported, like Workflow and Reason, ignored on import.
 VALIDITY_HEADERS = ("Max validity (days)", "Validity capped by")
 SHEET_HEADERS = (*HEADERS, *COST_HEADERS, *VALIDITY_HEADERS)
+PRINT_CAP = 11  # characters: enumerations and numbers, headers wrap onto two lines
+PROSE_WIDTHS = {"name": 20, "reason": 14, "owner": 12, "rationale": 30}
+CAPPED_BY_WIDTH = 11  # "public cap from 2026-03-15" on two lines
+
+
+def capped_by(limit: ValidityLimit) -> str:
+    """"public cap from 2026-03-15", "validity class", "profile edit"."""
+    if limit.kind is LimitKind.PUBLIC_CAP and limit.cap is not None:
+        return f"{limit.kind.value} {limit.cap.since}"
+    return limit.kind.value
 
 
 def column_letter(key: str) -> str:
@@ -36,17 +47,30 @@ def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
     rows = raw_rows(project, evaluation)
     n = len(rows)
     last_row = max(n, 1)  # an Excel table needs one data row, even an empty one
-    # The data rows as one block: per-cell writes were most of a 10,000-type export's time.
     costs = _cost_cells(book, project, evaluation)
-    limits: list[list[Cell]] = [[limit.days, f"{limit.kind.value}: {limit.reason}"]
-                                for limit in evaluation.limits]
-    ws.write_block(1, [row + cost + limit for row, cost, limit in zip(
-        rows, costs, limits, strict=True)])
+    # The rule in a few words (the full reason is on the decision card and in the report):
+    # short enough that the sheet still prints one page wide at a readable size.
+    limits: list[list[Cell]] = [[limit.days, capped_by(limit)] for limit in evaluation.limits]
+    cells = [row + cost + limit for row, cost, limit in zip(rows, costs, limits, strict=True)]
+    # Printable widths: short codes stay narrow, prose wraps (top-aligned) in a capped column,
+    # so the columns fit one landscape page wide at a readable size. Column formats are set
+    # before the block, which takes them as its cells' style.
+    widths = fit_widths(ws, SHEET_HEADERS, cells, minimum=6, cap=PRINT_CAP)
+    for key, width in PROSE_WIDTHS.items():
+        widths[INDEX[key]] = width
+    widths[len(SHEET_HEADERS) - 1] = CAPPED_BY_WIDTH
+    for col, width in enumerate(widths[:len(HEADERS)]):
+        ws.set_column(col, col, width, book.wrap)
+    # Manual cost (up to £999,999,999), break-even years, max validity, the capping rule.
+    for col, width in enumerate((13, 9, 9, CAPPED_BY_WIDTH), start=len(HEADERS)):
+        ws.set_column(col, col, width, book.wrap)
+    # The data rows as one block: per-cell writes were most of a 10,000-type export's time.
+    ws.write_block(1, cells, [wrapped_height(row, widths) for row in cells])
     # WORKBOOK.md: a Table (ListObject) with filters; header cells are strings by construction.
     ws.add_table(0, 0, last_row, len(SHEET_HEADERS) - 1, {
         "name": ROUTING_TABLE,
         "style": "Table Style Medium 2",
-        "columns": [{"header": h} for h in SHEET_HEADERS],
+        "columns": [{"header": h, "header_format": book.wrap} for h in SHEET_HEADERS],
     })
     _validations(ws, last_row)
     # Conditional formatting by workflow: `$col` anchored, row relative (WORKBOOK.md C.3).
@@ -56,13 +80,9 @@ def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
         ws.conditional_format(1, 0, last_row, len(SHEET_HEADERS) - 1, {
             "type": "formula", "criteria": f'=${wf}2="{workflow.value}"', "format": fmt,
         })
-    fit_widths(ws, HEADERS, rows)
-    ws.set_column(len(HEADERS), len(HEADERS) + len(COST_HEADERS), 18)
-    ws.set_column(len(SHEET_HEADERS) - 1, len(SHEET_HEADERS) - 1, 60)
-    # No wrapping: rows keep one line each (row heights are not recomputed on load), and the
-    # rationale is clipped at its capped width; the full text is in the cell.
+    ws.set_row(0, 30)  # two lines of header
     ws.freeze_panes(1, 2)  # header row and the ID + name columns stay in view
-    print_setup(ws, title_cols=2)
+    book.print_setup(ws, title_cols=2)
     return n
 
 

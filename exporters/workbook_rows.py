@@ -45,8 +45,12 @@ class BlockSheet(Sheet):
     _block_styles: list[str]
     _block_xml: str = ""
 
-    def write_block(self, first_row: int, rows: Sequence[Sequence[Cell]]) -> None:
-        """Write `rows` from `first_row` down (zero-based); `None` leaves a cell empty."""
+    def write_block(self, first_row: int, rows: Sequence[Sequence[Cell]],
+                    heights: Sequence[float | None] | None = None) -> None:
+        """Write `rows` from `first_row` down (zero-based); `None` leaves a cell empty.
+
+        `heights` gives each row's height in points (None: the default height).
+        """
         if self._block_first is not None:
             raise ValueError("a sheet holds one block of rows")
         if any(r >= first_row for r in self.table if self.table[r]):
@@ -60,7 +64,7 @@ class BlockSheet(Sheet):
             raise ValueError("block outside the worksheet's bounds")
         self._block_first = first_row
         self._block_styles = [self._column_style(c) for c in range(width)]
-        self._block_xml = "".join(self._rows_xml(first_row, rows, width))
+        self._block_xml = "".join(self._rows_xml(first_row, rows, width, heights))
 
     def _write_rows(self) -> None:
         if self._block_first is None:
@@ -80,14 +84,16 @@ class BlockSheet(Sheet):
             raise ValueError("a column format was set after the block was written")
         self.fh.write(self._block_xml)
 
-    def _rows_xml(self, first_row: int, rows: Sequence[Sequence[Cell]], width: int
-                  ) -> list[str]:
+    def _rows_xml(self, first_row: int, rows: Sequence[Sequence[Cell]], width: int,
+                  heights: Sequence[float | None] | None) -> list[str]:
         strings = self.str_table._get_shared_string_index
         letters = [xl_col_to_name(c) for c in range(width)]
         styles = self._block_styles
         out: list[str] = []
         for r, row in enumerate(rows, start=first_row + 1):
-            cells = [f'<row r="{r}">']
+            height = heights[r - first_row - 1] if heights else None
+            cells = [f'<row r="{r}">' if height is None
+                     else f'<row r="{r}" ht="{height:g}" customHeight="1">']
             for c, value in enumerate(row):
                 if value is None:
                     continue

@@ -76,10 +76,12 @@ def offer_recovery(window: MainWindow) -> None:
 
 
 def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: int = 1600,
-               height: int = 1000) -> int:
-    """Render the main window offscreen to a PNG."""
+               height: int = 1000, presentation: bool = False) -> int:
+    """Render the main window offscreen to a PNG; `presentation` as on a W×H projector."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _application()
+    if presentation:
+        apply_style(app, presentation=True, screen_height=height)
     window = _window_or_report(file)
     if window is None:
         return 2
@@ -91,6 +93,11 @@ def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: 
     window.tab_widgets.show(tab.lower())
     window.resize(width, height)
     window.show()
+    for _ in range(5):
+        app.processEvents()
+    # A layout that adapts to the width may have needed the first pass to shrink: ask again,
+    # as a window manager does for a full-screen window.
+    window.resize(width, height)
     for _ in range(5):
         app.processEvents()
     if not window.grab().save(out):

@@ -36,12 +36,16 @@ class ApprovalQueuePanel(QGroupBox):
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Approval queue: request → approve → fulfil → acknowledge", parent)
+        # A group box's title is never wrapped nor counted in its minimum width: the short
+        # title stays whole, the steps wrap underneath (presentation mode, small screens).
+        super().__init__("Approval queue", parent)
         self.queue_model = RecordsTableModel(QUEUE_COLUMNS, self)
         self.queue = records_view(self.queue_model)
         self.queue.selectionModel().selectionChanged.connect(self._on_queue_selection_changed)
         self.criteria: list[QCheckBox] = []
         layout = QVBoxLayout(self)
+        layout.addWidget(wrapped_label("request → approve → fulfil → acknowledge", muted=True,
+                                       selectable=False))
         layout.addWidget(self.queue, 1)
         layout.addWidget(self._build_review())
         self._on_queue_selection_changed()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -25,7 +25,7 @@ from app.gui.palette import ACCENT, CHART_TEXT, MUTED_TEXT, TARGET
 from app.gui.radar_chart import MAX_SCORE, RadarChart
 from app.gui.store import ProjectStore
 from app.gui.tab_pages import RefreshWhenShown
-from app.gui.widgets import FittingScrollArea, heading, wrapped_label
+from app.gui.widgets import FittingScrollArea, heading, narrower_than, wrapped_label
 from models.assessment import DIMENSIONS, LEVEL_BASIS, LEVEL_NAMES, AssessmentScores
 from models.evaluation import Evaluation
 
@@ -34,6 +34,12 @@ SCALE_TEXT = "0 absent · 1 Initial · 2 Basic · 3 Advanced · 4 Managed · 5 O
 ANCHOR_SCORES = (1, 3, 5)
 SERIES_TEXT = {"current": "current", "target": "target"}
 REASON_LINES = 8
+COMPACT_REASON_LINES = 4
+COMPACT_CHARS = 190  # narrower, or shorter than COMPACT_LINES: the compact level card
+COMPACT_LINES = 36
+RADAR_MINIMUM = QSize(360, 320)
+COMPACT_RADAR = QSize(300, 240)
+COMPACT_RADAR_TEXT = 0.85  # the radar's labels, of the tab's type size, on a small screen
 
 
 def _anchor_colour(anchor: int, score: int) -> QColor:
@@ -241,8 +247,8 @@ class AssessTab(QWidget):
             label.setToolTip(rule)
         top.addWidget(caption, 0, 0)
         top.addWidget(self.level, 1, 0)
-        top.addWidget(self.overall_target, 0, 1, Qt.AlignmentFlag.AlignRight)
-        top.addWidget(self.overall, 1, 1, Qt.AlignmentFlag.AlignRight)
+        self._level_grid = top
+        self._place_overall(compact=False)
         inner.addLayout(top)
         # The reasons change on every slider step. They live in their own scroll area of a
         # reserved height: the radar above never jumps, and their re-layout stops there
@@ -264,6 +270,7 @@ class AssessTab(QWidget):
         inner.addWidget(self.target_level)
         inner.addWidget(self.design)
         inner.addWidget(self.reasons)
+        self._card_layout, self._reasons_layout = inner, reasons
         for label in (self.held_by, self.to_next, self.design):
             policy = label.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
@@ -294,12 +301,55 @@ class AssessTab(QWidget):
         return row
 
     def _fit_reasons(self) -> None:
-        # Two headings and up to six bullets; more scrolls.
-        self.reasons.setFixedHeight(self.fontMetrics().lineSpacing() * REASON_LINES + 6)
+        # Two headings and up to six bullets; more scrolls (fewer lines on a small screen).
+        lines = COMPACT_REASON_LINES if self.compact else REASON_LINES
+        self.reasons.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 6)
+
+    def _place_overall(self, *, compact: bool) -> None:
+        """The overall score beside the level, or under it where the width is short."""
+        align = Qt.AlignmentFlag.AlignLeft if compact else Qt.AlignmentFlag.AlignRight
+        for widget, (row, col) in ((self.overall_target, (2, 0) if compact else (0, 1)),
+                                   (self.overall, (3, 0) if compact else (1, 1))):
+            self._level_grid.addWidget(widget, row, col, align)
+
+    # --- adapting to the screen (presentation mode on a projector) ------------------------
+
+    compact = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._adapt()
+
+    def _adapt(self) -> None:
+        """Small screen: the overall score under the level, fewer reason lines, the design
+        note scrolling with the reasons, and slightly smaller radar labels."""
+        compact = (narrower_than(self, COMPACT_CHARS)
+                   or self.height() < COMPACT_LINES * self.fontMetrics().lineSpacing())
+        if compact != self.compact:
+            self.compact = compact
+            self._place_overall(compact=compact)
+            self._fit_reasons()
+            self.chart.setMinimumSize(COMPACT_RADAR if compact else RADAR_MINIMUM)
+            # The design-evidence note scrolls with the reasons, leaving the radar the room.
+            if compact:
+                self._reasons_layout.insertWidget(0, self.design)
+            else:
+                self._card_layout.insertWidget(
+                    self._card_layout.indexOf(self.target_level) + 1, self.design)
+        # Only the size is set, and only when compact: otherwise the radar inherits the
+        # tab's font, and follows it out of presentation mode.
+        font = QFont()
+        if compact:
+            font.setPointSizeF(self.font().pointSizeF() * COMPACT_RADAR_TEXT)
+        if font.resolveMask() != self.chart.font().resolveMask() or (
+                compact and font.pointSizeF() != self.chart.font().pointSizeF()):
+            self.chart.setFont(font)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_reasons()
+            if hasattr(self, "_level_grid"):
+                self._adapt()
         super().changeEvent(event)
 
     # --- edits ---------------------------------------------------------------------------

@@ -44,7 +44,8 @@ def figure_row(grid: QGridLayout, caption: str, unit: str, *, total: bool = Fals
     value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     weight = "700" if total else "600"
-    value.setStyleSheet(f"font-weight: {weight}; font-size: 12pt; color: #1d2733;")
+    value.setProperty("role", "value")  # its size is the style sheet's, so it scales
+    value.setStyleSheet(f"font-weight: {weight}; color: #1d2733;")
     if total:
         name.setStyleSheet("font-weight: 700;")
         rule = QFrame()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
@@ -22,6 +22,7 @@ from app.gui.palette import (
     SAVING_TONE,
     SPENDING_TINT,
 )
+from app.gui.style import BASE_POINT_SIZE
 from models import display
 from models.cost import CostComponent, PaybackCurve
 
@@ -81,13 +82,26 @@ def tick_label(value: float) -> str:
     return re.sub(r"\.?0+(?=[kMB]$)", "", text) if "." in text else text
 
 
+def text_scale(widget: QWidget) -> float:
+    """The widget's type size against the normal 10 pt: presentation mode scales chart
+    text (axes, legend, labels) with the widget fonts, for a room to read."""
+    return max(1.0, widget.font().pointSizeF() / BASE_POINT_SIZE)
+
+
+def _sized_font(widget: QWidget, points: float, *, bold: bool = False) -> QFont:
+    font = QFont(widget.font())
+    font.setPointSizeF(points * text_scale(widget))
+    if bold:
+        font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
 def _plot_style(plot: pg.PlotWidget) -> None:
     item = plot.getPlotItem()
     item.hideButtons()
     item.setMenuEnabled(False)
     item.setMouseEnabled(x=False, y=False)
-    font = QFont(plot.font())
-    font.setPointSizeF(9.5)
+    font = _sized_font(plot, 9.5)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(CHART_GRID.darker(130)))
@@ -96,7 +110,8 @@ def _plot_style(plot: pg.PlotWidget) -> None:
 
 
 def _title(plot: pg.PlotWidget, text: str) -> None:
-    plot.getPlotItem().setTitle(text, color=CHART_TEXT.name(), size="11pt", bold=True)
+    plot.getPlotItem().setTitle(text, color=CHART_TEXT.name(),
+                                size=f"{11 * text_scale(plot):.1f}pt", bold=True)
 
 
 class MoneyPlot(pg.PlotWidget):
@@ -110,10 +125,21 @@ class MoneyPlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None, title: str) -> None:
         super().__init__(parent, background="w")
+        self._title_text = title
         _plot_style(self)
         _title(self, title)
         self.scale: AxisScale | None = None
         self._grid: list[pg.InfiniteLine] = []
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "scale"):
+            self.restyle()
+
+    def restyle(self) -> None:
+        """Size axis, title and label text from the widget's font (presentation mode)."""
+        _plot_style(self)
+        _title(self, self._title_text)
 
     def show_y(self, low: float, high: float) -> None:
         """Show `low`–`high` on a sticky round scale, and settle the view before the paint.
@@ -151,11 +177,11 @@ class CostBarChart(MoneyPlot):
         super().__init__(parent, "Annual cost: today vs after migration")
         self.getPlotItem().getAxis("bottom").setTicks(
             [[(0, "Today"), (1, "After migration")]])
-        # The right third of the plot is the legend's, clear of both bars at any height.
-        self.setXRange(-0.55, 2.5, padding=0)
+        # The right third of the plot is the legend's, clear of both bars at any height
+        # (the x range is set with the legend's text size, _labels_style).
         legend = self.getPlotItem().addLegend(offset=(-8, 8), labelTextColor=CHART_TEXT,
                                               brush=pg.mkBrush(255, 255, 255, 230))
-        legend.setLabelTextSize("9pt")
+        self.legend = legend
         self.bars: dict[str, pg.BarGraphItem] = {}
         for key, label in zip(keys, labels, strict=True):
             bar = pg.BarGraphItem(x=[0, 1], height=[0, 0], y0=[0, 0], width=BAR_WIDTH,
@@ -164,13 +190,24 @@ class CostBarChart(MoneyPlot):
             legend.addItem(bar, label)
             self.bars[key] = bar
         self.totals = [pg.TextItem(color=CHART_TEXT, anchor=(0.5, 1.15)) for _ in range(2)]
-        font = QFont(self.font())
-        font.setPointSizeF(11)
-        font.setWeight(QFont.Weight.DemiBold)
         for x, label in enumerate(self.totals):
-            label.setFont(font)
             label.setPos(x, 0)
             self.addItem(label)
+        self._labels_style()
+
+    def restyle(self) -> None:
+        super().restyle()
+        self._labels_style()
+
+    def _labels_style(self) -> None:
+        scale = text_scale(self)
+        self.legend.setLabelTextSize(f"{9 * scale:.1f}pt")
+        for _sample, label in self.legend.items:
+            label.setText(label.text, size=f"{9 * scale:.1f}pt")
+        # The legend keeps the right of the plot; larger text needs a wider right part.
+        self.setXRange(-0.55, 2.5 + 0.6 * (scale - 1), padding=0)
+        for label in self.totals:
+            label.setFont(_sized_font(self, 11, bold=True))
 
     def set_components(self, components: Sequence[CostComponent], *, today_total: float,
                        projected_total: float) -> None:
@@ -206,13 +243,14 @@ class PaybackChart(MoneyPlot):
         self.break_even_dot = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(SAVING_TONE),
                                                  pen=pg.mkPen("w", width=2))
         self.break_even_label = pg.TextItem(color=CHART_TEXT)
-        font = QFont(self.font())
-        font.setPointSizeF(10.5)
-        font.setWeight(QFont.Weight.DemiBold)
-        self.break_even_label.setFont(font)
+        self.break_even_label.setFont(_sized_font(self, 10.5, bold=True))
         for piece in (self.spending, self.saving, self.zero, self.line, self.break_even,
                       self.break_even_dot, self.break_even_label):
             self.addItem(piece)
+
+    def restyle(self) -> None:
+        super().restyle()
+        self.break_even_label.setFont(_sized_font(self, 10.5, bold=True))
 
     def set_curve(self, curve: PaybackCurve, *, payback_text: str) -> None:
         """Draw the curve; `payback_text` is the formatted payback ("9 months", "never")."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -26,7 +26,13 @@ from app.gui.cost_inputs import INPUT_GROUPS, edited_inputs, explanation, format
 from app.gui.palette import ACCENT, SAVING_TONE, WARNING_TONE
 from app.gui.store import ProjectStore
 from app.gui.tab_pages import RefreshWhenShown
-from app.gui.widgets import FittingScrollArea, heading, set_text_quietly, wrapped_label
+from app.gui.widgets import (
+    FittingScrollArea,
+    heading,
+    narrower_than,
+    set_text_quietly,
+    wrapped_label,
+)
 from models import display
 from models.cost import (
     SCALE_PRESETS,
@@ -53,6 +59,9 @@ TAB_STYLE = (
 )
 
 
+COMPACT_CHARS = 200  # narrower than this many characters: the compact layout (_adapt)
+
+
 class CostTab(QWidget):
     """Edits the cost inputs through the store; every figure comes from the Evaluation."""
 
@@ -73,9 +82,10 @@ class CostTab(QWidget):
         charts.addWidget(self.bar_chart, 1)
         charts.addWidget(self.payback_chart, 1)
 
-        body = QHBoxLayout()
+        self._body = body = QHBoxLayout()
         body.setSpacing(14)
-        body.addWidget(self._build_figures(), 0)
+        self.figures_box = self._build_figures()
+        body.addWidget(self.figures_box, 0)
         body.addLayout(charts, 1)
         right = QVBoxLayout()
         right.setSpacing(12)
@@ -88,6 +98,7 @@ class CostTab(QWidget):
         layout.setSpacing(14)
         layout.addWidget(self._build_inputs(), 0)
         layout.addLayout(right, 1)
+        self._fit_editors()
 
         store.evaluation_changed.connect(RefreshWhenShown(self, self._refresh))
         store.types_changed.connect(self._on_store_types_changed)
@@ -122,6 +133,7 @@ class CostTab(QWidget):
             elif "tickets_per_year" in keys:
                 column.addWidget(self._build_tickets_source())
         column.addStretch(1)
+        self._inputs_column = column
         scroll = FittingScrollArea(inner, "costInputsScroll")
         scroll.setMinimumWidth(420)
         return scroll
@@ -154,7 +166,6 @@ class CostTab(QWidget):
         label = wrapped_label(explanation(key), selectable=False)
         editor = QLineEdit()
         editor.setAlignment(Qt.AlignmentFlag.AlignRight)
-        editor.setFixedWidth(104)
         editor.setAccessibleName(explanation(key))
         editor.setToolTip(tooltip(key))
         editor.editingFinished.connect(lambda k=key: self._on_editor_editing_finished(k))
@@ -208,9 +219,11 @@ class CostTab(QWidget):
         }, self._on_tickets_source_clicked)
         return box
 
-    def _build_tiles(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _build_tiles(self) -> QGridLayout:
+        row = QGridLayout()
         row.setSpacing(12)
+        self._tiles_grid = row
+        self._tile_frames: list[QWidget] = []
         for key, caption in (("total_cost", "Annual cost today"),
                              ("projected_cost", "Annual cost after migration"),
                              ("annual_savings", "Annual savings"),
@@ -225,9 +238,10 @@ class CostTab(QWidget):
             inner.addWidget(name)
             inner.addWidget(value)
             self.tiles[key] = value
-            row.addWidget(tile, 1)
+            row.addWidget(tile, 0, len(self._tile_frames))
+            self._tile_frames.append(tile)
         self.headline = wrapped_label()
-        self.headline.setStyleSheet("font-size: 12pt; color: #1d2733;")
+        self.headline.setProperty("role", "value")  # sized by the style sheet, so it scales
         return row
 
     def _build_figures(self) -> QWidget:
@@ -272,6 +286,42 @@ class CostTab(QWidget):
         box.setMinimumWidth(400)
         box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         return box
+
+    # --- adapting to the width (presentation mode on a projector) ------------------------
+
+    compact = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._adapt()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self.editors:
+            self._fit_editors()
+            self._adapt()
+
+    def _fit_editors(self) -> None:
+        # Room for "10,000,000" at the current type size (presentation mode).
+        width = max(104, self.fontMetrics().horizontalAdvance("10,000,000") + 24)
+        for editor in self.editors.values():
+            editor.setFixedWidth(width)
+
+    def _adapt(self) -> None:
+        """Narrow: the figure cards go under the inputs (both scroll) and the four summary
+        tiles take two rows, so the tiles and both charts stay whole beside them."""
+        compact = narrower_than(self, COMPACT_CHARS)
+        if compact == self.compact:
+            return
+        self.compact = compact
+        if compact:
+            self._inputs_column.insertWidget(self._inputs_column.count() - 1, self.figures_box)
+        else:
+            self._body.insertWidget(0, self.figures_box, 0)
+        self.headline.setVisible(not compact)  # the tiles say it; the charts need the room
+        per_row = 2 if compact else len(self._tile_frames)
+        for n, tile in enumerate(self._tile_frames):
+            self._tiles_grid.addWidget(tile, n // per_row, n % per_row)
 
     def _figure_row(self, grid: QGridLayout, key: str, caption: str, unit: str, *,
                     total: bool = False) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.gui import settings as keys
 from app.gui.organisation_dialog import OrganisationDialog
+from app.gui.report.actions import ReportActions
 from app.gui.route_tab import RouteTab
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.discover_action = QAction("&Discover from certificates…", self)
         self.discover_action.triggered.connect(self.discover)
         self.file_menu.insertAction(self.transfer_separator, self.discover_action)
+        self.report = ReportActions(self)  # File ▸ Export report… / Print report…
         self._action(self.file_menu, "&Quit", self.close, "Ctrl+Q")
 
         self.edit_menu = bar.addMenu("&Edit")
@@ -331,7 +333,9 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             if self.presenting:
                 self._normal_look = (app.font(), app.styleSheet())
-                apply_style(app, presentation=True)
+                screen = self.screen()
+                apply_style(app, presentation=True,
+                            screen_height=screen.size().height() if screen else None)
             elif self._normal_look is not None:
                 font, sheet = self._normal_look
                 app.setFont(font)

@@ -16,6 +16,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QWidget
 
 from app.gui.palette import ACCENT, CHART_GRID, CHART_TEXT, MUTED_TEXT, TARGET
+from app.gui.report.charts import paint_radar
 from models.assessment import DIMENSIONS
 
 MAX_SCORE = 5
@@ -115,15 +116,6 @@ class RadarChart(pg.PlotWidget):
         self.addItem(item)
         self._static.append(item)
 
-    def _set_caching(self, on: bool) -> None:
-        mode = (QGraphicsItem.CacheMode.DeviceCoordinateCache if on
-                else QGraphicsItem.CacheMode.NoCache)
-        for item in self._static:
-            item.setCacheMode(mode)
-        # Scatter dots are stamped from a pixmap atlas unless told to draw paths.
-        for dots in (self.current_dots, self.target_dots):
-            dots.opts["useCache"] = on
-
     def _label_font(self) -> QFont:
         # Follows the application's font, so presentation mode enlarges the labels too.
         font = QFont(self.font())
@@ -211,24 +203,28 @@ class RadarChart(pg.PlotWidget):
             raise OSError(f"cannot write {path}")
 
     def export_svg(self, path: str | Path) -> None:
-        """Write the chart as SVG.
+        """Write the chart as SVG, drawn in page coordinates at the widget's size.
 
-        pyqtgraph 0.14's SVGExporter raises ValueError under PySide6 6.12, so the widget
-        renders itself into a QSvgGenerator instead (SPEC.md section 1).
+        The SVG is painted by `paint_radar`, not by rendering the pyqtgraph scene: the scene
+        scales its items by a matrix and strokes them with cosmetic pens, which SVG can only
+        express as `vector-effect="non-scaling-stroke"` — and librsvg, ImageMagick and others
+        ignore that, drawing a 3 px line 500 px wide. Page coordinates render the same
+        everywhere.
         """
         size = self.size()
         generator = QSvgGenerator()
         generator.setFileName(str(path))
         generator.setSize(size)
+        generator.setResolution(96)  # width/height in mm that other renderers read as px
         generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
         generator.setTitle("PKI Health Radar")
         generator.setDescription("Current and target scores, 0–5 per dimension")
         painter = QPainter()
         if not painter.begin(generator):
             raise OSError(f"cannot write {path}")
-        self._set_caching(False)  # cached pixmaps would land in the SVG as bitmaps
         try:
-            self.render(painter)
+            painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor("white"))
+            paint_radar(painter, QRectF(8, 8, size.width() - 16, size.height() - 16),
+                        self._shown[0], self._shown[1], self._label_font())
         finally:
             painter.end()
-            self._set_caching(True)

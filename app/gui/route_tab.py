@@ -37,7 +37,7 @@ from app.gui.findings_panel import FindingsPanel
 from app.gui.steady_scroll_area import SteadyScrollArea
 from app.gui.store import ProjectStore
 from app.gui.type_table import CertTypeTableModel, RoutingColumnsFit
-from app.gui.widgets import set_text_quietly
+from app.gui.widgets import narrower_than, set_text_quietly
 from models.certificate import TypeId
 from models.columns import COLUMNS
 from models.enums import Tolerance
@@ -45,6 +45,9 @@ from models.enums import Tolerance
 # Layout requests climb one widget per event-loop pass (label → card → scroll area → …):
 # enough passes to finish the deepest chain in this tab before the window paints.
 LAYOUT_DEPTH = 8
+COMPACT_CHARS = 190  # narrower than this many characters: a one-line header does not fit
+STACKED_CHARS = 190  # narrower: the decision card goes under the table, which needs
+# the width for the name, workflow and reason at presentation size
 
 
 class RouteTab(QWidget):
@@ -93,7 +96,7 @@ class RouteTab(QWidget):
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 1)
 
-        body = QSplitter(Qt.Orientation.Horizontal)
+        self.body = body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
         body.addWidget(card_scroll)
         body.setStretchFactor(0, 3)
@@ -152,10 +155,11 @@ class RouteTab(QWidget):
         self.summary = QLabel()
         self.summary.setProperty("role", "summary")
         self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.summary.setMinimumWidth(1)
 
         row = QHBoxLayout()
         row.setSpacing(10)
-        org_label = QLabel("Routing policy for")
+        self.org_label = org_label = QLabel("Routing policy for")
         org_label.setProperty("role", "muted")
         row.addWidget(org_label)
         row.addWidget(self.org_name)
@@ -170,6 +174,7 @@ class RouteTab(QWidget):
         row.addWidget(self.as_of)
         row.addStretch(1)
         row.addWidget(self.summary)
+        self._header_row = row
         return row
 
     def _build_toolbar(self) -> QHBoxLayout:
@@ -196,10 +201,38 @@ class RouteTab(QWidget):
             row.addWidget(button)
             self.type_actions[key] = action
         row.addStretch(1)
-        hint = QLabel("Double-click or type to edit · Tab moves between cells")
-        hint.setProperty("role", "muted")
-        row.addWidget(hint)
+        self.hint = QLabel("Double-click or type to edit · Tab moves between cells")
+        self.hint.setProperty("role", "muted")
+        # Neither it nor the summary holds the window wider than a projector: below
+        # COMPACT_CHARS the hint goes and the summary moves here (see _adapt).
+        self.hint.setMinimumWidth(1)
+        row.addWidget(self.hint)
+        self._toolbar_row = row
         return row
+
+    # --- adapting to the width (presentation mode on a projector) ------------------------
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._adapt()
+
+    def _adapt(self) -> None:
+        """Narrow: the summary moves beside the buttons (the hint goes); very narrow: the
+        decision card goes under the table instead of beside it."""
+        compact = narrower_than(self, COMPACT_CHARS)
+        if compact != self.compact:
+            self.compact = compact
+            target = self._toolbar_row if compact else self._header_row
+            target.addWidget(self.summary)
+            self.hint.setVisible(not compact)
+            self.org_label.setVisible(not compact)
+        stacked = narrower_than(self, STACKED_CHARS)
+        orientation = Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal
+        if self.body.orientation() != orientation:
+            self.body.setOrientation(orientation)
+            self._card_scroll.setMinimumWidth(0 if stacked else 440)
+
+    compact = False
 
     def _fit_columns(self) -> None:
         header = self.table.horizontalHeader()
@@ -226,6 +259,7 @@ class RouteTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(
             max(34, self.fontMetrics().height() + 14))
         self._fit_columns()
+        self._adapt()  # the same width holds fewer characters of a larger type
 
     # --- selection -----------------------------------------------------------------------
 

@@ -87,6 +87,11 @@ class ProjectStore(QObject):
         self.project_replaced.emit()
         self.evaluation_changed.emit(self.evaluation)
 
+    @property
+    def as_of(self) -> dt.date:
+        """The date the evaluation's findings are measured against."""
+        return self._today or dt.date.today()
+
     def set_path(self, path: Path | None) -> None:
         self.path = path
         self.path_changed.emit(path)

@@ -9,6 +9,7 @@ from app.gui.palette import ACCENT, MUTED_TEXT, WARNING_TONE
 
 BASE_POINT_SIZE = 10
 PRESENTATION_SCALE = 1.35
+REFERENCE_HEIGHT = 900  # pixels: up to this tall, presentation type is 1.35 × normal
 
 
 def stylesheet(point_size: float) -> str:
@@ -21,6 +22,7 @@ def stylesheet(point_size: float) -> str:
     QLabel[role="summary"] {{ font-size: {medium:.1f}pt; font-weight: 600;
                               color: {ACCENT.name()}; }}
     QLabel[role="muted"] {{ color: {MUTED_TEXT.name()}; }}
+    QLabel[role="value"] {{ font-size: {medium:.1f}pt; }}
     QLabel[role="figure"] {{ font-size: {big:.1f}pt; font-weight: 600; color: #1d2733; }}
     QLabel[role="error"] {{ color: {WARNING_TONE.name()}; }}
     QTableView {{ background: white; gridline-color: #e3e6ea;
@@ -38,9 +40,21 @@ def stylesheet(point_size: float) -> str:
     """
 
 
-def apply_style(app: QApplication, *, presentation: bool = False) -> None:
-    """Apply fonts and stylesheet; presentation mode scales every size up."""
-    size = BASE_POINT_SIZE * (PRESENTATION_SCALE if presentation else 1.0)
+def presentation_scale(screen_height: int | None) -> float:
+    """How much presentation mode enlarges type on a screen `screen_height` pixels tall.
+
+    The room sees the screen, not the pixels: a 2160-line projector gets twice the type of
+    a 1080-line one, and nothing gets less than PRESENTATION_SCALE.
+    """
+    if not screen_height:
+        return PRESENTATION_SCALE
+    return PRESENTATION_SCALE * max(1.0, screen_height / REFERENCE_HEIGHT)
+
+
+def apply_style(app: QApplication, *, presentation: bool = False,
+                screen_height: int | None = None) -> None:
+    """Apply fonts and stylesheet; presentation mode scales every size up for the screen."""
+    size = BASE_POINT_SIZE * (presentation_scale(screen_height) if presentation else 1.0)
     font = QFont(app.font())
     font.setPointSizeF(size)
     app.setFont(font)

@@ -59,6 +59,14 @@ def run_with_progress(parent: QWidget, label: str, work: Callable[[], T]) -> T:
     return outcome["value"]
 
 
+def show_write_failure(window: MainWindow, title: str, status: str, path: Path,
+                       exc: OSError) -> None:
+    """A file that could not be written: a dialog, and the reason kept in the status bar."""
+    reason = exc.strerror or str(exc)
+    window.warn(title, f"{path}: {reason}")
+    window.show_error(f"{status}: {path}: {reason}")
+
+
 def _write_workbook(project: Project, evaluation: Evaluation, path: Path) -> None:
     from exporters.workbook import write_workbook  # lazy: xlsxwriter only when exporting
 
@@ -152,9 +160,7 @@ class TransferActions(QObject):
             run_with_progress(self.window, f"Exporting {path.name}…",
                               lambda: writer(project, evaluation, path))
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.window.warn("Export failed", f"{path}: {reason}")
-            self.window.show_error(f"Not exported: {path}: {reason}")
+            show_write_failure(self.window, "Export failed", "Not exported", path, exc)
             return False
         self.window.show_message(f"Exported {path}")
         return True

@@ -104,3 +104,12 @@ class FittingScrollArea(QScrollArea):
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self.updateGeometry()
         super().changeEvent(event)
+
+
+def narrower_than(widget: QWidget, chars: int) -> bool:
+    """Whether `widget` is narrower than `chars` average characters of its font.
+
+    Layouts switch on characters, not pixels: presentation mode's larger type switches them
+    at a wider window, as it should.
+    """
+    return widget.width() < chars * widget.fontMetrics().averageCharWidth()

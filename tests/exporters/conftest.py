@@ -35,20 +35,30 @@ def recalculate(workbook: Path, workdir: Path) -> Path:
 
     Skips the calling test when LibreOffice is not installed (.ci/run installs it).
     """
+    return convert(workbook, workdir, "xlsx")
+
+
+def convert(workbook: Path, workdir: Path, kind: str) -> Path:
+    """`soffice --headless --convert-to KIND` of `workbook`, recalculated on load.
+
+    Fails the test when LibreOffice fails or writes nothing; skips it without LibreOffice.
+    """
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     profile = workdir / "lo-profile"
     (profile / "user").mkdir(parents=True, exist_ok=True)
     (profile / "user" / "registrymodifications.xcu").write_text(_FORCE_RECALC, "utf-8")
-    out = workdir / "recalculated"
-    subprocess.run(
+    out = workdir / f"converted-{kind}"
+    done = subprocess.run(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "xlsx", "--outdir", str(out), str(workbook)],
-        check=True, capture_output=True, timeout=180,
+         "--convert-to", kind, "--outdir", str(out), str(workbook)],
+        capture_output=True, text=True, timeout=180,
     )
-    copy = out / workbook.name
-    assert copy.exists(), f"LibreOffice wrote no {copy}"
+    copy = out / f"{workbook.stem}.{kind}"
+    assert done.returncode == 0, done.stderr
+    assert "Error" not in done.stderr, done.stderr
+    assert copy.exists(), f"LibreOffice wrote no {copy}: {done.stderr}"
     return copy
 
 

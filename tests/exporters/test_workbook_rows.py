@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from exporters.workbook_book import Book
+from exporters.workbook_book import LINE_HEIGHT, Book, wrapped_height
 from exporters.workbook_rows import EXCEL_STRING_MAX, BlockSheet, Cell, Formula
 
 HEADER = ["Text", "Number", "Flag", "Cost"]
@@ -123,3 +123,21 @@ def test_a_formula_whose_cached_value_is_not_finite_is_left_for_the_viewer(tmp_p
     path = tmp_path / "inf.xlsx"
     path.write_bytes(buffer.getvalue())
     assert load_workbook(path)["Data"]["A1"].value == "=1/0"
+
+
+def test_block_rows_carry_their_heights(tmp_path):
+    buffer = io.BytesIO()
+    book = Book(buffer)
+    ws = book.sheet("Data", BlockSheet)
+    ws.write_block(1, [["one line"], ["three\nlines\nhere"]], [None, 45.0])
+    book.close()
+    path = tmp_path / "heights.xlsx"
+    path.write_bytes(buffer.getvalue())
+    sheet = load_workbook(path)["Data"]
+    assert sheet.row_dimensions[2].height is None
+    assert sheet.row_dimensions[3].height == 45.0
+
+
+def test_wrapped_height_counts_the_lines_of_the_tallest_cell():
+    assert wrapped_height(["short", 5], (10, 10)) is None
+    assert wrapped_height(["x" * 25, "a\nb\nc"], (10, 10)) == 3 * LINE_HEIGHT

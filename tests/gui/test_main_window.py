@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.gui import commands
 from app.gui import settings as keys
+from app.gui.style import presentation_scale
 from models.project_file import load_project
 
 
@@ -153,7 +154,7 @@ def test_presentation_at_1080p_shows_the_routing_columns_without_scrolling(tmp_p
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout.splitlines()[-1])
     assert shown["window"] == [1920, 1080]
-    assert shown["point_size"] == pytest.approx(13.5)
+    assert shown["point_size"] == pytest.approx(10 * presentation_scale(1080))
     # Name to Reason end inside the view: the scroll bar is only for the secondary columns.
     assert shown["routing_right"] <= shown["viewport"]
     assert shown["narrower_than_contents"] == []  # and nothing of them is elided

@@ -1,0 +1,1 @@
+"""Client-ready print output: the PDF/HTML report and the vector charts it draws."""
