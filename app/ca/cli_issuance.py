@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     )
 
     from app.ca.delivery import DeliveryPlan
-    from app.ca.service import Issued
+    from app.ca.service import CaService, Issued
 
     PrivateKey = CertificateIssuerPrivateKeyTypes | None
 
@@ -118,9 +118,28 @@ def _print_issued(issued: Issued, delivered: list[str]) -> None:
         sys.stdout.write(r.pem)
 
 
-def _deliver_and_report(args: argparse.Namespace, plan: DeliveryPlan, issued: Issued) -> int:
-    """Deliver an issued certificate as planned, then print it (JSON or text)."""
-    written = run(args, lambda: plan.deliver(issued.certificate, issued.chain))
+def _deliver_and_report(args: argparse.Namespace, service: CaService, plan: DeliveryPlan,
+                        issued: Issued) -> int:
+    """Deliver an issued certificate as planned, then print it (JSON or text).
+
+    The targets were checked before signing; a write that fails all the same keeps the key
+    (if one was generated) and the certificate in the CA folder, says where, and exits 2.
+    """
+    from app.ca.csr import key_pem
+    from app.ca.errors import CaError
+
+    try:
+        written = plan.deliver(issued.certificate, issued.chain)
+    except CaError as exc:
+        reason = str(exc)
+        files = {"cert.pem": issued.record.pem.encode("ascii")}
+        if plan.key is not None:
+            files["privkey.pem"] = key_pem(plan.key)
+        kept = run(args, lambda: service.keep_undelivered(
+            f"certificate-{issued.record.serial}", files, reason=reason,
+            actor=getpass.getuser()))
+        raise CliError(f"certificate {issued.record.serial} was issued, but {reason}; "
+                       f"{' and '.join(sorted(files))} kept in {kept}") from None
     delivered = [str(p) for p in written]
     if args.json:
         print_json({**issued.record.to_json(), "issued": True, "delivered": delivered})
@@ -153,26 +172,39 @@ def cmd_issue(args: argparse.Namespace) -> int:
         project, args.type, csr, requester=args.requester or getpass.getuser(),
         validity_days=args.validity_days, identity_evidence=args.identity_evidence or "",
         source=source, accept_project_change=args.accept_project_change))
-    return _deliver_and_report(args, plan, issued)
+    return _deliver_and_report(args, service, plan, issued)
 
 
 # --- admin-mediated path -------------------------------------------------------------------
 
 def cmd_request(args: argparse.Namespace) -> int:
     from app.ca.csr import key_pem
-    from app.ca.files import write_private
+    from app.ca.errors import CaError
+    from app.ca.files import check_folder, check_target, make_private_dir, write_private
 
     project, source = load_project(args.project)
     service = open_ca(args)
     if not args.csr and (args.dns or args.email or args.cn) and not args.key_out:
         raise CliError("a generated key must be kept: give --key-out FILE")
+    key_out = Path(args.key_out) if args.key_out else None
+    if key_out is not None:  # checked before the request, so the key always has a place
+        run(args, lambda: (check_folder(key_out.parent), check_target(key_out)))
     csr, key = _csr_and_key(args)
     request = run(args, lambda: service.admin.request(
         project, args.type, csr, requester=args.requester, justification=args.justification,
         validity_days=args.validity_days, ttl_days=args.expires_in, source=source,
         accept_project_change=args.accept_project_change))
-    if key is not None and args.key_out:
-        write_private(Path(args.key_out), key_pem(key))
+    if key is not None and key_out is not None:
+        try:
+            make_private_dir(key_out.parent)
+            write_private(key_out, key_pem(key))
+        except (CaError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, CaError) else f"{exc.strerror or exc}"
+            kept = run(args, lambda: service.keep_undelivered(
+                f"request-{request.id}", {"privkey.pem": key_pem(key)},
+                reason=f"{key_out}: {reason}", actor=args.requester))
+            raise CliError(f"request {request.id} was raised, but its key could not be "
+                           f"written to {key_out} ({reason}); it was kept in {kept}") from None
     _show_request(args, request, f"Request {request.id} raised for {request.type_name}")
     return 0
 
@@ -203,7 +235,7 @@ def cmd_fulfil(args: argparse.Namespace) -> int:
     plan = _plan(args, key, csr.public_key())
     issued = run(args, lambda: service.admin.fulfil(
         args.request_id, operator=args.operator or getpass.getuser()))
-    return _deliver_and_report(args, plan, issued)
+    return _deliver_and_report(args, service, plan, issued)
 
 
 def cmd_acknowledge(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from app.ca.authority import EC_KEYS, Authority, CaKeys
 from app.ca.bindings import RowRef, certificate_row
 from app.ca.csr import facts_from_csr
 from app.ca.errors import CaError, PolicyRefused, Refused
+from app.ca.files import make_private_dir, write_private
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
 from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
 from app.ca.provenance import ProjectSource, decision_detail, pin, pin_problems, pinned
@@ -44,6 +45,7 @@ from models.routing import Decision
 # cert-manager renews at 2/3 of the lifetime by default; the combined path schedules the same.
 RENEW_AT_FRACTION = 2 / 3
 APP_DOCUMENT = "the document open in the app"
+UNDELIVERED = "undelivered"  # in the CA folder: keys and certificates a delivery could not write
 
 @dataclass(frozen=True, slots=True)
 class Issued:
@@ -305,6 +307,28 @@ class CaService:
                                    **decision_detail(ctype, decision)},
                                rows=[certificate_row(issued.record.serial)])
         return issued
+
+    # --- delivery that failed after issuance ----------------------------------------------
+
+    def keep_undelivered(self, label: str, files: dict[str, bytes], *, reason: str,
+                         actor: str, now: dt.datetime | None = None) -> Path:
+        """Keep what could not be delivered (a generated key, its certificate) in the CA
+        folder, owner-only, and log it; returns the folder it went to.
+
+        A target checked before issuing can still fail while writing (a full disk, a folder
+        removed meanwhile): the certificate is already in the ledger, and a generated key
+        exists nowhere else, so it is never dropped.
+        """
+        moment = utc_now(now)
+        folder = self.folder / UNDELIVERED / label
+        make_private_dir(folder)
+        for name, data in files.items():
+            write_private(folder / name, data)
+        with self.ledger.transaction() as conn:
+            self.ledger.append(conn, at=iso(moment), actor=actor, action="delivery-failed",
+                               subject=label, detail={"reason": reason, "kept_in": str(folder),
+                                                      "files": sorted(files)})
+        return folder
 
     # --- revocation and CRL ----------------------------------------------------------------
 

@@ -274,11 +274,24 @@ class CaSession(QObject):
             # Issued and recorded, but not written: say so and keep saying it (no success
             # line over it), so nobody deploys a certificate that is not on disk.
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            kept = self._keep_undelivered(issued, plan, reason)
             self._fail(f"Issued {issued.record.serial} for {names}, but delivery failed: "
-                       f"{reason}. The certificate is in the ledger; choose another target.")
+                       f"{reason}. The certificate is in the ledger{kept}; choose another "
+                       "target.")
             return
         where = f"; wrote {', '.join(p.name for p in written)}" if written else ""
         self._say(f"Issued {issued.record.serial} for {names}{where}")
+
+    def _keep_undelivered(self, issued: Any, plan: Any, reason: str) -> str:
+        """Keep the certificate and a generated key in the CA folder; the phrase saying where."""
+        from app.ca.csr import key_pem
+
+        files = {"cert.pem": issued.record.pem.encode("ascii")}
+        if plan.key is not None:
+            files["privkey.pem"] = key_pem(plan.key)
+        kept = self._guard(lambda: self.service.keep_undelivered(
+            f"certificate-{issued.record.serial}", files, reason=reason, actor="certroute-gui"))
+        return f"; its {' and '.join(sorted(files))} were kept in {kept}" if kept else ""
 
     def revoke(self, serial: str) -> None:
         """Revoke a certificate (or subordinate CA) and publish the issuing and root CRLs."""

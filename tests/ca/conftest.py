@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from app.ca.cli_shared import ENV_CA_DIR, ENV_PASSPHRASE
 from app.ca.csr import build_csr, generate_key
 from app.ca.ledger import LEDGER
 from app.ca.service import CaService
+from app.cli import main
 from models.project import Project
 from models.project_file import load_example
 
@@ -71,3 +73,20 @@ def acknowledged(ca: CaService, project, make_csr) -> int:
     ca.admin.fulfil(request.id, operator="ops", now=NOW)
     ca.admin.acknowledge(request.id, requester="alice", now=NOW)
     return request.id
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch, capsys):
+    """Run `certroute ca …` in a fresh CA folder; returns (status, stdout, stderr)."""
+    monkeypatch.setenv(ENV_PASSPHRASE, "correct horse battery")
+    monkeypatch.setenv(ENV_CA_DIR, str(tmp_path / "ca"))
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = main(["ca", *args])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    assert run("init", str(tmp_path / "ca"))[0] == 0
+    return run

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
@@ -20,38 +19,7 @@ from app.ca.ledger import LEDGER
 from app.cli import main
 from models.project_file import example_text
 from tests.ca.conftest import edit
-from tests.ca.helpers import assert_is_leaf
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch, capsys):
-    """Run `certroute ca …` in a fresh CA folder; returns (status, stdout, stderr)."""
-    monkeypatch.setenv(ENV_PASSPHRASE, "correct horse battery")
-    monkeypatch.setenv(ENV_CA_DIR, str(tmp_path / "ca"))
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = main(["ca", *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    assert run("init", str(tmp_path / "ca"))[0] == 0
-    return run
-
-
-def run_json(cli, *args: str):
-    status, out, err = cli(*args, "--json")
-    assert status == 0, err
-    return json.loads(out)
-
-
-def error_line(result: tuple[int, str, str]) -> str:
-    status, _, err = result
-    assert status == 2
-    assert err.count("\n") == 1, err
-    assert err.startswith("certroute: error: ")
-    return err
+from tests.ca.helpers import assert_is_leaf, error_line, run_json
 
 
 def test_init_json_describes_both_tiers(tmp_path: Path, monkeypatch, capsys):
