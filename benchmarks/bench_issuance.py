@@ -40,7 +40,8 @@ def main(*, smoke: bool = False) -> None:
     n, m = (5, 2) if smoke else (500, 20)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        service = CaService.init(folder / "ca", PASSPHRASE, now=NOW)
+        service = CaService.init(folder / "ca", PASSPHRASE,
+                                 root_passphrase=b"benchmark root passphrase", now=NOW)
         project = load_example()
         profile = profile_for(next(t for t in project.types if t.id == TYPE_ID),
                               on=project.as_of)

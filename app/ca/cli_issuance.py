@@ -228,7 +228,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
 def cmd_fulfil(args: argparse.Namespace) -> int:
     from app.ca.lookup import as_csr
 
-    service = open_ca(args, unlock=True)
+    service = open_ca(args, unlock=True, root=True)
     key = _load_key(args.key) if args.key else None
     request = run(args, lambda: service.ledger.request(args.request_id))
     csr = run(args, lambda: as_csr(request.csr_pem))

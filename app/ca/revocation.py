@@ -20,7 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from app.ca import bindings, row_index
-from app.ca.audit_chain import CRL_ACTION, ROOT_CRL_ACTION, crl_subject
+from app.ca.audit_chain import CRL_ACTION, ROOT_CRL_ACTION, BoundRows, crl_subject
 from app.ca.audited_state import revocations
 from app.ca.bindings import certificate_row
 from app.ca.errors import CaError
@@ -183,6 +183,42 @@ def publish_crls(service: CaService, *, actor: str, now: dt.datetime | None,
                      "; ".join(report.row_level))
     return PublishedCrls(issuing_crl, root_crl, problem, len(root) if problem else 0,
                          report.row_level)
+
+
+def published_problems(service: CaService, bound: BoundRows) -> list[str]:
+    """The CRLs already published in the CA folder against the audit log (`bound_rows`).
+
+    A published CRL is outside the ledger: its number can only be at most the audit log's
+    newest, and every serial it lists must still be revoked in the log. Otherwise entries
+    were removed from the log after it was signed (a revocation rolled back), and the next
+    CRL would reuse its number without the serial.
+    """
+    authority, found = service.authority, []
+    revoked = {int(serial, 16) for serial in revocations(bound)}
+    for name, action, issuer, tier in ((CRL_FILE, CRL_ACTION, authority.issuing, "issuing"),
+                                       (ROOT_CRL_FILE, ROOT_CRL_ACTION, authority.root, "root")):
+        try:
+            crl = x509.load_pem_x509_crl((service.folder / name).read_bytes())
+            number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError, x509.ExtensionNotFound) as exc:
+            found.append(f"the published {name} cannot be read ({exc})")
+            continue
+        if not crl.is_signature_valid(issuer.public_key()):
+            found.append(f"the published {name} is not signed by the {tier} CA")
+            continue
+        last = service.ledger.last_crl_number(action=action)
+        if number > last:
+            found.append(f"the published {name} is CRL number {number}, but the audit log's "
+                         f"newest {tier} CRL is {last or 'none'}: audit entries were removed "
+                         "(rolled back)")
+        dropped = sorted(format(r.serial_number, "x") for r in crl
+                         if r.serial_number not in revoked)
+        if dropped:
+            found.append(f"the published {name} lists {', '.join(dropped)} as revoked, but the "
+                         "audit log no longer does (a revocation was rolled back)")
+    return found
 
 
 def _signer(service: CaService, conn: sqlite3.Connection, serial: str,

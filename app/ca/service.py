@@ -17,14 +17,15 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from app.ca import revocation
+from app.ca import key_at_rest, revocation
 from app.ca.admin_path import AdminPath
 from app.ca.audited_state import renewal_calendar
-from app.ca.authority import EC_KEYS, Authority, CaKeys
+from app.ca.authority import EC_KEYS, ISSUING_KEY, ROOT_KEY, Authority, CaKeys
 from app.ca.bindings import RowRef, certificate_row
+from app.ca.checkpoint import CHECKPOINT
 from app.ca.csr import facts_from_csr
 from app.ca.errors import CaError, PolicyRefused, Refused
-from app.ca.files import make_private_dir, write_private
+from app.ca.files import exposure_warnings, make_private_dir, write_private
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
 from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
 from app.ca.provenance import ProjectSource, decision_detail, pin, pin_problems, pinned
@@ -45,6 +46,9 @@ from models.routing import Decision
 # cert-manager renews at 2/3 of the lifetime by default; the combined path schedules the same.
 RENEW_AT_FRACTION = 2 / 3
 APP_DOCUMENT = "the document open in the app"
+# The init entry's record that the root key has its own passphrase; a change is logged too.
+ROOT_PROTECTION, OWN_PASSPHRASE = "root_protection", "own passphrase"
+PASSPHRASE_ACTION = "change-passphrase"
 UNDELIVERED = "undelivered"  # in the CA folder: keys and certificates a delivery could not write
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +83,18 @@ class CaService:
         self._document: tuple[Project, ProjectSource] | None = None
 
     @classmethod
-    def init(cls, folder: Path | str, passphrase: bytes, *, now: dt.datetime | None = None,
-             keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA",
+    def init(cls, folder: Path | str, passphrase: bytes, *, root_passphrase: bytes,
+             now: dt.datetime | None = None, keys: CaKeys = EC_KEYS,
+             organisation: str = "Certroute test CA",
              project: ProjectSource | None = None) -> CaService:
-        """Create a CA in a new folder and open it, unlocked; pinned to `project` if given."""
+        """Create a CA in a new folder and open it, unlocked; pinned to `project` if given.
+
+        The root key has its own passphrase (`Authority.create`); the init entry records it,
+        so a CA made before this rule is known to share one passphrase (`root_shares_passphrase`).
+        """
         moment = utc_now(now)
-        authority = Authority.create(Path(folder), passphrase, now=moment, keys=keys,
-                                     organisation=organisation)
+        authority = Authority.create(Path(folder), passphrase, root_passphrase=root_passphrase,
+                                     now=moment, keys=keys, organisation=organisation)
         ledger = Ledger(authority.folder / LEDGER, create=True)
         service = cls(authority.folder, authority, ledger)
         with ledger.transaction() as conn:
@@ -95,7 +104,9 @@ class CaService:
                               "root": _fingerprint(authority.root),
                               "issuing": _fingerprint(authority.issuing),
                               "keys": [f"{k}-{n}" for k, n in (keys.root, keys.issuing)],
-                              "ledger_version": LEDGER_VERSION})
+                              "ledger_version": LEDGER_VERSION,
+                              ROOT_PROTECTION: OWN_PASSPHRASE,
+                              "kdf": key_at_rest.current_kdf()})
             if project is not None:
                 pin(ledger, conn, project, at=iso(moment), actor="system", reason="ca init")
         return service
@@ -118,8 +129,55 @@ class CaService:
             raise
         return cls(authority.folder, authority, ledger)
 
-    def unlock(self, passphrase: bytes) -> None:
-        self.authority.unlock(passphrase)
+    def unlock(self, passphrase: bytes, root_passphrase: bytes | None = None) -> list[str]:
+        """Decrypt the issuing key, and the root key with `root_passphrase`.
+
+        A CA made before the root had its own passphrase opens its root with the CA
+        passphrase, as it always did (`warnings` says so). Key files protected by an older,
+        weaker KDF are re-encrypted with scrypt now, and the upgrade is logged.
+
+        Returns:
+            One line per key file upgraded (empty: none).
+
+        Raises:
+            CaError: wrong passphrase or unreadable issuing key.
+        """
+        if root_passphrase is None and self.root_shares_passphrase():
+            root_passphrase = passphrase
+        upgraded = self.authority.unlock(passphrase, root_passphrase)
+        if upgraded:
+            with self.ledger.transaction() as conn:
+                self.ledger.append(conn, at=iso(utc_now()), actor="system",
+                                   action="upgrade-keys", subject="ca",
+                                   detail={"files": upgraded})
+        return upgraded
+
+    def root_shares_passphrase(self) -> bool:
+        """True for a CA whose root key is still under the CA passphrase: one made before the
+        root had its own (its init entry does not record one), neither passphrase changed."""
+        entries = self.ledger.audit()
+        if entries and entries[0].detail.get(ROOT_PROTECTION) == OWN_PASSPHRASE:
+            return False
+        # Either key's passphrase changed: the two differ from then on.
+        return not any(e.action == PASSPHRASE_ACTION for e in entries)
+
+    def change_passphrase(self, tier: str, old: bytes, new: bytes, *, actor: str,
+                          other: bytes | None = None) -> None:
+        """Give one key ("issuing" or "root") a new passphrase (logged; `other` is the other
+        tier's, to keep them apart). A shared root gets its own this way."""
+        self.authority.change_passphrase(tier, old, new, other=other)
+        with self.ledger.transaction() as conn:
+            self.ledger.append(conn, at=iso(utc_now()), actor=actor, action=PASSPHRASE_ACTION,
+                               subject=tier, detail={"kdf": key_at_rest.current_kdf()})
+
+    def warnings(self) -> list[str]:
+        """What weakens this CA folder's protection: files others may read, a shared root."""
+        found = exposure_warnings(self.folder, [ROOT_KEY, ISSUING_KEY, LEDGER,
+                                                f"{LEDGER}-wal", f"{LEDGER}-shm", CHECKPOINT])
+        if self.root_shares_passphrase():
+            found.append("the root key shares the CA passphrase (a CA made before the root "
+                         "had its own): give it its own with `certroute ca passphrase --root`")
+        return found
 
     def close(self) -> None:
         self.ledger.close()
@@ -389,10 +447,12 @@ class CaService:
         return renewal_calendar(self.ledger.bound_rows(), now=iso(moment), horizon=horizon)
 
     def verify(self, *, expect_head: str | None = None) -> AuditReport:
-        """The audit chain and rows, the project pin, every certificate against the CA."""
-        report = self.ledger.verify(expect_head=expect_head)
+        """The audit chain and rows, the project pin, every certificate against the CA, and
+        the CRLs already published against the audit log (`revocation.published_problems`)."""
+        report, bound, _ = self.ledger.inspect(expect_head=expect_head)
         problems = list(report.problems)
         problems += pin_problems(self.ledger.audit(), pinned(self.ledger))
+        problems += revocation.published_problems(self, bound)
         row_level = list(report.row_level)  # a stored PEM is a table column too
         for record in self.ledger.certificate_rows():
             try:

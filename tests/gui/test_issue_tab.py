@@ -17,6 +17,12 @@ from app.gui.issue_tab import IssueTab
 from models.enums import Workflow
 
 PASSPHRASE = "correct horse battery"
+ROOT_PASSPHRASE = "root staple in the safe"
+
+
+def passphrases(title: str, confirm: bool = False) -> str:
+    """The dialog's answer: the root key's own passphrase when the title asks for it."""
+    return ROOT_PASSPHRASE if "root" in title.lower() else PASSPHRASE
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +43,7 @@ def tab(qtbot, store, tmp_path: Path):
     widget = IssueTab(store)
     qtbot.addWidget(widget)
     widget._ask_folder = lambda title: str(tmp_path / "ca")
-    widget._ask_passphrase = lambda title, confirm=False: PASSPHRASE
+    widget._ask_passphrase = passphrases
     return widget
 
 
@@ -79,7 +85,7 @@ def test_open_existing_ca_is_locked_until_the_passphrase(qtbot, ca_tab, store, t
     assert "locked" in other.folder_bar.status.text()
     assert not other.unlock()
     assert "wrong CA passphrase" in other.message.text()
-    other._ask_passphrase = lambda title, confirm=False: PASSPHRASE
+    other._ask_passphrase = passphrases
     assert other.unlock()
     assert "unlocked" in other.folder_bar.status.text()
 
@@ -300,7 +306,7 @@ def test_last_ca_folder_reopens_locked(qtbot, ca_tab, store, tmp_path: Path):
     assert again.folder_bar.status.text().endswith("· locked")
     assert again.message.text().startswith("Reopened the CA in")
     assert again.ledger_tabs.audit_model.rowCount() == 1
-    again._ask_passphrase = lambda title, confirm=False: PASSPHRASE
+    again._ask_passphrase = passphrases
     assert again.unlock()
     assert again.folder_bar.status.text().endswith("· unlocked")
 
@@ -358,16 +364,38 @@ def test_reordered_types_keep_the_chosen_type(tab, store):
     assert [i for i, _name in tab.profile.offered()] == [t.id for t in store.project.types]
 
 
-def test_delivery_failure_after_issuing_is_reported(qtbot, ca_tab, tmp_path: Path):
+def test_a_delivery_target_that_cannot_be_made_is_refused_before_issuing(qtbot, ca_tab,
+                                                                          tmp_path: Path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     ca_tab.select_type("internal-tls")
     ca_tab.delivery.mode_combo.setCurrentIndex(0)
     ca_tab.delivery.target_edit.setText(str(blocker / "sub"))
     generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
+    qtbot.waitUntil(lambda: "cannot be created" in ca_tab.message.text())
+    assert f"{blocker} is not a folder" in ca_tab.message.text()
+    assert ca_tab.ledger_tabs.issued_model.rowCount() == 0
+
+
+def test_a_delivery_failing_after_issuing_keeps_the_generated_key(qtbot, ca_tab, tmp_path: Path,
+                                                                  monkeypatch):
+    from app.ca import delivery
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(delivery, "to_folder", full_disk)
+    ca_tab.select_type("internal-tls")
+    ca_tab.delivery.mode_combo.setCurrentIndex(0)
+    ca_tab.delivery.target_edit.setText(str(tmp_path / "out"))
+    generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
     qtbot.waitUntil(lambda: "delivery failed" in ca_tab.message.text())
     assert "is in the ledger" in ca_tab.message.text()
+    assert "No space left on device" in ca_tab.message.text()
     assert ca_tab.ledger_tabs.issued_model.rowCount() == 1
+    [kept] = (tmp_path / "ca" / "undelivered").iterdir()
+    assert sorted(p.name for p in kept.iterdir()) == ["cert.pem", "privkey.pem"]
+    assert f"were kept in {kept}" in ca_tab.message.text()
 
 
 def add_type(qtbot, store, **fields) -> None:
