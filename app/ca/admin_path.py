@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
+from app.ca import identity
 from app.ca.bindings import RowRef, approval_row, certificate_row, notice_row, request_row
 from app.ca.csr import facts_from_csr, load_csr
 from app.ca.errors import CaError
@@ -40,6 +41,20 @@ if TYPE_CHECKING:  # service.py constructs this class; import only for the types
 REQUEST_TTL_DAYS = 30
 APPROVAL_TTL_DAYS = 7
 MIN_TEXT = 3  # a justification or rejection reason of fewer characters says nothing
+
+
+def same_person(name: str, requester: str) -> str:
+    """`name`, and when it is spelled differently from the requester's, both with their code
+    points, so the log shows why two names that look alike are one person."""
+    if name.strip() == requester.strip():
+        return name.strip()
+    return (f"{identity.shown(name.strip())} is the requester {identity.shown(requester)} "
+            "spelled differently and")
+
+
+def spelled(name: str) -> dict[str, str]:
+    """The exact code points of a name that is not plain ASCII, for its audit entry."""
+    return {} if name.isascii() else {"actor_code_points": identity.code_points(name.strip())}
 
 
 class AdminPath:
@@ -112,6 +127,8 @@ class AdminPath:
                              "once (certroute ca issue)")
             if not requester.strip():
                 raise refuse("a request needs the requester's name")
+            if (bad_name := identity.problem(requester)) is not None:
+                raise refuse(bad_name)
             if len(justification.strip()) < MIN_TEXT:
                 raise refuse("a request needs a business justification")
             violations = check(facts_from_csr(parsed), profile, validity_days=days)
@@ -160,8 +177,10 @@ class AdminPath:
             raise refuse(f"to {action} a request, give the approver's name")
         if person_key(who) == person_key(request.requester):
             # SPEC.md §7: separation of duties holds through every front end and the ledger.
-            raise refuse(f"{who} raised request {request.id}: the requester can never "
-                         f"{action} their own request")
+            raise refuse(f"{same_person(who, request.requester)} raised request "
+                         f"{request.id}: the requester can never {action} their own request")
+        if (bad_name := identity.problem(who)) is not None:
+            raise refuse(bad_name)
         roles = {person_key(r): r for r in request.policy.approver_roles}
         if person_key(role) not in roles:
             raise refuse(f"role {role!r} cannot {action} {request.type_name} requests "
@@ -223,7 +242,8 @@ class AdminPath:
             self._set_state(conn, request_id, state, moment)
             self.ledger.record(conn, at=iso(moment), actor=approver, action="approve",
                                subject=f"request {request_id}",
-                               detail={"role": canonical, "confirmed": criteria},
+                               detail={"role": canonical, "confirmed": criteria,
+                                       **spelled(approver)},
                                rows=[approval_row(int(cursor.lastrowid or 0)),
                                      request_row(request_id)])
             return self.ledger.request(request_id, conn)
@@ -252,7 +272,8 @@ class AdminPath:
                             f"rejected by {approver.strip()} ({canonical}): {reason.strip()}")
             self.ledger.record(conn, at=iso(moment), actor=approver, action="reject",
                                subject=f"request {request_id}",
-                               detail={"role": canonical, "reason": reason.strip()},
+                               detail={"role": canonical, "reason": reason.strip(),
+                                       **spelled(approver)},
                                rows=[approval_row(int(cursor.lastrowid or 0)),
                                      request_row(request_id)])
             return self.ledger.request(request_id, conn)
@@ -284,7 +305,10 @@ class AdminPath:
             elif not operator.strip():
                 problem = "fulfilment needs the operator's name"
             elif person_key(operator) == person_key(request.requester):
-                problem = f"{operator} raised request {request_id} and cannot fulfil it"
+                problem = (f"{same_person(operator, request.requester)} raised request "
+                           f"{request_id} and cannot fulfil it")
+            elif (bad_name := identity.problem(operator)) is not None:
+                problem = bad_name
             if problem:
                 raise self.service.refuse(conn, moment, actor=operator or "(anonymous)",
                                           action="fulfil", subject=subject, message=problem)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.ca.service import CaService
-from tests.ca.helpers import error_line
+from tests.ca.helpers import error_line, run_json
 
 
 def certificates(tmp_path: Path) -> list[str]:
@@ -97,3 +97,43 @@ def test_a_key_out_that_cannot_be_written_is_refused_before_the_request(cli, tmp
     service = CaService.open(tmp_path / "ca")
     assert service.ledger.requests() == []
     service.close()
+
+
+# --- defect 4: self-approval through look-alike names ------------------------------------
+
+def ev_request(cli) -> int:
+    data = run_json(cli, "request", "--type", "ev-tls", "--dns", "www.example.com",
+                    "--key-out", "ev.key", "--requester", "alice",
+                    "--justification", "brand site launch")
+    return int(data["id"])
+
+
+@pytest.mark.parametrize(("spelling", "shown"), [
+    ("\u0430lice", "U+0430 CYRILLIC SMALL LETTER A"),
+    ("al\u200bice", "U+200B ZERO WIDTH SPACE"),
+    ("\uff41lice", "U+FF41 FULLWIDTH LATIN SMALL LETTER A"),
+    ("\u0430\u0406\u0456\u0441\u0435", "U+0406 CYRILLIC CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I"),
+])
+def test_a_look_alike_of_the_requester_cannot_approve(cli, tmp_path, spelling, shown):
+    request_id = ev_request(cli)
+    err = error_line(cli("approve", str(request_id), "--approver", spelling, "--role", "CISO",
+                         "--confirm", "1", "--confirm", "2", "--confirm", "3"))
+    assert shown in err
+    service = CaService.open(tmp_path / "ca")
+    assert service.ledger.request(request_id).approvals == ()
+    refusal = service.ledger.audit()[-1]
+    service.close()
+    assert refusal.action == "refused:approve"
+    assert refusal.actor == spelling
+    assert shown in refusal.detail["reason"]  # the log shows which letters they were
+
+
+def test_an_honest_non_ascii_approver_is_recorded_with_code_points(cli, tmp_path):
+    request_id = ev_request(cli)
+    run_json(cli, "approve", str(request_id), "--approver", "José", "--role", "CISO",
+             "--confirm", "1", "--confirm", "2", "--confirm", "3")
+    service = CaService.open(tmp_path / "ca")
+    entry = service.ledger.audit()[-1]
+    service.close()
+    assert (entry.action, entry.actor) == ("approve", "José")
+    assert entry.detail["actor_code_points"].endswith("U+00E9 LATIN SMALL LETTER E WITH ACUTE")
