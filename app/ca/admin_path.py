@@ -21,7 +21,7 @@ from app.ca import identity
 from app.ca.bindings import RowRef, approval_row, certificate_row, notice_row, request_row
 from app.ca.csr import facts_from_csr, load_csr
 from app.ca.errors import CaError
-from app.ca.lookup import CsrInput, as_csr, utc_now
+from app.ca.lookup import CsrInput, requested_validity, utc_now
 from app.ca.provenance import ProjectSource, decision_detail
 from app.ca.records import (
     OPEN_STATES,
@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # service.py constructs this class; import only for the types
 
 REQUEST_TTL_DAYS = 30
 APPROVAL_TTL_DAYS = 7
+# A request or an approval waits at most this long: a year-old approval approves nothing.
+MAX_TTL_DAYS = 90
 MIN_TEXT = 3  # a justification or rejection reason of fewer characters says nothing
 
 
@@ -82,6 +84,16 @@ class AdminPath:
                      *(notice_row(request.serial, d) for d in request.policy.notice_days)]
         return rows
 
+    def _request(self, conn: sqlite3.Connection, moment: dt.datetime, request_id: int, *,
+                 actor: str, action: str) -> Request:
+        """The request a step acts on; an unknown one is refused and logged."""
+        try:
+            return self.ledger.request(request_id, conn)
+        except CaError as exc:
+            raise self.service.refuse(conn, moment, actor=actor or "(anonymous)",
+                                      action=action, subject=f"request {request_id}",
+                                      message=str(exc)) from None
+
     def _require_audited(self, conn: sqlite3.Connection, moment: dt.datetime,
                          request: Request, *, actor: str, action: str) -> None:
         """Refuse (logged) a step on a request whose rows were edited in SQLite."""
@@ -106,10 +118,12 @@ class AdminPath:
             PolicyRefused: the CSR breaks the type's profile (logged).
         """
         moment = utc_now(now)
-        ctype, decision = self.service.lookup(project, type_id)
-        parsed = as_csr(csr)
+        ctype, decision = self.service.lookup_or_refuse(project, type_id, actor=requester,
+                                                        action="request", now=moment)
+        parsed = self.service.csr_or_refuse(csr, actor=requester, action="request",
+                                            subject=f"type {ctype.id}", now=moment)
         profile = profile_for(ctype, on=moment.date())
-        days = validity_days or profile.max_validity_days
+        days = requested_validity(validity_days, profile.max_validity_days)
         subject = f"type {ctype.id}"
         origin = self.service.project_source(project, source)
         with self.ledger.transaction() as conn:
@@ -129,6 +143,9 @@ class AdminPath:
                 raise refuse("a request needs the requester's name")
             if (bad_name := identity.problem(requester)) is not None:
                 raise refuse(bad_name)
+            for wait, what in ((ttl_days, "request"), (approval_ttl_days, "approval")):
+                if not 1 <= wait <= MAX_TTL_DAYS:
+                    raise refuse(f"a {what} may wait 1–{MAX_TTL_DAYS} days, not {wait}")
             if len(justification.strip()) < MIN_TEXT:
                 raise refuse("a request needs a business justification")
             violations = check(facts_from_csr(parsed), profile, validity_days=days)
@@ -220,7 +237,7 @@ class AdminPath:
         moment = utc_now(now)
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
-            request = self.ledger.request(request_id, conn)
+            request = self._request(conn, moment, request_id, actor=approver, action="approve")
             self._require_audited(conn, moment, request, actor=approver, action="approve")
             canonical = self._reviewable(conn, moment, request, who=approver, role=role,
                                          action="approve", states=(RequestState.PENDING,))
@@ -254,7 +271,7 @@ class AdminPath:
         moment = utc_now(now)
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
-            request = self.ledger.request(request_id, conn)
+            request = self._request(conn, moment, request_id, actor=approver, action="reject")
             self._require_audited(conn, moment, request, actor=approver, action="reject")
             canonical = self._reviewable(conn, moment, request, who=approver, role=role,
                                          action="reject", states=OPEN_STATES)
@@ -293,7 +310,7 @@ class AdminPath:
             raise CaError("the CA is locked: give its passphrase first")
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
-            request = self.ledger.request(request_id, conn)
+            request = self._request(conn, moment, request_id, actor=operator, action="fulfil")
             self._require_audited(conn, moment, request, actor=operator, action="fulfil")
             subject = f"request {request_id}"
             problem = ""
@@ -344,7 +361,7 @@ class AdminPath:
         moment = utc_now(now)
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
-            request = self.ledger.request(request_id, conn)
+            request = self._request(conn, moment, request_id, actor=requester, action="acknowledge")
             self._require_audited(conn, moment, request, actor=requester,
                                   action="acknowledge")
             subject = f"request {request_id}"

@@ -38,22 +38,36 @@ if TYPE_CHECKING:
 
 # --- CSR source and delivery ---------------------------------------------------------------
 
-def _csr_and_key(args: argparse.Namespace) -> tuple[x509.CertificateSigningRequest, PrivateKey]:
+def _csr_and_key(args: argparse.Namespace, service: CaService, *, actor: str,
+                 action: str) -> tuple[x509.CertificateSigningRequest, PrivateKey]:
     """The CSR from --csr FILE, or a key and CSR generated for --dns names and --email
-    addresses (SPEC.md §3)."""
+    addresses (SPEC.md §3). A CSR that cannot be read or built (too large, not a CSR, a name
+    not in A-label form) is refused and logged like every refusal."""
     from app.ca.csr import build_csr, generate_key, load_csr
+    from app.ca.errors import CaError
 
     dns, emails = generated_names(args)
     if args.csr and (dns or emails):
         raise CliError("give either --csr FILE or --dns NAME / --email ADDRESS, not both")
+
+    def refused(make: Any) -> Any:
+        try:
+            return make()
+        except (CaError, CliError) as exc:
+            message = str(exc).removeprefix("certroute: error: ")
+            run(args, lambda: service.log_refusal(actor=actor, action=action,
+                                                  subject=f"type {args.type}",
+                                                  message=message))
+            raise CliError(message) from None
+
     if args.csr:
         key = _load_key(args.key) if getattr(args, "key", None) else None
-        return run(args, lambda: load_csr(read_file(args.csr, "CSR"))), key
+        return refused(lambda: load_csr(read_file(args.csr, "CSR"))), key
     if not dns and not emails and not args.cn:
         raise CliError("give --csr FILE, or --dns NAME / --email ADDRESS (repeatable) to "
                        "generate a key and CSR")
     key = run(args, lambda: generate_key(args.key_type, args.key_size))
-    return run(args, lambda: build_csr(key, [*dns, *emails], args.cn)), key
+    return refused(lambda: build_csr(key, [*dns, *emails], args.cn)), key
 
 
 def generated_names(args: argparse.Namespace) -> tuple[list[str], list[str]]:
@@ -166,12 +180,13 @@ def _show_request(args: argparse.Namespace, request: Any, headline: str) -> None
 def cmd_issue(args: argparse.Namespace) -> int:
     project, source = load_project(args.project)
     service = open_ca(args, unlock=True)
-    csr, key = _csr_and_key(args)
+    requester = args.requester or getpass.getuser()
+    csr, key = _csr_and_key(args, service, actor=requester, action="issue")
     plan = _plan(args, key, csr.public_key())
     issued = run(args, lambda: service.issue(
-        project, args.type, csr, requester=args.requester or getpass.getuser(),
-        validity_days=args.validity_days, identity_evidence=args.identity_evidence or "",
-        source=source, accept_project_change=args.accept_project_change))
+        project, args.type, csr, requester=requester, validity_days=args.validity_days,
+        identity_evidence=args.identity_evidence or "", source=source,
+        accept_project_change=args.accept_project_change))
     return _deliver_and_report(args, service, plan, issued)
 
 
@@ -189,7 +204,7 @@ def cmd_request(args: argparse.Namespace) -> int:
     key_out = Path(args.key_out) if args.key_out else None
     if key_out is not None:  # checked before the request, so the key always has a place
         run(args, lambda: (check_folder(key_out.parent), check_target(key_out)))
-    csr, key = _csr_and_key(args)
+    csr, key = _csr_and_key(args, service, actor=args.requester, action="request")
     request = run(args, lambda: service.admin.request(
         project, args.type, csr, requester=args.requester, justification=args.justification,
         validity_days=args.validity_days, ttl_days=args.expires_in, source=source,
@@ -226,15 +241,23 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_fulfil(args: argparse.Namespace) -> int:
+    from app.ca.errors import CaError
     from app.ca.lookup import as_csr
 
     service = open_ca(args, unlock=True, root=True)
     key = _load_key(args.key) if args.key else None
-    request = run(args, lambda: service.ledger.request(args.request_id))
+    operator = args.operator or getpass.getuser()
+    try:
+        request = service.ledger.request(args.request_id)
+    except CaError as exc:  # an unknown request: refused and logged
+        message = str(exc)
+        run(args, lambda: service.log_refusal(actor=operator, action="fulfil",
+                                              subject=f"request {args.request_id}",
+                                              message=message))
+        raise CliError(message) from None
     csr = run(args, lambda: as_csr(request.csr_pem))
     plan = _plan(args, key, csr.public_key())
-    issued = run(args, lambda: service.admin.fulfil(
-        args.request_id, operator=args.operator or getpass.getuser()))
+    issued = run(args, lambda: service.admin.fulfil(args.request_id, operator=operator))
     return _deliver_and_report(args, service, plan, issued)
 
 

@@ -15,41 +15,14 @@ from __future__ import annotations
 
 import unicodedata
 
-# Unicode confusables.txt (UTS #39) prototypes for letters that look Latin. Capitals are
-# mapped before case folding (so "ВОВ" is "bob", while "вов" is not), small letters and
-# digits after it (so "ALICE" stays "alice": TS #39 alone is case-sensitive, I ≠ i).
-_CAPITALS = str.maketrans({
-    # Cyrillic
-    "А": "A", "В": "B", "Е": "E", "З": "3", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
-    "С": "C", "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "l", "Ј": "J", "Ү": "Y", "Һ": "h",
-    "Ԛ": "Q", "Ԝ": "W", "Ӏ": "l",
-    # Greek
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "l", "Κ": "K", "Μ": "M", "Ν": "N",
-    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-})
-_SMALL = str.maketrans({
-    # Cyrillic
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "і": "i",
-    "ј": "j", "һ": "h", "ԛ": "q", "ԝ": "w", "ү": "y", "ӏ": "l", "ԁ": "d", "ь": "b",
-    # Greek
-    "ο": "o", "ν": "v", "ρ": "p", "α": "a", "ι": "i", "υ": "u", "ϲ": "c", "ϳ": "j",
-    # Armenian
-    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q",
-    # Latin look-alikes among digits and symbols
-    "ɡ": "g", "1": "l", "|": "l", "0": "o",
-})
+from models.unicode_scripts import mixed_scripts, skeleton
+
 # Default-ignorable code points that are not of category Cf (those are caught by category):
 # combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian selectors,
 # variation selectors.
 _IGNORABLE = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0, *range(0x180B, 0x1810),
               *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)}
 _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
-# Scripts that legitimately share a name (TS #39 "highly restrictive"): Latin with Han and
-# the Japanese kana, with Han and Bopomofo, or with Han and Hangul.
-_MIXABLE = ({"LATIN", "CJK", "HIRAGANA", "KATAKANA"}, {"LATIN", "CJK", "BOPOMOFO"},
-            {"LATIN", "CJK", "HANGUL"})
-
-
 def code_points(text: str) -> str:
     """`U+0430 CYRILLIC SMALL LETTER A, U+006C …`: exactly what a name holds."""
     return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in text)
@@ -69,18 +42,6 @@ def invisible(name: str) -> list[str]:
             or (unicodedata.category(c) == "Zs" and c != " ")]
 
 
-def _script(char: str) -> str | None:
-    """The script of a letter by its Unicode name ("CYRILLIC SMALL LETTER A" → CYRILLIC)."""
-    if not unicodedata.category(char).startswith("L"):
-        return None
-    word = unicodedata.name(char, "").split(" ")[0]
-    return None if word in ("", "MODIFIER") else word
-
-
-def scripts(name: str) -> set[str]:
-    return {s for s in map(_script, unicodedata.normalize("NFKC", name)) if s}
-
-
 def problem(name: str) -> str | None:
     """Why `name` cannot stand for a person in the CA's log, or None.
 
@@ -91,8 +52,8 @@ def problem(name: str) -> str | None:
     if hidden:
         return (f"the name {name!r} holds invisible character(s) {code_points(''.join(hidden))}; "
                 "type it without them")
-    used = scripts(name)
-    if len(used) > 1 and not any(used <= allowed for allowed in _MIXABLE):
+    used = mixed_scripts(name)
+    if used:
         return (f"the name {name!r} mixes {' and '.join(sorted(s.title() for s in used))} "
                 f"letters ({code_points(name)}): a look-alike of another name")
     return None
@@ -103,5 +64,4 @@ def person_key(name: str) -> str:
 
     "Alice", " alice ", "ａlice", "аlice" and "ALICE" are one person; "Zoë" and "Zoe" are not.
     """
-    folded = unicodedata.normalize("NFKC", name).translate(_CAPITALS)
-    return " ".join(folded.split()).casefold().translate(_SMALL).replace("rn", "m")
+    return " ".join(skeleton(name).split())

@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # service.py calls these functions; import only for the types
     from app.ca.service import CaService
 
 _log = logging.getLogger(__name__)
+# CA/B Forum TLS BR §4.9.7: a CRL's nextUpdate is at most 10 days after its thisUpdate.
+MAX_NEXT_UPDATE_DAYS = 10
 CRL_FILE, ROOT_CRL_FILE = "crl.pem", "root.crl.pem"
 REVOCATION_REASONS = {
     "unspecified": x509.ReasonFlags.unspecified,
@@ -64,10 +66,15 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
     edited. A serial no audit entry records, and no row holds, is no such certificate.
     """
     moment = utc_now(now)
-    key = normalise_serial(serial)
+    try:
+        key = normalise_serial(serial)
+    except CaError as exc:
+        raise service.log_refusal(actor=actor, action="revoke", subject="certificate",
+                                  message=str(exc), now=moment, serial=serial[:100]) from None
     if reason not in REVOCATION_REASONS:
-        raise CaError(f"unknown revocation reason {reason!r} "
-                      f"(one of: {', '.join(REVOCATION_REASONS)})")
+        raise service.log_refusal(actor=actor, action="revoke", subject=f"certificate {key}",
+                                  message=f"unknown revocation reason {reason!r} (one of: "
+                                  f"{', '.join(REVOCATION_REASONS)})", now=moment)
     ledger, ref, subject = service.ledger, certificate_row(key), f"certificate {key}"
     with ledger.transaction() as conn:
         problems = ledger.row_problems(conn, [ref])
@@ -76,7 +83,8 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
         except (ValueError, sqlite3.OperationalError) as exc:
             image, problems = None, [*problems, str(exc)]
         if image is None and not problems:  # neither a row nor an audit entry knows it
-            raise CaError(f"no certificate with serial {key}")
+            raise service.refuse(conn, moment, actor=actor, action="revoke", subject=subject,
+                                 message=f"no certificate with serial {key}")
         if image is None:  # the audit log does not vouch for this certificate
             service.require_audited(conn, moment, [ref], actor=actor, action="revoke",
                                     subject=subject)
@@ -148,6 +156,10 @@ def publish_crls(service: CaService, *, actor: str, now: dt.datetime | None,
         raise CaError("the CA is locked: give its passphrase first")
     ledger = service.ledger
     with ledger.transaction() as conn:
+        problem = _next_update_problem(service, moment, next_update_days)
+        if problem:
+            raise service.refuse(conn, moment, actor=actor, action="crl", subject="crl",
+                                 message=problem, next_update_days=next_update_days)
         report = service.verify()
         if not report.chain_ok:
             broken = [p for p in report.problems if p not in report.row_level]
@@ -219,6 +231,23 @@ def published_problems(service: CaService, bound: BoundRows) -> list[str]:
             found.append(f"the published {name} lists {', '.join(dropped)} as revoked, but the "
                          "audit log no longer does (a revocation was rolled back)")
     return found
+
+
+def _next_update_problem(service: CaService, now: dt.datetime, days: int) -> str | None:
+    """Why a CRL valid `days` days cannot be signed at `now`, or None.
+
+    Zero would publish a CRL already stale, a negative number one that ends before it
+    begins, and 100,000 days one valid past its CA (review 2026-12, ca.md check F10).
+    """
+    if not 1 <= days <= MAX_NEXT_UPDATE_DAYS:
+        return (f"a CRL's next update must be 1–{MAX_NEXT_UPDATE_DAYS} days away (CA/B Forum "
+                f"BR §4.9.7), not {days}")
+    until = now + dt.timedelta(days=days)
+    for tier, cert in (("issuing", service.authority.issuing), ("root", service.authority.root)):
+        if until > cert.not_valid_after_utc:
+            return (f"a CRL valid {days} days would outlive the {tier} CA (valid until "
+                    f"{cert.not_valid_after_utc:%Y-%m-%d})")
+    return None
 
 
 def _signer(service: CaService, conn: sqlite3.Connection, serial: str,

@@ -27,7 +27,7 @@ from app.ca.csr import facts_from_csr
 from app.ca.errors import CaError, PolicyRefused, Refused
 from app.ca.files import exposure_warnings, make_private_dir, write_private
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
-from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
+from app.ca.lookup import CsrInput, as_csr, lookup_type, requested_validity, utc_now
 from app.ca.provenance import ProjectSource, decision_detail, pin, pin_problems, pinned
 from app.ca.records import CertificateRecord, RenewalNotice, iso
 from models.certificate import CertificateType
@@ -191,6 +191,32 @@ class CaService:
                            subject=subject, detail={"reason": message, **detail})
         return Refused(message)
 
+    def log_refusal(self, *, actor: str, action: str, subject: str, message: str,
+                    now: dt.datetime | None = None, **detail: Any) -> Refused:
+        """Log a refusal decided before any transaction (a CSR file too large to read, an
+        unknown type) in a transaction of its own, and return the error to raise."""
+        with self.ledger.transaction() as conn:
+            return self.refuse(conn, utc_now(now), actor=actor or "(anonymous)", action=action,
+                               subject=subject, message=message, **detail)
+
+    def lookup_or_refuse(self, project: Project, type_id: str, *, actor: str, action: str,
+                         now: dt.datetime) -> tuple[CertificateType, Decision]:
+        """`lookup`, with an unknown type refused and logged."""
+        try:
+            return self.lookup(project, type_id)
+        except CaError as exc:
+            raise self.log_refusal(actor=actor, action=action, subject=f"type {type_id}",
+                                   message=str(exc), now=now) from None
+
+    def csr_or_refuse(self, csr: CsrInput, *, actor: str, action: str, subject: str,
+                      now: dt.datetime) -> x509.CertificateSigningRequest:
+        """`as_csr`, with a CSR that cannot be read (too large, not a CSR) refused and logged."""
+        try:
+            return as_csr(csr)
+        except CaError as exc:
+            raise self.log_refusal(actor=actor, action=action, subject=subject,
+                                   message=str(exc), now=now) from None
+
     def require_audited(self, conn: sqlite3.Connection, now: dt.datetime,
                         rows: Sequence[RowRef], *, actor: str, action: str,
                         subject: str) -> None:
@@ -270,7 +296,7 @@ class CaService:
         logging anything."""
         ctype, decision = self.lookup(project, type_id)
         profile = profile_for(ctype, on=utc_now(now).date())
-        days = validity_days or profile.max_validity_days
+        days = requested_validity(validity_days, profile.max_validity_days)
         facts = facts_from_csr(as_csr(csr))
         return Preview(ctype, decision, profile, days,
                        tuple(check(facts, profile, validity_days=days)))
@@ -327,12 +353,14 @@ class CaService:
             CaError: the CA is locked, or the CSR cannot be read.
         """
         moment = utc_now(now)
-        ctype, decision = self.lookup(project, type_id)
+        ctype, decision = self.lookup_or_refuse(project, type_id, actor=requester,
+                                                action="issue", now=moment)
         if not self.authority.unlocked:
             raise CaError("the CA is locked: give its passphrase first")
-        parsed = as_csr(csr)
+        parsed = self.csr_or_refuse(csr, actor=requester, action="issue",
+                                    subject=f"type {ctype.id}", now=moment)
         profile = profile_for(ctype, on=moment.date())  # the caps in force on the issuing day
-        days = validity_days or profile.max_validity_days
+        days = requested_validity(validity_days, profile.max_validity_days)
         subject = f"type {ctype.id}"
         origin = self.project_source(project, source)
         with self.ledger.transaction() as conn:

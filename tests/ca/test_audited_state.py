@@ -121,7 +121,10 @@ def test_revoking_a_serial_the_audit_log_never_recorded_is_no_such_certificate(
     entries = len(ca.ledger.audit())
     with pytest.raises(CaError, match="no certificate with serial abc123"):
         ca.revoke("abc123", actor="ops", now=NOW)
-    assert len(ca.ledger.audit()) == entries  # nothing logged
+    # Refused and logged like every refusal (review 2026-12, ca.md defect 11).
+    assert len(ca.ledger.audit()) == entries + 1
+    assert (ca.ledger.audit()[-1].action, ca.ledger.audit()[-1].subject) == (
+        "refused:revoke", "certificate abc123")
     assert ca.verify().ok
 
 

@@ -137,3 +137,126 @@ def test_an_honest_non_ascii_approver_is_recorded_with_code_points(cli, tmp_path
     service.close()
     assert (entry.action, entry.actor) == ("approve", "José")
     assert entry.detail["actor_code_points"].endswith("U+00E9 LATIN SMALL LETTER E WITH ACUTE")
+
+
+# --- the smaller findings: each a one-line error, exit 2, logged, nothing issued ----------
+
+def refusals(tmp_path: Path) -> list[tuple[str, str]]:
+    service = CaService.open(tmp_path / "ca")
+    try:
+        return [(e.action, e.detail.get("reason", "")) for e in service.ledger.audit()
+                if e.action.startswith("refused:")]
+    finally:
+        service.close()
+
+
+def refused_once(cli, tmp_path, *args: str) -> tuple[str, str]:
+    """Run a command that must be refused: one line, exit 2, one refusal logged."""
+    before = len(refusals(tmp_path))
+    err = error_line(cli(*args))
+    after = refusals(tmp_path)
+    assert len(after) == before + 1, err
+    return err, after[-1][0]
+
+
+def test_a_mixed_script_a_label_is_refused(cli, tmp_path):
+    """B6: 'аpple' (Cyrillic а) as its A-label was issued."""
+    err, action = refused_once(cli, tmp_path, "issue", "--type", "internal-tls",
+                               "--dns", "xn--pple-43d.internal.example")
+    assert "is 'аpple', which mixes Cyrillic and Latin letters" in err
+    assert action == "refused:issue"
+    assert certificates(tmp_path) == []
+
+
+def test_validity_zero_is_refused_not_the_maximum(cli, tmp_path):
+    """B16: `validity_days or profile.max_validity_days` made 0 the maximum."""
+    err, _ = refused_once(cli, tmp_path, "issue", "--type", "internal-tls",
+                          "--dns", "api.internal.example", "--validity-days", "0")
+    assert "validity of 0 days is outside 1–" in err
+    err, _ = refused_once(cli, tmp_path, "request", "--type", "ev-tls", "--dns",
+                          "www.example.com", "--key-out", "k.pem", "--requester", "alice",
+                          "--justification", "brand site", "--validity-days", "0")
+    assert "validity of 0 days" in err
+    assert certificates(tmp_path) == []
+
+
+@pytest.mark.parametrize(("days", "shown"), [
+    ("-3", "must be 1–10 days away (CA/B Forum BR §4.9.7), not -3"),
+    ("0", "not 0"),
+    ("100000", "not 100000"),
+    ("11", "not 11"),
+])
+def test_crl_next_update_is_bounded(cli, tmp_path, days, shown):
+    """F10/L10: -3 crashed, 0 published a stale CRL, 100000 one valid until 2300."""
+    err, action = refused_once(cli, tmp_path, "crl", "--next-update-days", days)
+    assert shown in err
+    assert action == "refused:crl"
+    assert not (tmp_path / "ca" / "crl.pem").exists()
+    crl = run_json(cli, "crl", "--next-update-days", "10")
+    assert crl["number"] == 1  # a refusal consumes no number
+
+
+@pytest.mark.parametrize("days", ["-1", "0", "100000"])
+def test_a_request_expiry_is_bounded(cli, tmp_path, days):
+    """B35: `--expires-in -1` raised a request already expired."""
+    err, action = refused_once(cli, tmp_path, "request", "--type", "ev-tls", "--dns",
+                               "www.example.com", "--key-out", "k.pem", "--requester",
+                               "alice", "--justification", "brand site", "--expires-in", days)
+    assert f"a request may wait 1–90 days, not {days}" in err
+    assert action == "refused:request"
+    service = CaService.open(tmp_path / "ca")
+    assert service.ledger.requests() == []
+    service.close()
+
+
+def test_an_oversized_csr_file_is_logged(cli, tmp_path):
+    """B19/defect 11: a 96 KB CSR was refused but not logged."""
+    (tmp_path / "huge.pem").write_bytes(b"-----BEGIN CERTIFICATE REQUEST-----\n"
+                                        + b"A" * 70_000)
+    err, action = refused_once(cli, tmp_path, "issue", "--type", "internal-tls",
+                               "--csr", "huge.pem")
+    assert "at most 65,536 are accepted" in err
+    assert action == "refused:issue"
+
+
+def test_a_non_ascii_dns_name_is_logged(cli, tmp_path):
+    err, _ = refused_once(cli, tmp_path, "issue", "--type", "internal-tls",
+                          "--dns", "\u0430pi.internal.example")
+    assert "is not in A-label form" in err
+
+
+def test_unknown_requests_serials_and_types_are_logged(cli, tmp_path):
+    assert "no request 99" in refused_once(cli, tmp_path, "approve", "99", "--approver",
+                                           "bob", "--role", "CISO")[0]
+    assert "no request 99" in refused_once(cli, tmp_path, "fulfil", "99")[0]
+    assert "no request 99" in refused_once(cli, tmp_path, "acknowledge", "99",
+                                           "--requester", "alice")[0]
+    assert "no certificate with serial abc" in refused_once(cli, tmp_path, "revoke", "abc")[0]
+    assert "not a hexadecimal serial" in refused_once(cli, tmp_path, "revoke", "xyz")[0]
+    assert "unknown revocation reason" in refused_once(cli, tmp_path, "revoke", "abc",
+                                                       "--reason", "bored")[0]
+    assert "no certificate type 'nope'" in refused_once(
+        cli, tmp_path, "issue", "--type", "nope", "--dns", "api.internal.example")[0]
+
+
+def test_a_sha1_signed_csr_is_refused_as_sha1_not_as_tampered(cli, tmp_path):
+    """B11: the message said "altered or not signed by its own key"."""
+    import subprocess
+
+    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", str(tmp_path / "s.key"),
+                    "-subj", "/CN=api.internal.example", "-addext",
+                    "subjectAltName=DNS:api.internal.example", "-sha1", "-out",
+                    str(tmp_path / "sha1.csr")], check=True, capture_output=True)
+    err, _ = refused_once(cli, tmp_path, "issue", "--type", "internal-tls",
+                          "--csr", "sha1.csr")
+    assert "SHA-1 signature not accepted" in err
+    assert "altered" not in err
+
+
+def test_a_crl_out_link_is_refused_before_signing(cli, tmp_path):
+    (tmp_path / "crl-out.pem").symlink_to(tmp_path / "victim")
+    err = error_line(cli("crl", "--out", "crl-out.pem"))
+    assert "is a symbolic link" in err
+    assert not (tmp_path / "ca" / "crl.pem").exists()
+    assert not (tmp_path / "victim").exists()
