@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -115,3 +119,35 @@ def test_loosened_permissions_are_named(tmp_path):
     assert "chmod 700" in warnings[0]
     assert "root.key" in warnings[1]
     assert "mode 0644" in warnings[1]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="running as another user needs root and setpriv")
+def test_the_reviews_reproduction_as_a_real_other_user():
+    """ca.md defect 1 as run: uid nobody opens `.privkey.pem.tmp` in a sticky shared folder,
+    waits for the delivery, then reads what its descriptor sees."""
+    shared = Path(tempfile.mkdtemp(prefix="certroute-shared-"))  # pytest's tmp is 0700
+    shared.chmod(0o1777)
+    try:
+        _attack(shared)
+    finally:
+        shutil.rmtree(shared)
+
+
+def _attack(shared: Path) -> None:
+    script = ("import os,sys,time\n"
+              "fd = os.open(sys.argv[1], os.O_RDONLY | os.O_CREAT, 0o666)\n"
+              "print('ready', flush=True)\n"
+              "sys.stdin.readline()\n"
+              "os.lseek(fd, 0, 0); sys.stdout.write(str(len(os.read(fd, 4096))))\n")
+    attacker = subprocess.Popen(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+         "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable,
+         "-c", script, str(shared / ".privkey.pem.tmp")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert attacker.stdout is not None
+    assert attacker.stdout.readline().strip() == "ready"
+    write_private(shared / "privkey.pem", b"-----BEGIN PRIVATE KEY-----\nsecret\n")
+    stolen, _ = attacker.communicate("go\n", timeout=30)
+    assert stolen == "0"
+    assert (shared / "privkey.pem").stat().st_uid == os.geteuid()
