@@ -195,7 +195,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_request(args: argparse.Namespace) -> int:
     from app.ca.csr import key_pem
     from app.ca.errors import CaError
-    from app.ca.files import check_folder, check_target, make_private_dir, write_private
+    from app.ca.files import check_destination, make_private_dir, write_private
 
     project, source = load_project(args.project)
     service = open_ca(args)
@@ -203,7 +203,7 @@ def cmd_request(args: argparse.Namespace) -> int:
         raise CliError("a generated key must be kept: give --key-out FILE")
     key_out = Path(args.key_out) if args.key_out else None
     if key_out is not None:  # checked before the request, so the key always has a place
-        run(args, lambda: (check_folder(key_out.parent), check_target(key_out)))
+        run(args, lambda: check_destination(key_out))
     csr, key = _csr_and_key(args, service, actor=args.requester, action="request")
     request = run(args, lambda: service.admin.request(
         project, args.type, csr, requester=args.requester, justification=args.justification,

@@ -95,12 +95,12 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def cmd_crl(args: argparse.Namespace) -> int:
     from cryptography.hazmat.primitives import serialization
 
-    from app.ca.files import check_folder, check_target, write_private
+    from app.ca.files import check_destination, write_private
     from app.ca.revocation import CRL_FILE, ROOT_CRL_FILE
 
     service = open_ca(args, unlock=True, root=True)
     for out in filter(None, (args.out, args.root_out)):  # checked before anything is signed
-        run(args, lambda out=out: (check_folder(Path(out).parent), check_target(Path(out))))
+        run(args, lambda out=out: check_destination(Path(out)))
     published = run(args, lambda: service.publish_crls(
         actor=args.actor or getpass.getuser(), next_update_days=args.next_update_days))
     for warning in published.warnings:  # read from the audit chain, which holds

@@ -20,7 +20,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from app.ca.csr import key_pem
 from app.ca.errors import CaError
-from app.ca.files import check_folder, check_target, make_private_dir, write_private
+from app.ca.files import (
+    check_destination,
+    check_folder,
+    check_target,
+    make_private_dir,
+    write_private,
+)
 
 # Kubernetes object names are RFC 1123 subdomains (at most 253 characters).
 _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -180,8 +186,7 @@ class DeliveryPlan:
                 check_target(self.folder / name)
         for path in (self.pkcs12, self.secret):
             if path is not None:
-                check_folder(path.parent)
-                check_target(path)
+                check_destination(path)
 
     def deliver(self, cert: x509.Certificate, chain: Sequence[x509.Certificate]
                 ) -> list[Path]:

@@ -73,6 +73,12 @@ def check_folder(folder: Path) -> None:
         raise CaError(f"{folder} cannot be written: no write permission on {existing}")
 
 
+def check_destination(path: Path) -> None:
+    """`check_folder` of the file's folder, then `check_target` of the file itself."""
+    check_folder(path.parent)
+    check_target(path)
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write `data` atomically to a file only its owner can read (SPEC.md §3: keys owner-only).
 

@@ -14,10 +14,11 @@ import json
 import logging
 import sqlite3
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPublicKeyTypes
 
 from app.ca import bindings, row_index
 from app.ca.audit_chain import CRL_ACTION, ROOT_CRL_ACTION, BoundRows, crl_subject
@@ -217,7 +218,8 @@ def published_problems(service: CaService, bound: BoundRows) -> list[str]:
         except (OSError, ValueError, x509.ExtensionNotFound) as exc:
             found.append(f"the published {name} cannot be read ({exc})")
             continue
-        if not crl.is_signature_valid(issuer.public_key()):
+        if not crl.is_signature_valid(cast(CertificateIssuerPublicKeyTypes,
+                                           issuer.public_key())):
             found.append(f"the published {name} is not signed by the {tier} CA")
             continue
         last = service.ledger.last_crl_number(action=action)
