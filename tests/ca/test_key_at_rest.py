@@ -40,6 +40,10 @@ def real_cost(monkeypatch):
 def legacy(tmp_path: Path) -> Path:
     folder = tmp_path / "legacy"
     shutil.copytree(LEGACY, folder)
+    # As the old code made them: git keeps no modes, so the checkout has 0644/0755.
+    folder.chmod(0o700)
+    for path in folder.iterdir():
+        path.chmod(0o600)
     return folder
 
 

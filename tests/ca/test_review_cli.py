@@ -11,6 +11,10 @@ import pytest
 from app.ca.service import CaService
 from tests.ca.helpers import error_line, run_json
 
+# An admin-mediated request raised by alice (add --key-out FILE for its generated key).
+EV_REQUEST = ("request", "--type", "ev-tls", "--dns", "www.example.com", "--requester", "alice",
+              "--justification", "brand site launch")
+
 
 def certificates(tmp_path: Path) -> list[str]:
     service = CaService.open(tmp_path / "ca")
@@ -91,9 +95,7 @@ def test_a_write_that_fails_after_issuing_keeps_the_key(cli, tmp_path, monkeypat
 
 def test_a_key_out_that_cannot_be_written_is_refused_before_the_request(cli, tmp_path):
     (tmp_path / "plain").write_text("x")
-    error_line(cli("request", "--type", "ev-tls", "--dns", "www.example.com",
-                   "--requester", "alice", "--justification", "launch site",
-                   "--key-out", "plain/key.pem"))
+    error_line(cli(*EV_REQUEST, "--key-out", "plain/key.pem"))
     service = CaService.open(tmp_path / "ca")
     assert service.ledger.requests() == []
     service.close()
@@ -102,9 +104,7 @@ def test_a_key_out_that_cannot_be_written_is_refused_before_the_request(cli, tmp
 # --- defect 4: self-approval through look-alike names ------------------------------------
 
 def ev_request(cli) -> int:
-    data = run_json(cli, "request", "--type", "ev-tls", "--dns", "www.example.com",
-                    "--key-out", "ev.key", "--requester", "alice",
-                    "--justification", "brand site launch")
+    data = run_json(cli, *EV_REQUEST, "--key-out", "ev.key")
     return int(data["id"])
 
 
@@ -173,9 +173,8 @@ def test_validity_zero_is_refused_not_the_maximum(cli, tmp_path):
     err, _ = refused_once(cli, tmp_path, "issue", "--type", "internal-tls",
                           "--dns", "api.internal.example", "--validity-days", "0")
     assert "validity of 0 days is outside 1–" in err
-    err, _ = refused_once(cli, tmp_path, "request", "--type", "ev-tls", "--dns",
-                          "www.example.com", "--key-out", "k.pem", "--requester", "alice",
-                          "--justification", "brand site", "--validity-days", "0")
+    err, _ = refused_once(cli, tmp_path, *EV_REQUEST, "--key-out", "k.pem",
+                          "--validity-days", "0")
     assert "validity of 0 days" in err
     assert certificates(tmp_path) == []
 
@@ -199,9 +198,8 @@ def test_crl_next_update_is_bounded(cli, tmp_path, days, shown):
 @pytest.mark.parametrize("days", ["-1", "0", "100000"])
 def test_a_request_expiry_is_bounded(cli, tmp_path, days):
     """B35: `--expires-in -1` raised a request already expired."""
-    err, action = refused_once(cli, tmp_path, "request", "--type", "ev-tls", "--dns",
-                               "www.example.com", "--key-out", "k.pem", "--requester",
-                               "alice", "--justification", "brand site", "--expires-in", days)
+    err, action = refused_once(cli, tmp_path, *EV_REQUEST, "--key-out", "k.pem",
+                               "--expires-in", days)
     assert f"a request may wait 1–90 days, not {days}" in err
     assert action == "refused:request"
     service = CaService.open(tmp_path / "ca")
