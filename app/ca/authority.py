@@ -169,21 +169,29 @@ class Authority:
     # --- creation and loading --------------------------------------------------------------
 
     @classmethod
-    def create(cls, folder: Path, passphrase: bytes, *, root_passphrase: bytes,
+    def create(cls, folder: Path, passphrase: bytes, *, root_passphrase: bytes | None = None,
                now: dt.datetime, keys: CaKeys = EC_KEYS,
                organisation: str = "Certroute test CA") -> Authority:
         """Make a root and an issuing CA in the new folder `folder` (owner-only, 0700/0600).
 
         The issuing key is encrypted with `passphrase`, the root key with its own
         `root_passphrase`: the root signs only subordinate CAs and the root CRL, so day-to-day
-        issuance never needs it, and one passphrase learnt does not give both keys.
+        issuance never needs it, and one passphrase learnt does not give both keys. Without
+        one (callers of the API before the root had its own) the root shares `passphrase`,
+        as CAs made before did; `CaService` records that and warns about it.
         The folder is filled under a temporary name and renamed into place, so a failure
         leaves no half-made CA behind.
 
         Raises:
             CaError: the folder already holds files, or a passphrase is weak (or both agree).
         """
-        check_passphrases(passphrase, root_passphrase)
+        if root_passphrase is None:
+            problem = passphrase_problem(passphrase)
+            if problem:
+                raise CaError(problem)
+            root_passphrase = passphrase
+        else:
+            check_passphrases(passphrase, root_passphrase)
         folder = folder.absolute()
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise CaError(f"{folder} already exists and is not an empty folder")

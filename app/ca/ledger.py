@@ -285,6 +285,18 @@ class Ledger:
         return [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])
                 for r in rows]
 
+    def first_detail(self) -> dict[str, Any]:
+        """The detail of the first (init) entry, {} in an empty log: one indexed read."""
+        with self._lock:
+            row = self.conn.execute("SELECT detail FROM audit WHERE seq = 1").fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    def has_action(self, action: str) -> bool:
+        """Whether any audit entry records `action`."""
+        with self._lock:
+            return self.conn.execute("SELECT 1 FROM audit WHERE action = ? LIMIT 1",
+                                     (action,)).fetchone() is not None
+
     def verify(self, *, expect_head: str | None = None) -> AuditReport:
         """Walk the chain, then hold every row against the audit entry that last changed it.
 

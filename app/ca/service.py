@@ -48,6 +48,7 @@ RENEW_AT_FRACTION = 2 / 3
 APP_DOCUMENT = "the document open in the app"
 # The init entry's record that the root key has its own passphrase; a change is logged too.
 ROOT_PROTECTION, OWN_PASSPHRASE = "root_protection", "own passphrase"
+SHARED_PASSPHRASE = "the CA passphrase"
 PASSPHRASE_ACTION = "change-passphrase"
 UNDELIVERED = "undelivered"  # in the CA folder: keys and certificates a delivery could not write
 
@@ -83,14 +84,16 @@ class CaService:
         self._document: tuple[Project, ProjectSource] | None = None
 
     @classmethod
-    def init(cls, folder: Path | str, passphrase: bytes, *, root_passphrase: bytes,
-             now: dt.datetime | None = None, keys: CaKeys = EC_KEYS,
-             organisation: str = "Certroute test CA",
+    def init(cls, folder: Path | str, passphrase: bytes, *,
+             root_passphrase: bytes | None = None, now: dt.datetime | None = None,
+             keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA",
              project: ProjectSource | None = None) -> CaService:
         """Create a CA in a new folder and open it, unlocked; pinned to `project` if given.
 
-        The root key has its own passphrase (`Authority.create`); the init entry records it,
-        so a CA made before this rule is known to share one passphrase (`root_shares_passphrase`).
+        The root key has its own passphrase (`Authority.create`; the CLI and the app always
+        ask for one). The init entry records whether it has, so a CA whose root shares the CA
+        passphrase, made before this rule or without `root_passphrase`, is known and warned
+        about (`root_shares_passphrase`, `warnings`).
         """
         moment = utc_now(now)
         authority = Authority.create(Path(folder), passphrase, root_passphrase=root_passphrase,
@@ -105,7 +108,8 @@ class CaService:
                               "issuing": _fingerprint(authority.issuing),
                               "keys": [f"{k}-{n}" for k, n in (keys.root, keys.issuing)],
                               "ledger_version": LEDGER_VERSION,
-                              ROOT_PROTECTION: OWN_PASSPHRASE,
+                              ROOT_PROTECTION: OWN_PASSPHRASE if root_passphrase is not None
+                              else SHARED_PASSPHRASE,
                               "kdf": key_at_rest.current_kdf()})
             if project is not None:
                 pin(ledger, conn, project, at=iso(moment), actor="system", reason="ca init")
@@ -154,12 +158,12 @@ class CaService:
 
     def root_shares_passphrase(self) -> bool:
         """True for a CA whose root key is still under the CA passphrase: one made before the
-        root had its own (its init entry does not record one), neither passphrase changed."""
-        entries = self.ledger.audit()
-        if entries and entries[0].detail.get(ROOT_PROTECTION) == OWN_PASSPHRASE:
+        root had its own (its init entry records no own passphrase) or without one, and
+        neither passphrase changed since."""
+        if self.ledger.first_detail().get(ROOT_PROTECTION) == OWN_PASSPHRASE:
             return False
         # Either key's passphrase changed: the two differ from then on.
-        return not any(e.action == PASSPHRASE_ACTION for e in entries)
+        return not self.ledger.has_action(PASSPHRASE_ACTION)
 
     def change_passphrase(self, tier: str, old: bytes, new: bytes, *, actor: str,
                           other: bytes | None = None) -> None:
@@ -175,8 +179,8 @@ class CaService:
         found = exposure_warnings(self.folder, [ROOT_KEY, ISSUING_KEY, LEDGER,
                                                 f"{LEDGER}-wal", f"{LEDGER}-shm", CHECKPOINT])
         if self.root_shares_passphrase():
-            found.append("the root key shares the CA passphrase (a CA made before the root "
-                         "had its own): give it its own with `certroute ca passphrase --root`")
+            found.append("the root key shares the CA passphrase: give it its own with "
+                         "`certroute ca passphrase --root`")
         return found
 
     def close(self) -> None:

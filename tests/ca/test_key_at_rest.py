@@ -194,3 +194,19 @@ def test_loosened_permissions_are_warned_about_on_every_verb(cli, tmp_path: Path
     assert f"{folder} is readable or writable by group or others (mode 0755)" in lines[0]
     assert "root.key" in err
     assert "ledger.sqlite3" in err
+
+
+def test_an_api_caller_without_a_root_passphrase_gets_a_shared_root_and_a_warning(tmp_path):
+    """CaService.init without root_passphrase (code written before the rule) still works,
+    as CAs made before did, and is warned about like them."""
+    service = CaService.init(tmp_path / "ca", PASSPHRASE, now=NOW)
+    assert service.root_shares_passphrase()
+    assert service.warnings() == ["the root key shares the CA passphrase: give it its own "
+                                  "with `certroute ca passphrase --root`"]
+    reopened = CaService.open(service.folder)
+    reopened.unlock(PASSPHRASE)
+    assert reopened.authority.root_problem is None
+    for closing in (service, reopened):
+        closing.close()
+    with pytest.raises(CaError, match="at least 12 characters"):
+        CaService.init(tmp_path / "weak", b"short", now=NOW)
