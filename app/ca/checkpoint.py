@@ -47,6 +47,8 @@ def problems(path: Path, chain: dict[int, str], *, required: bool) -> list[str]:
     A head the chain no longer reaches means entries were deleted from its end; a head whose
     entry has another hash means the chain was rewritten from there on.
     """
+    if path.is_symlink():
+        return [f"the audit checkpoint {path.name} was replaced by a symbolic link"]
     try:
         text = path.read_bytes().decode("ascii", "replace")
     except FileNotFoundError:

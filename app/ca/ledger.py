@@ -8,6 +8,7 @@ acting on one request are serialised by SQLite's write lock.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -33,6 +34,7 @@ from app.ca.records import (
     canonical_json,
 )
 
+_log = logging.getLogger(__name__)
 LEDGER = "ledger.sqlite3"
 BUSY_TIMEOUT_S = 30.0
 # 1: the audit log alone was hash-chained. 2: audit entries also bind the rows they change
@@ -153,8 +155,13 @@ class Ledger:
     def _commit(self) -> None:
         self.conn.execute("COMMIT")
         head, self._head = self._head, None
-        if head is not None:
+        if head is None:
+            return
+        try:
             checkpoint.append(self.checkpoint_path, head)
+        except OSError as exc:  # committed all the same; the next commit's head catches up
+            _log.warning("the audit checkpoint %s was not updated (%s): the change is "
+                         "committed", self.checkpoint_path, exc.strerror or exc)
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -127,3 +127,19 @@ def test_the_checkpoint_follows_every_commit_and_refusal(ca: CaService, project,
     assert (ca.folder / CHECKPOINT).read_text().splitlines()[-1] == \
         ca.verify().head.replace(":", " ")
     assert oct((ca.folder / CHECKPOINT).stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_checkpoint_that_cannot_be_written_never_fails_a_committed_change(
+        ca: CaService, project, make_csr, tmp_path, caplog):
+    """The change is committed before the checkpoint is appended: a checkpoint replaced by a
+    link is not followed, the issuance stands, and verify names the link."""
+    path = ca.folder / CHECKPOINT
+    path.unlink()
+    path.symlink_to(tmp_path / "elsewhere")
+    csr, _ = make_csr("api.internal.example")
+    issued = ca.issue(project, "internal-tls", csr, requester="svc", now=NOW)
+    assert ca.ledger.certificate(issued.record.serial)
+    assert "was not updated" in caplog.text
+    assert not (tmp_path / "elsewhere").exists()
+    assert ca.verify().problems == (
+        "the audit checkpoint audit.checkpoint was replaced by a symbolic link",)
