@@ -210,3 +210,20 @@ def test_an_api_caller_without_a_root_passphrase_gets_a_shared_root_and_a_warnin
         closing.close()
     with pytest.raises(CaError, match="at least 12 characters"):
         CaService.init(tmp_path / "weak", b"short", now=NOW)
+
+
+def test_ca_passphrase_changes_one_key_and_keeps_them_apart(cli, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv(ENV_NEW_PASSPHRASE, ROOT_PASSPHRASE.decode())
+    err = cli("passphrase")[2]
+    assert "the root and CA passphrases must differ" in err
+    monkeypatch.setenv(ENV_NEW_PASSPHRASE, "a fresh issuing passphrase")
+    status, out, _ = cli("passphrase")
+    assert status == 0
+    assert "The issuing CA key" in out
+    folder = tmp_path / "ca"
+    assert serialization.load_pem_private_key((folder / ISSUING_KEY).read_bytes(),
+                                              b"a fresh issuing passphrase")
+    assert serialization.load_pem_private_key((folder / ROOT_KEY).read_bytes(),
+                                              ROOT_PASSPHRASE)
+    monkeypatch.setenv(ENV_PASSPHRASE, "a fresh issuing passphrase")
+    assert cli("crl")[0] == 0
