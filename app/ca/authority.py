@@ -282,6 +282,12 @@ class Authority:
             self._root_key = None
             self._root_problem = "the root key is locked: give the root passphrase"
             return upgraded
+        return upgraded + self.unlock_root(root_passphrase)
+
+    def unlock_root(self, root_passphrase: bytes) -> list[str]:
+        """Decrypt the root key alone (the issuing key stays as it is); a wrong passphrase
+        leaves it locked and says why in `root_problem`. Returns the files upgraded."""
+        upgraded: list[str] = []
         try:
             self._root_key = self._decrypt(ROOT_KEY, root_passphrase, self.root, "root",
                                            upgraded)

@@ -148,7 +148,13 @@ class CaService:
         """
         if root_passphrase is None and self.root_shares_passphrase():
             root_passphrase = passphrase
-        upgraded = self.authority.unlock(passphrase, root_passphrase)
+        return self._log_upgrades(self.authority.unlock(passphrase, root_passphrase))
+
+    def unlock_root(self, root_passphrase: bytes) -> list[str]:
+        """Unlock the root key later (a subordinate CA, the root CRL); see `unlock`."""
+        return self._log_upgrades(self.authority.unlock_root(root_passphrase))
+
+    def _log_upgrades(self, upgraded: list[str]) -> list[str]:
         if upgraded:
             with self.ledger.transaction() as conn:
                 self.ledger.append(conn, at=iso(utc_now()), actor="system",

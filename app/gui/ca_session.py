@@ -195,6 +195,21 @@ class CaSession(QObject):
             self._say(f"CA unlocked{root_state}")
         return True
 
+    def unlock_root(self) -> bool:
+        """Ask for the root passphrase if the root key is still locked; True when unlocked."""
+        service = self.service
+        if service is None or service.authority.root_problem is None:
+            return service is not None
+        root = self.ask_passphrase(ROOT_PROMPT)
+        if not root:
+            return False
+        if self._guard(lambda: service.unlock_root(root.encode("utf-8"))) is None:
+            return False
+        if service.authority.root_problem is not None:
+            self._fail(service.authority.root_problem)
+            return False
+        return True
+
     def verify(self) -> None:
         if self.service is None:
             return
@@ -316,6 +331,7 @@ class CaSession(QObject):
         """Revoke a certificate (or subordinate CA) and publish the issuing and root CRLs."""
         if self.service is None or not self.unlock():
             return
+        self.unlock_root()  # for the root CRL; left locked, the issuing CA's CRL still goes out
         try:
             record = self.service.revoke(serial, reason="unspecified", actor="certroute-gui")
             crls = self.service.publish_crls(actor="certroute-gui")
@@ -389,6 +405,9 @@ class CaSession(QObject):
 
     def fulfil(self, request_id: int, *, operator: str, plan_for: PlanFor) -> None:
         if not self.unlock():
+            return
+        profile = self._guard(lambda: self.service.ledger.request(request_id).profile)
+        if profile and profile.get("purpose") == "ca-signing" and not self.unlock_root():
             return
         plan = plan_for(self.keys.get(request_id))
         if plan is None or not self._succeeds(lambda: plan.validate(None)):

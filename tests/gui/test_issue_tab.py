@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from app.ca.ledger import LEDGER
 from app.gui import commands
 from app.gui import settings as keys
+from app.gui.ca_session import ROOT_PROMPT
 from app.gui.issue_tab import IssueTab
 from models.enums import Workflow
 
@@ -496,3 +497,40 @@ def test_a_ca_signing_type_without_patterns_shows_why_it_is_refused(qtbot, ca_ta
     violations = ca_tab.csr.violations_model
     assert violations.rowCount() == 1
     assert "add SAN or email patterns to this type's profile" in cell(violations, 0, 1)
+
+
+def test_a_root_left_locked_at_unlock_is_asked_for_when_a_subordinate_ca_needs_it(
+        qtbot, ca_tab, store, tmp_path: Path):
+    add_type(qtbot, store, id="team-ca", name="Team CA", purpose="ca-signing",
+             validity="long", blast_radius="high",
+             profile={"san_patterns": ["**.team.internal.example"]})
+    other = IssueTab(store)
+    qtbot.addWidget(other)
+    other._ask_folder = lambda title: str(tmp_path / "ca")
+    asked: list[str] = []
+    root_answer = {"value": ""}  # skipped at unlock
+
+    def answers(title: str, confirm: bool = False) -> str:
+        asked.append(title)
+        return root_answer["value"] if "root" in title.lower() else PASSPHRASE
+
+    other._ask_passphrase = answers
+    other.choose_folder()
+    assert other.unlock()
+    assert "the root stays locked" in other.message.text()
+    other.select_type("team-ca")
+    other.pages.admin.requester_edit.setText("alice")
+    other.pages.admin.justification_edit.setText("Team lab PKI")
+    other.csr.cn_edit.setText("Example Org Team CA")
+    generate(qtbot, other, other.raise_request, "")
+    other.select_request(1)
+    other.approvals.approver_edit.setText("bob")
+    other.approvals.role_combo.setCurrentText("Team lead")
+    tick_all(other)
+    other.approvals.approve_button.click()
+    other.approvals.operator_edit.setText("ops")
+    root_answer["value"] = ROOT_PASSPHRASE
+    asked.clear()
+    other.approvals.fulfil_button.click()
+    assert [t for t in asked if "root" in t.lower()] == [ROOT_PROMPT]
+    assert cell(other.approvals.queue_model, 0, 3) == "fulfilled"
