@@ -18,6 +18,7 @@ from app.ca.cli_shared import (
     open_ca,
     print_json,
     read_file,
+    root_secret,
     run,
     san_split,
     secret,
@@ -244,7 +245,7 @@ def cmd_fulfil(args: argparse.Namespace) -> int:
     from app.ca.errors import CaError
     from app.ca.lookup import as_csr
 
-    service = open_ca(args, unlock=True, root=True)
+    service = open_ca(args, unlock=True)
     key = _load_key(args.key) if args.key else None
     operator = args.operator or getpass.getuser()
     try:
@@ -257,6 +258,11 @@ def cmd_fulfil(args: argparse.Namespace) -> int:
         raise CliError(message) from None
     csr = run(args, lambda: as_csr(request.csr_pem))
     plan = _plan(args, key, csr.public_key())
+    if request.profile.get("purpose") == "ca-signing" and service.authority.root_problem:
+        # A subordinate CA is signed by the root: ask for its passphrase now, on a terminal.
+        root = root_secret(ask=True)
+        if root is not None:
+            service.unlock_root(root)
     issued = run(args, lambda: service.admin.fulfil(args.request_id, operator=operator))
     return _deliver_and_report(args, service, plan, issued)
 

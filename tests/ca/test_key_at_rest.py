@@ -227,3 +227,31 @@ def test_ca_passphrase_changes_one_key_and_keeps_them_apart(cli, tmp_path: Path,
                                               ROOT_PASSPHRASE)
     monkeypatch.setenv(ENV_PASSPHRASE, "a fresh issuing passphrase")
     assert cli("crl")[0] == 0
+
+
+def test_a_subordinate_ca_is_fulfilled_only_with_the_root_passphrase(cli, tmp_path: Path,
+                                                                     monkeypatch):
+    import json
+
+    from models.project_file import load_example
+
+    data = load_example().model_dump(mode="json")
+    data["types"].append({"id": "team-ca", "name": "Team CA", "purpose": "ca-signing",
+                          "ca": "private", "validity": "long", "identity": "strong",
+                          "blast_radius": "high",
+                          "profile": {"san_patterns": ["**.team.internal.example"]}})
+    (tmp_path / "team.certroute.json").write_text(json.dumps(data))
+    request = json.loads(cli("request", "--project", "team.certroute.json", "--type", "team-ca",
+                             "--cn", "Example Org Team CA", "--key-out", "team.key",
+                             "--requester", "alice", "--justification", "team lab PKI",
+                             "--accept-project-change", "--json")[1])
+    criteria = [c for n in range(1, len(request["policy"]["criteria"]) + 1)
+                for c in ("--confirm", str(n))]
+    assert cli("approve", str(request["id"]), "--approver", "bob", "--role", "Team lead",
+               *criteria)[0] == 0
+    monkeypatch.delenv(ENV_ROOT_PASSPHRASE)
+    status, _, err = cli("fulfil", str(request["id"]), "--operator", "ops")
+    assert status == 2
+    assert "cannot sign a subordinate CA: the root key is locked" in err
+    monkeypatch.setenv(ENV_ROOT_PASSPHRASE, ROOT_PASSPHRASE.decode())
+    assert cli("fulfil", str(request["id"]), "--operator", "ops")[0] == 0
