@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.ca.identity import code_points, person_key, problem
 
@@ -49,3 +51,21 @@ def test_real_names_pass(name):
 
 def test_code_points_name_every_character():
     assert code_points("аb") == "U+0430 CYRILLIC SMALL LETTER A, U+0062 LATIN SMALL LETTER B"
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=40), st.sampled_from(["\u200b", "\u200d", "\u2066", "\ufe0f", "\x07"]),
+       st.integers(min_value=0, max_value=40))
+def test_any_name_with_an_invisible_character_is_refused(name, hidden, at):
+    spliced = name[:at] + hidden + name[at:]
+    assert problem(spliced) is not None
+    assert isinstance(person_key(spliced), str)
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=60))
+def test_any_text_gets_a_key_and_a_one_line_verdict(name):
+    key = person_key(name)
+    assert key == person_key(key.upper()) or not key.isascii()  # case never makes a person
+    verdict = problem(name)
+    assert verdict is None or "\n" not in verdict  # the name is shown escaped
