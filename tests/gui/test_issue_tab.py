@@ -446,24 +446,35 @@ def test_smime_certificate_issued_from_the_email_field(qtbot, ca_tab, store):
 
 
 
-def test_subordinate_ca_through_the_approval_queue_and_its_revoke_on_the_root_crl(
-        qtbot, ca_tab, store, tmp_path: Path):
+def add_team_ca_type(qtbot, store) -> None:
+    """A CA-signing type whose subordinate CAs are constrained to team.internal.example."""
     add_type(qtbot, store, id="team-ca", name="Team CA", purpose="ca-signing",
              validity="long", blast_radius="high",
              profile={"san_patterns": ["**.team.internal.example"]})
+
+
+def request_and_approve_team_ca(qtbot, tab) -> None:
+    """Raise alice's request for the selected Team CA type, approve it as bob, name the
+    operator: the request is ready to fulfil."""
+    tab.pages.admin.requester_edit.setText("alice")
+    tab.pages.admin.justification_edit.setText("Team lab PKI")
+    tab.csr.cn_edit.setText("Example Org Team CA")
+    generate(qtbot, tab, tab.raise_request, "")
+    tab.select_request(1)
+    tab.approvals.approver_edit.setText("bob")
+    tab.approvals.role_combo.setCurrentText("Team lead")
+    tick_all(tab)
+    tab.approvals.approve_button.click()
+    tab.approvals.operator_edit.setText("ops")
+
+
+def test_subordinate_ca_through_the_approval_queue_and_its_revoke_on_the_root_crl(
+        qtbot, ca_tab, store, tmp_path: Path):
+    add_team_ca_type(qtbot, store)
     ca_tab.select_type("team-ca")
     assert ca_tab.pages.currentIndex() == 1  # rule 1: admin-mediated
     assert "Name constraints: DNS team.internal.example" in ca_tab.profile.profile_text.text()
-    ca_tab.pages.admin.requester_edit.setText("alice")
-    ca_tab.pages.admin.justification_edit.setText("Team lab PKI")
-    ca_tab.csr.cn_edit.setText("Example Org Team CA")
-    generate(qtbot, ca_tab, ca_tab.raise_request, "")
-    ca_tab.select_request(1)
-    ca_tab.approvals.approver_edit.setText("bob")
-    ca_tab.approvals.role_combo.setCurrentText("Team lead")
-    tick_all(ca_tab)
-    ca_tab.approvals.approve_button.click()
-    ca_tab.approvals.operator_edit.setText("ops")
+    request_and_approve_team_ca(qtbot, ca_tab)
     ca_tab.approvals.fulfil_button.click()
     assert cell(ca_tab.approvals.queue_model, 0, 3) == "fulfilled"
     assert "Example Org Team CA" in ca_tab.service.ledger.certificates()[0].subject
@@ -501,9 +512,7 @@ def test_a_ca_signing_type_without_patterns_shows_why_it_is_refused(qtbot, ca_ta
 
 def test_a_root_left_locked_at_unlock_is_asked_for_when_a_subordinate_ca_needs_it(
         qtbot, ca_tab, store, tmp_path: Path):
-    add_type(qtbot, store, id="team-ca", name="Team CA", purpose="ca-signing",
-             validity="long", blast_radius="high",
-             profile={"san_patterns": ["**.team.internal.example"]})
+    add_team_ca_type(qtbot, store)
     other = IssueTab(store)
     qtbot.addWidget(other)
     other._ask_folder = lambda title: str(tmp_path / "ca")
@@ -519,16 +528,7 @@ def test_a_root_left_locked_at_unlock_is_asked_for_when_a_subordinate_ca_needs_i
     assert other.unlock()
     assert "the root stays locked" in other.message.text()
     other.select_type("team-ca")
-    other.pages.admin.requester_edit.setText("alice")
-    other.pages.admin.justification_edit.setText("Team lab PKI")
-    other.csr.cn_edit.setText("Example Org Team CA")
-    generate(qtbot, other, other.raise_request, "")
-    other.select_request(1)
-    other.approvals.approver_edit.setText("bob")
-    other.approvals.role_combo.setCurrentText("Team lead")
-    tick_all(other)
-    other.approvals.approve_button.click()
-    other.approvals.operator_edit.setText("ops")
+    request_and_approve_team_ca(qtbot, other)
     root_answer["value"] = ROOT_PASSPHRASE
     asked.clear()
     other.approvals.fulfil_button.click()
