@@ -67,7 +67,8 @@ def _ledger_steps(folder: Path, n_certs: int, baseline: float) -> None:
     from app.ca.service import CaService
     from models.project_file import load_example
 
-    service = CaService.init(folder / "ca", b"load passphrase", now=NOW)
+    service = CaService.init(folder / "ca", b"load passphrase",
+                             root_passphrase=b"load root passphrase", now=NOW)
     project = load_example()
     key = generate_key()  # one key for all: the ledger, not key generation, is under load
     _timed(f"issue {n_certs:,} certificates into the ledger", lambda: [

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import idna
 
+from models.unicode_scripts import mixed_scripts, scripts, skeleton
 from models.violations import Violation, ViolationCode
 
 # RFC 1035 §2.3.4 limits.
@@ -74,6 +75,23 @@ def label_problem(label: str) -> tuple[ViolationCode, str] | None:
                                              "digits and inner hyphens")
     if label[2:4] == "--" and not (label.startswith("xn--") and is_valid_a_label(label)):
         return ViolationCode.NOT_IDNA, f": label {label!r} is not a valid IDNA A-label"
+    if label.startswith("xn--"):
+        return _look_alike(label, idna.decode(label))
+    return None
+
+
+def _look_alike(label: str, u_label: str) -> tuple[ViolationCode, str] | None:
+    """An A-label whose U-label passes for another name: IDNA 2008 allows "аpple" (Cyrillic
+    а, Latin pple) and "аррӏе" (all Cyrillic); TS #39 calls both look-alikes of "apple".
+    A Latin label is left alone: "faß" folds to "fass" but is its own German name."""
+    mixed = mixed_scripts(u_label)
+    if mixed:
+        return ViolationCode.MIXED_SCRIPT, (
+            f": label {label!r} is {u_label!r}, which mixes "
+            f"{' and '.join(sorted(s.title() for s in mixed))} letters (a look-alike)")
+    if "LATIN" not in scripts(u_label) and (plain := skeleton(u_label)).isascii():
+        return ViolationCode.MIXED_SCRIPT, (
+            f": label {label!r} is {u_label!r}, which looks like {plain!r} (a look-alike)")
     return None
 
 

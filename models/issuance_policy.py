@@ -309,6 +309,12 @@ class CsrFacts:
     requested_ekus: tuple[str, ...] = ()  # dotted OIDs
     malformed: tuple[str, ...] = ()  # extensions that could not be parsed
     email_addresses: tuple[str, ...] = ()  # rfc822Name SANs, as requested
+    signature_hash: str | None = None  # the CSR signature's digest ("sha256"; None: EdDSA)
+
+
+# Digests whose collisions are practical (SHAttered, 2017; MD5 long before): a CSR signed
+# with one proves nothing about its content.
+WEAK_SIGNATURE_HASHES = {"sha1": "SHA-1", "md5": "MD5"}
 
 
 def _key_violations(facts: CsrFacts, profile: IssuanceProfile) -> list[Violation]:
@@ -377,7 +383,12 @@ def check(facts: CsrFacts, profile: IssuanceProfile, *, validity_days: int) -> l
     (SPEC.md §7: the CA never signs what its profile forbids).
     """
     v: list[Violation] = []
-    if not facts.signature_valid:
+    if facts.signature_hash in WEAK_SIGNATURE_HASHES:
+        # cryptography does not verify these at all, so "altered" would be a guess.
+        name = WEAK_SIGNATURE_HASHES[facts.signature_hash]
+        v.append(Violation(ViolationCode.WEAK_SIGNATURE, "csr", f"{name} signature not "
+                           "accepted: sign the CSR with SHA-256 or stronger"))
+    elif not facts.signature_valid:
         v.append(Violation(ViolationCode.BAD_SIGNATURE, "csr", "the CSR's signature does not "
                            "verify: it was altered or not signed by its own key"))
     v += [Violation(ViolationCode.MALFORMED, "csr", f"malformed CSR extension: {m}")

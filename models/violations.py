@@ -10,6 +10,7 @@ class ViolationCode(StrEnum):
     """Why a CSR is refused; one code per kind of problem."""
 
     BAD_SIGNATURE = "bad-signature"
+    WEAK_SIGNATURE = "weak-signature"
     MALFORMED = "malformed-extension"
     NOT_ISSUABLE = "purpose-not-issuable"
     CA_REQUESTED = "ca-requested"
@@ -21,6 +22,7 @@ class ViolationCode(StrEnum):
     EMPTY_LABEL = "empty-label"
     MIXED_CASE = "mixed-case"
     NOT_IDNA = "not-idna"
+    MIXED_SCRIPT = "mixed-script"
     LABEL_TOO_LONG = "label-too-long"
     NAME_TOO_LONG = "name-too-long"
     INVALID_LABEL = "invalid-label"

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 
+from app.ca import identity
 from app.ca.bindings import RowRef, approval_row, certificate_row, notice_row, request_row
 from app.ca.csr import facts_from_csr, load_csr
 from app.ca.errors import CaError
-from app.ca.lookup import CsrInput, as_csr, utc_now
+from app.ca.lookup import CsrInput, requested_validity, utc_now
 from app.ca.provenance import ProjectSource, decision_detail
 from app.ca.records import (
     OPEN_STATES,
@@ -39,7 +40,23 @@ if TYPE_CHECKING:  # service.py constructs this class; import only for the types
 
 REQUEST_TTL_DAYS = 30
 APPROVAL_TTL_DAYS = 7
+# A request or an approval waits at most this long: a year-old approval approves nothing.
+MAX_TTL_DAYS = 90
 MIN_TEXT = 3  # a justification or rejection reason of fewer characters says nothing
+
+
+def same_person(name: str, requester: str) -> str:
+    """`name`, and when it is spelled differently from the requester's, both with their code
+    points, so the log shows why two names that look alike are one person."""
+    if name.strip() == requester.strip():
+        return name.strip()
+    return (f"{identity.shown(name.strip())} is the requester {identity.shown(requester)} "
+            "spelled differently and")
+
+
+def spelled(name: str) -> dict[str, str]:
+    """The exact code points of a name that is not plain ASCII, for its audit entry."""
+    return {} if name.isascii() else {"actor_code_points": identity.code_points(name.strip())}
 
 
 class AdminPath:
@@ -67,6 +84,16 @@ class AdminPath:
                      *(notice_row(request.serial, d) for d in request.policy.notice_days)]
         return rows
 
+    def _request(self, conn: sqlite3.Connection, moment: dt.datetime, request_id: int, *,
+                 actor: str, action: str) -> Request:
+        """The request a step acts on; an unknown one is refused and logged."""
+        try:
+            return self.ledger.request(request_id, conn)
+        except CaError as exc:
+            raise self.service.refuse(conn, moment, actor=actor or "(anonymous)",
+                                      action=action, subject=f"request {request_id}",
+                                      message=str(exc)) from None
+
     def _require_audited(self, conn: sqlite3.Connection, moment: dt.datetime,
                          request: Request, *, actor: str, action: str) -> None:
         """Refuse (logged) a step on a request whose rows were edited in SQLite."""
@@ -91,11 +118,13 @@ class AdminPath:
             PolicyRefused: the CSR breaks the type's profile (logged).
         """
         moment = utc_now(now)
-        ctype, decision = self.service.lookup(project, type_id)
-        parsed = as_csr(csr)
+        ctype, decision = self.service.lookup_or_refuse(project, type_id, actor=requester,
+                                                        action="request", now=moment)
+        parsed = self.service.csr_or_refuse(csr, actor=requester, action="request",
+                                            subject=f"type {ctype.id}", now=moment)
         # The caps in force on the issuing day, the organisation's identity in the subject.
         profile = self.service.profile(project, ctype, on=moment.date())
-        days = validity_days or profile.max_validity_days
+        days = requested_validity(validity_days, profile.max_validity_days)
         subject = f"type {ctype.id}"
         origin = self.service.project_source(project, source)
         with self.ledger.transaction() as conn:
@@ -113,6 +142,11 @@ class AdminPath:
                              "once (certroute ca issue)")
             if not requester.strip():
                 raise refuse("a request needs the requester's name")
+            if (bad_name := identity.problem(requester)) is not None:
+                raise refuse(bad_name)
+            for wait, what in ((ttl_days, "request"), (approval_ttl_days, "approval")):
+                if not 1 <= wait <= MAX_TTL_DAYS:
+                    raise refuse(f"a {what} may wait 1–{MAX_TTL_DAYS} days, not {wait}")
             if len(justification.strip()) < MIN_TEXT:
                 raise refuse("a request needs a business justification")
             violations = self.service.violations(facts_from_csr(parsed), profile, days)
@@ -161,8 +195,10 @@ class AdminPath:
             raise refuse(f"to {action} a request, give the approver's name")
         if person_key(who) == person_key(request.requester):
             # SPEC.md §7: separation of duties holds through every front end and the ledger.
-            raise refuse(f"{who} raised request {request.id}: the requester can never "
-                         f"{action} their own request")
+            raise refuse(f"{same_person(who, request.requester)} raised request "
+                         f"{request.id}: the requester can never {action} their own request")
+        if (bad_name := identity.problem(who)) is not None:
+            raise refuse(bad_name)
         roles = {person_key(r): r for r in request.policy.approver_roles}
         if person_key(role) not in roles:
             raise refuse(f"role {role!r} cannot {action} {request.type_name} requests "
@@ -202,7 +238,7 @@ class AdminPath:
         moment = utc_now(now)
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
-            request = self.ledger.request(request_id, conn)
+            request = self._request(conn, moment, request_id, actor=approver, action="approve")
             self._require_audited(conn, moment, request, actor=approver, action="approve")
             canonical = self._reviewable(conn, moment, request, who=approver, role=role,
                                          action="approve", states=(RequestState.PENDING,))
@@ -224,7 +260,8 @@ class AdminPath:
             self._set_state(conn, request_id, state, moment)
             self.ledger.record(conn, at=iso(moment), actor=approver, action="approve",
                                subject=f"request {request_id}",
-                               detail={"role": canonical, "confirmed": criteria},
+                               detail={"role": canonical, "confirmed": criteria,
+                                       **spelled(approver)},
                                rows=[approval_row(int(cursor.lastrowid or 0)),
                                      request_row(request_id)])
             return self.ledger.request(request_id, conn)
@@ -235,7 +272,7 @@ class AdminPath:
         moment = utc_now(now)
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
-            request = self.ledger.request(request_id, conn)
+            request = self._request(conn, moment, request_id, actor=approver, action="reject")
             self._require_audited(conn, moment, request, actor=approver, action="reject")
             canonical = self._reviewable(conn, moment, request, who=approver, role=role,
                                          action="reject", states=OPEN_STATES)
@@ -253,7 +290,8 @@ class AdminPath:
                             f"rejected by {approver.strip()} ({canonical}): {reason.strip()}")
             self.ledger.record(conn, at=iso(moment), actor=approver, action="reject",
                                subject=f"request {request_id}",
-                               detail={"role": canonical, "reason": reason.strip()},
+                               detail={"role": canonical, "reason": reason.strip(),
+                                       **spelled(approver)},
                                rows=[approval_row(int(cursor.lastrowid or 0)),
                                      request_row(request_id)])
             return self.ledger.request(request_id, conn)
@@ -273,7 +311,7 @@ class AdminPath:
             raise CaError("the CA is locked: give its passphrase first")
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
-            request = self.ledger.request(request_id, conn)
+            request = self._request(conn, moment, request_id, actor=operator, action="fulfil")
             self._require_audited(conn, moment, request, actor=operator, action="fulfil")
             subject = f"request {request_id}"
             problem = ""
@@ -285,7 +323,10 @@ class AdminPath:
             elif not operator.strip():
                 problem = "fulfilment needs the operator's name"
             elif person_key(operator) == person_key(request.requester):
-                problem = f"{operator} raised request {request_id} and cannot fulfil it"
+                problem = (f"{same_person(operator, request.requester)} raised request "
+                           f"{request_id} and cannot fulfil it")
+            elif (bad_name := identity.problem(operator)) is not None:
+                problem = bad_name
             if problem:
                 raise self.service.refuse(conn, moment, actor=operator or "(anonymous)",
                                           action="fulfil", subject=subject, message=problem)
@@ -321,7 +362,7 @@ class AdminPath:
         moment = utc_now(now)
         with self.ledger.transaction() as conn:
             self.expire(conn, moment)
-            request = self.ledger.request(request_id, conn)
+            request = self._request(conn, moment, request_id, actor=requester, action="acknowledge")
             self._require_audited(conn, moment, request, actor=requester,
                                   action="acknowledge")
             subject = f"request {request_id}"

@@ -18,14 +18,27 @@ from app.ca.cli_issuance import (
     cmd_reject,
     cmd_request,
 )
-from app.ca.cli_lifecycle import cmd_crl, cmd_init, cmd_pin_project, cmd_revoke, cmd_serve_files
+from app.ca.cli_lifecycle import (
+    cmd_crl,
+    cmd_init,
+    cmd_passphrase,
+    cmd_pin_project,
+    cmd_revoke,
+    cmd_serve_files,
+)
 from app.ca.cli_reports import LISTED, cmd_list, cmd_verify
-from app.ca.cli_shared import ENV_CA_DIR, ENV_P12_PASSPHRASE, ENV_PASSPHRASE
+from app.ca.cli_shared import (
+    ENV_CA_DIR,
+    ENV_NEW_PASSPHRASE,
+    ENV_P12_PASSPHRASE,
+    ENV_PASSPHRASE,
+    ENV_ROOT_PASSPHRASE,
+)
 from app.ca.publication import DEFAULT_BASE_URL
 from app.cli import CliError
 
 VERBS = ("init", "pin-project", "issue", "request", "approve", "reject", "fulfil",
-         "acknowledge", "list", "revoke", "crl", "verify", "serve-files")
+         "acknowledge", "list", "revoke", "crl", "verify", "passphrase", "serve-files")
 
 
 def _no_verb(args: argparse.Namespace) -> int:
@@ -84,10 +97,12 @@ def register(subparsers: Any) -> None:
         "ca", help="local test CA: init, pin-project, issue, "
         "request/approve/reject/fulfil/acknowledge, list, revoke, crl, verify",
         description=f"The local two-tier test CA. The CA passphrase comes from "
-        f"${ENV_PASSPHRASE} or is asked for. A CA folder is pinned to the project it was "
-        "approved for (init --project, pin-project); issue and request refuse any other "
-        "project unless --accept-project-change is given, which re-pins it. Every audit "
-        "entry of an issuance names the project and any manual override.")
+        f"${ENV_PASSPHRASE} or is asked for; the root key has its own, from "
+        f"${ENV_ROOT_PASSPHRASE}, needed only for the root CRL and subordinate CAs. A CA "
+        "folder is pinned to the project it was approved for (init --project, pin-project); "
+        "issue and request refuse any other project unless --accept-project-change is given, "
+        "which re-pins it. Every audit entry of an issuance names the project and any manual "
+        "override.")
     ca.set_defaults(func=_no_verb)
     verbs = ca.add_subparsers(dest="ca_command", metavar="VERB")
 
@@ -196,6 +211,17 @@ def register(subparsers: Any) -> None:
     crl.add_argument("--next-update-days", type=int, default=7, metavar="N")
     crl.add_argument("--actor", metavar="NAME")
     crl.set_defaults(func=cmd_crl)
+
+    passphrase = verbs.add_parser(
+        "passphrase", help="give the issuing key (or --root the root key) a new passphrase",
+        description=f"Re-encrypt a CA key with a new passphrase (scrypt), from "
+        f"${ENV_NEW_PASSPHRASE} or asked twice; the current ones come from ${ENV_PASSPHRASE} "
+        f"and ${ENV_ROOT_PASSPHRASE}. On a CA made before the root had its own passphrase, "
+        "this separates the two.")
+    _common(passphrase)
+    passphrase.add_argument("--root", action="store_true", help="the root key's passphrase")
+    passphrase.add_argument("--actor", metavar="NAME")
+    passphrase.set_defaults(func=cmd_passphrase)
 
     verify = verbs.add_parser("verify", help="check the audit chain and issued certificates")
     _common(verify)

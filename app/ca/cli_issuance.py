@@ -18,6 +18,7 @@ from app.ca.cli_shared import (
     open_ca,
     print_json,
     read_file,
+    root_secret,
     run,
     san_split,
     secret,
@@ -31,29 +32,43 @@ if TYPE_CHECKING:
     )
 
     from app.ca.delivery import DeliveryPlan
-    from app.ca.service import Issued
+    from app.ca.service import CaService, Issued
 
     PrivateKey = CertificateIssuerPrivateKeyTypes | None
 
 
 # --- CSR source and delivery ---------------------------------------------------------------
 
-def _csr_and_key(args: argparse.Namespace) -> tuple[x509.CertificateSigningRequest, PrivateKey]:
+def _csr_and_key(args: argparse.Namespace, service: CaService, *, actor: str,
+                 action: str) -> tuple[x509.CertificateSigningRequest, PrivateKey]:
     """The CSR from --csr FILE, or a key and CSR generated for --dns names and --email
-    addresses (SPEC.md §3)."""
+    addresses (SPEC.md §3). A CSR that cannot be read or built (too large, not a CSR, a name
+    not in A-label form) is refused and logged like every refusal."""
     from app.ca.csr import build_csr, generate_key, load_csr
+    from app.ca.errors import CaError
 
     dns, emails = generated_names(args)
     if args.csr and (dns or emails):
         raise CliError("give either --csr FILE or --dns NAME / --email ADDRESS, not both")
+
+    def refused(make: Any) -> Any:
+        try:
+            return make()
+        except (CaError, CliError) as exc:
+            message = str(exc).removeprefix("certroute: error: ")
+            run(args, lambda: service.log_refusal(actor=actor, action=action,
+                                                  subject=f"type {args.type}",
+                                                  message=message))
+            raise CliError(message) from None
+
     if args.csr:
         key = _load_key(args.key) if getattr(args, "key", None) else None
-        return run(args, lambda: load_csr(read_file(args.csr, "CSR"))), key
+        return refused(lambda: load_csr(read_file(args.csr, "CSR"))), key
     if not dns and not emails and not args.cn:
         raise CliError("give --csr FILE, or --dns NAME / --email ADDRESS (repeatable) to "
                        "generate a key and CSR")
     key = run(args, lambda: generate_key(args.key_type, args.key_size))
-    return run(args, lambda: build_csr(key, [*dns, *emails], args.cn)), key
+    return refused(lambda: build_csr(key, [*dns, *emails], args.cn)), key
 
 
 def generated_names(args: argparse.Namespace) -> tuple[list[str], list[str]]:
@@ -118,9 +133,28 @@ def _print_issued(issued: Issued, delivered: list[str]) -> None:
         sys.stdout.write(r.pem)
 
 
-def _deliver_and_report(args: argparse.Namespace, plan: DeliveryPlan, issued: Issued) -> int:
-    """Deliver an issued certificate as planned, then print it (JSON or text)."""
-    written = run(args, lambda: plan.deliver(issued.certificate, issued.chain))
+def _deliver_and_report(args: argparse.Namespace, service: CaService, plan: DeliveryPlan,
+                        issued: Issued) -> int:
+    """Deliver an issued certificate as planned, then print it (JSON or text).
+
+    The targets were checked before signing; a write that fails all the same keeps the key
+    (if one was generated) and the certificate in the CA folder, says where, and exits 2.
+    """
+    from app.ca.csr import key_pem
+    from app.ca.errors import CaError
+
+    try:
+        written = plan.deliver(issued.certificate, issued.chain)
+    except CaError as exc:
+        reason = str(exc)
+        files = {"cert.pem": issued.record.pem.encode("ascii")}
+        if plan.key is not None:
+            files["privkey.pem"] = key_pem(plan.key)
+        kept = run(args, lambda: service.keep_undelivered(
+            f"certificate-{issued.record.serial}", files, reason=reason,
+            actor=getpass.getuser()))
+        raise CliError(f"certificate {issued.record.serial} was issued, but {reason}; "
+                       f"{' and '.join(sorted(files))} kept in {kept}") from None
     delivered = [str(p) for p in written]
     if args.json:
         print_json({**issued.record.to_json(), "issued": True, "delivered": delivered})
@@ -147,32 +181,46 @@ def _show_request(args: argparse.Namespace, request: Any, headline: str) -> None
 def cmd_issue(args: argparse.Namespace) -> int:
     project, source = load_project(args.project)
     service = open_ca(args, unlock=True)
-    csr, key = _csr_and_key(args)
+    requester = args.requester or getpass.getuser()
+    csr, key = _csr_and_key(args, service, actor=requester, action="issue")
     plan = _plan(args, key, csr.public_key())
     issued = run(args, lambda: service.issue(
-        project, args.type, csr, requester=args.requester or getpass.getuser(),
-        validity_days=args.validity_days, identity_evidence=args.identity_evidence or "",
-        source=source, accept_project_change=args.accept_project_change))
-    return _deliver_and_report(args, plan, issued)
+        project, args.type, csr, requester=requester, validity_days=args.validity_days,
+        identity_evidence=args.identity_evidence or "", source=source,
+        accept_project_change=args.accept_project_change))
+    return _deliver_and_report(args, service, plan, issued)
 
 
 # --- admin-mediated path -------------------------------------------------------------------
 
 def cmd_request(args: argparse.Namespace) -> int:
     from app.ca.csr import key_pem
-    from app.ca.files import write_private
+    from app.ca.errors import CaError
+    from app.ca.files import check_destination, make_private_dir, write_private
 
     project, source = load_project(args.project)
     service = open_ca(args)
     if not args.csr and (args.dns or args.email or args.cn) and not args.key_out:
         raise CliError("a generated key must be kept: give --key-out FILE")
-    csr, key = _csr_and_key(args)
+    key_out = Path(args.key_out) if args.key_out else None
+    if key_out is not None:  # checked before the request, so the key always has a place
+        run(args, lambda: check_destination(key_out))
+    csr, key = _csr_and_key(args, service, actor=args.requester, action="request")
     request = run(args, lambda: service.admin.request(
         project, args.type, csr, requester=args.requester, justification=args.justification,
         validity_days=args.validity_days, ttl_days=args.expires_in, source=source,
         accept_project_change=args.accept_project_change))
-    if key is not None and args.key_out:
-        write_private(Path(args.key_out), key_pem(key))
+    if key is not None and key_out is not None:
+        try:
+            make_private_dir(key_out.parent)
+            write_private(key_out, key_pem(key))
+        except (CaError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, CaError) else f"{exc.strerror or exc}"
+            kept = run(args, lambda: service.keep_undelivered(
+                f"request-{request.id}", {"privkey.pem": key_pem(key)},
+                reason=f"{key_out}: {reason}", actor=args.requester))
+            raise CliError(f"request {request.id} was raised, but its key could not be "
+                           f"written to {key_out} ({reason}); it was kept in {kept}") from None
     _show_request(args, request, f"Request {request.id} raised for {request.type_name}")
     return 0
 
@@ -194,16 +242,29 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_fulfil(args: argparse.Namespace) -> int:
+    from app.ca.errors import CaError
     from app.ca.lookup import as_csr
 
     service = open_ca(args, unlock=True)
     key = _load_key(args.key) if args.key else None
-    request = run(args, lambda: service.ledger.request(args.request_id))
+    operator = args.operator or getpass.getuser()
+    try:
+        request = service.ledger.request(args.request_id)
+    except CaError as exc:  # an unknown request: refused and logged
+        message = str(exc)
+        run(args, lambda: service.log_refusal(actor=operator, action="fulfil",
+                                              subject=f"request {args.request_id}",
+                                              message=message))
+        raise CliError(message) from None
     csr = run(args, lambda: as_csr(request.csr_pem))
     plan = _plan(args, key, csr.public_key())
-    issued = run(args, lambda: service.admin.fulfil(
-        args.request_id, operator=args.operator or getpass.getuser()))
-    return _deliver_and_report(args, plan, issued)
+    if request.profile.get("purpose") == "ca-signing" and service.authority.root_problem:
+        # A subordinate CA is signed by the root: ask for its passphrase now, on a terminal.
+        root = root_secret(ask=True)
+        if root is not None:
+            service.unlock_root(root)
+    issued = run(args, lambda: service.admin.fulfil(args.request_id, operator=operator))
+    return _deliver_and_report(args, service, plan, issued)
 
 
 def cmd_acknowledge(args: argparse.Namespace) -> int:

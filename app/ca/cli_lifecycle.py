@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sys
 from pathlib import Path
 from typing import Any
 
 from app.ca.cli_shared import (
+    ENV_NEW_PASSPHRASE,
     ENV_PASSPHRASE,
+    ENV_ROOT_PASSPHRASE,
     load_project,
     open_ca,
     pin_json,
     print_json,
+    root_secret,
     run,
     secret,
+    warn,
 )
 from app.cli import CliError
 
@@ -37,8 +40,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     _, source = load_project(args.project)
     base_url = run(args, lambda: checked_base_url(args.base_url))
     passphrase = secret(ENV_PASSPHRASE, "New CA passphrase", confirm=True)
+    root_passphrase = secret(ENV_ROOT_PASSPHRASE, "New root CA passphrase (a different one)",
+                             confirm=True)
     keys = RSA_KEYS if args.key_type == "rsa" else EC_KEYS
-    service = run(args, lambda: CaService.init(Path(args.dir), passphrase, keys=keys,
+    service = run(args, lambda: CaService.init(Path(args.dir), passphrase,
+                                               root_passphrase=root_passphrase, keys=keys,
                                                organisation=args.organisation,
                                                project=source, base_url=base_url))
     tiers = {"root": service.authority.root, "issuing": service.authority.issuing}
@@ -102,7 +108,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     record = run(args, lambda: service.revoke(args.serial, reason=args.reason,
                                               actor=args.actor or getpass.getuser()))
     if record.row_problem:  # revoked all the same, as the audit log recorded it
-        _warn(f"{record.row_problem}: the ledger row was edited or deleted outside "
+        warn(f"{record.row_problem}: the ledger row was edited or deleted outside "
               "Certroute; the revocation was recorded against the audited certificate (see "
               "certroute ca verify)")
     if args.json:
@@ -113,21 +119,19 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn(message: str) -> None:
-    print(f"certroute: warning: {message}", file=sys.stderr)
-
-
 def cmd_crl(args: argparse.Namespace) -> int:
     from cryptography.hazmat.primitives import serialization
 
-    from app.ca.files import write_private
+    from app.ca.files import check_destination, write_private
     from app.ca.revocation import CRL_FILE, ROOT_CRL_FILE
 
-    service = open_ca(args, unlock=True)
+    service = open_ca(args, unlock=True, root=True)
+    for out in filter(None, (args.out, args.root_out)):  # checked before anything is signed
+        run(args, lambda out=out: check_destination(Path(out)))
     published = run(args, lambda: service.publish_crls(
         actor=args.actor or getpass.getuser(), next_update_days=args.next_update_days))
     for warning in published.warnings:  # read from the audit chain, which holds
-        _warn(f"{warning} (edited outside Certroute; the CRLs come from the audit log)")
+        warn(f"{warning} (edited outside Certroute; the CRLs come from the audit log)")
     data: dict[str, Any] = {}
     for tier, crl, out, default in (("issuing", published.issuing, args.out, CRL_FILE),
                                     ("root", published.root, args.root_out, ROOT_CRL_FILE)):
@@ -163,3 +167,26 @@ def _crl_json(crl: Any, path: Path) -> dict[str, Any]:
     return {"number": crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number,
             "path": str(path), "revoked": [format(r.serial_number, "x") for r in crl],
             "next_update": crl.next_update_utc.isoformat() if crl.next_update_utc else None}
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    """Give the issuing key (or with --root the root key) a new passphrase, from
+    $CERTROUTE_CA_NEW_PASSPHRASE or asked twice. On a CA whose root still shares the CA
+    passphrase, either change separates them."""
+    service = open_ca(args)
+    current = secret(ENV_PASSPHRASE, "CA passphrase")
+    shared = service.root_shares_passphrase()
+    root = current if shared else root_secret(ask=args.root)
+    if args.root and root is None:
+        raise CliError(f"give the current root passphrase (${ENV_ROOT_PASSPHRASE})")
+    tier = "root" if args.root else "issuing"
+    new = secret(ENV_NEW_PASSPHRASE, f"New {'root' if args.root else 'CA'} passphrase",
+                 confirm=True)
+    old, other = (root or b"", current) if args.root else (current, root)
+    run(args, lambda: service.change_passphrase(tier, old, new, other=other,
+                                                actor=args.actor or getpass.getuser()))
+    print(f"The {tier} CA key in {service.folder} has a new passphrase (scrypt)")
+    if shared and not args.root:
+        print("  the root key keeps the old CA passphrase, which is now its own root "
+              "passphrase")
+    return 0

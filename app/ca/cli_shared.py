@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from models.project import Project
 
 ENV_PASSPHRASE = "CERTROUTE_CA_PASSPHRASE"
+ENV_ROOT_PASSPHRASE = "CERTROUTE_CA_ROOT_PASSPHRASE"  # the root key's own (init, crl, sub-CAs)
+ENV_NEW_PASSPHRASE = "CERTROUTE_CA_NEW_PASSPHRASE"  # for `ca passphrase`
 ENV_P12_PASSPHRASE = "CERTROUTE_P12_PASSPHRASE"
 ENV_CA_DIR = "CERTROUTE_CA_DIR"
 
@@ -54,15 +56,43 @@ def _ca_dir(args: argparse.Namespace) -> Path:
     return Path(folder)
 
 
-def open_ca(args: argparse.Namespace, *, unlock: bool = False) -> CaService:
-    """The CA in --ca DIR (or $CERTROUTE_CA_DIR), unlocked with its passphrase if asked."""
+def warn(message: str) -> None:
+    print(f"certroute: warning: {message}", file=sys.stderr)
+
+
+def root_secret(*, ask: bool) -> bytes | None:
+    """The root passphrase from $CERTROUTE_CA_ROOT_PASSPHRASE, or asked for on a terminal when
+    `ask` (an empty answer skips it); None when not given."""
+    value = os.environ.get(ENV_ROOT_PASSPHRASE)
+    if value is not None:
+        return value.encode("utf-8")
+    if not ask or not sys.stdin.isatty():
+        return None
+    answer = getpass.getpass("Root CA passphrase (Enter to leave the root locked): ")
+    return answer.encode("utf-8") or None
+
+
+def open_ca(args: argparse.Namespace, *, unlock: bool = False,
+            root: bool = False) -> CaService:
+    """The CA in --ca DIR (or $CERTROUTE_CA_DIR), unlocked with its passphrase if asked.
+
+    The root key is unlocked too when $CERTROUTE_CA_ROOT_PASSPHRASE is set, or, with `root`,
+    when it is answered on a terminal. What weakens the folder (files others may read, a
+    root key sharing the CA passphrase) and key files upgraded to scrypt are told on stderr.
+    """
     from app.ca.errors import CaError
     from app.ca.service import CaService
 
     try:
         service = CaService.open(_ca_dir(args))
+        for message in service.warnings():
+            warn(message)
         if unlock:
-            service.unlock(secret(ENV_PASSPHRASE, "CA passphrase"))
+            passphrase = secret(ENV_PASSPHRASE, "CA passphrase")
+            root_passphrase = None if service.root_shares_passphrase() else \
+                root_secret(ask=root)
+            for line in service.unlock(passphrase, root_passphrase):
+                warn(f"upgraded the key file {line} (logged)")
     except CaError as exc:
         raise CliError(str(exc)) from None
     return service

@@ -71,6 +71,11 @@ def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
         signature_valid = csr.is_signature_valid
     except (ValueError, UnsupportedAlgorithm) as exc:
         kind, size, curve, signature_valid = f"unsupported ({exc})", 0, None, False
+    try:
+        digest = csr.signature_hash_algorithm
+        signature_hash = digest.name if digest is not None else None
+    except (ValueError, UnsupportedAlgorithm):
+        signature_hash = None
     dns: list[str] = []
     emails: list[str] = []
     other: list[str] = []
@@ -106,6 +111,7 @@ def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
         key_kind=kind, key_size=size, curve=curve, signature_valid=signature_valid,
         other_sans=tuple(other), requests_ca=requests_ca, requested_ekus=tuple(ekus),
         malformed=tuple(malformed), email_addresses=tuple(emails),
+        signature_hash=signature_hash,
     )
 
 

@@ -20,7 +20,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from app.ca.csr import key_pem
 from app.ca.errors import CaError
-from app.ca.files import make_private_dir, write_private
+from app.ca.files import (
+    check_destination,
+    check_folder,
+    check_target,
+    make_private_dir,
+    write_private,
+)
 
 # Kubernetes object names are RFC 1123 subdomains (at most 253 characters).
 _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -34,6 +40,9 @@ def check_key_matches(cert: x509.Certificate, key: CertificateIssuerPrivateKeyTy
     """Raises CaError unless `key` is the private half of `cert`'s public key."""
     if key.public_key() != cert.public_key():
         raise CaError("the private key does not belong to the issued certificate")
+
+
+FOLDER_FILES = ("cert.pem", "chain.pem", "fullchain.pem", "privkey.pem")
 
 
 def to_folder(folder: Path, cert: x509.Certificate, chain: Sequence[x509.Certificate],
@@ -166,10 +175,33 @@ class DeliveryPlan:
             check_k8s_name("namespace", self.namespace)
             if self.secret_name:
                 check_k8s_name("name", self.secret_name)
+        self.check_targets()
+
+    def check_targets(self) -> None:
+        """Raises CaError unless every target can be written: folders that are folders (or can
+        be made), no links, nothing another user owns (`app.ca.files.check_target`)."""
+        if self.folder:
+            check_folder(self.folder)
+            for name in FOLDER_FILES:
+                check_target(self.folder / name)
+        for path in (self.pkcs12, self.secret):
+            if path is not None:
+                check_destination(path)
 
     def deliver(self, cert: x509.Certificate, chain: Sequence[x509.Certificate]
                 ) -> list[Path]:
-        """Write every planned target; returns the files written."""
+        """Write every planned target; returns the files written.
+
+        Raises:
+            CaError: a target could not be written (the OS error in one line).
+        """
+        try:
+            return self._write(cert, chain)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CaError(f"delivery failed: {where}{exc.strerror or exc}") from None
+
+    def _write(self, cert: x509.Certificate, chain: Sequence[x509.Certificate]) -> list[Path]:
         written: list[Path] = []
         if self.folder:
             written += to_folder(self.folder, cert, chain, self.key)

@@ -8,6 +8,7 @@ acting on one request are serialised by SQLite's write lock.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.ca import audit_chain, bindings, row_index
+from app.ca import audit_chain, bindings, checkpoint, row_index
 from app.ca.audit_chain import GENESIS, BoundRows, entry_hash
 from app.ca.audit_chain import AuditReport as AuditReport  # verify()'s result, re-exported
 from app.ca.audited_state import audited_certificates
@@ -33,13 +34,16 @@ from app.ca.records import (
     canonical_json,
 )
 
+_log = logging.getLogger(__name__)
 LEDGER = "ledger.sqlite3"
 BUSY_TIMEOUT_S = 30.0
 # 1: the audit log alone was hash-chained. 2: audit entries also bind the rows they change
 # (app.ca.bindings). 3: the row index (app.ca.row_index) finds each row's latest image, so
 # changes check their rows first. The version lives in the chained log (the init entry, then
-# upgrades), not in a mutable table.
-LEDGER_VERSION = 3
+# upgrades), not in a mutable table. 4: every commit's head is appended to the checkpoint file
+# beside the ledger (app.ca.checkpoint), which `verify` then requires.
+LEDGER_VERSION = 4
+CHECKPOINT_VERSION = 4
 UPGRADE_ACTION = "upgrade-ledger"
 # Written after each CRL for Certroutes that number CRLs from it; this one numbers them from
 # the audit log (`last_crl_number`), and `verify` reports a value that differs from it.
@@ -113,7 +117,9 @@ class Ledger:
         elif not path.is_file():
             raise CaError(f"{path.parent} has no ledger ({LEDGER})")
         self.path = path
+        self.checkpoint_path = path.with_name(checkpoint.CHECKPOINT)
         self._lock = threading.RLock()
+        self._head: str | None = None  # appended by this transaction, for the checkpoint
         self.conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S,
                                     check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -121,24 +127,41 @@ class Ledger:
         self.conn.execute("PRAGMA foreign_keys = ON")
         if create:
             self.conn.executescript(SCHEMA + "".join(f"{s};\n" for s in row_index.SCHEMA))
+            checkpoint.create(self.checkpoint_path, None)
 
     def close(self) -> None:
         self.conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; a `Refused` commits (its audit entry stays), others roll back."""
+        """One write transaction; a `Refused` commits (its audit entry stays), others roll back.
+
+        After a commit that appended audit entries, the new head goes to the checkpoint.
+        """
         with self._lock:
             self.conn.execute("BEGIN IMMEDIATE")
+            self._head = None
             try:
                 yield self.conn
             except Refused:
-                self.conn.execute("COMMIT")
+                self._commit()
                 raise
             except BaseException:
+                self._head = None
                 self.conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
+            self._commit()
+
+    def _commit(self) -> None:
+        self.conn.execute("COMMIT")
+        head, self._head = self._head, None
+        if head is None:
+            return
+        try:
+            checkpoint.append(self.checkpoint_path, head)
+        except OSError as exc:  # committed all the same; the next commit's head catches up
+            _log.warning("the audit checkpoint %s was not updated (%s): the change is "
+                         "committed", self.checkpoint_path, exc.strerror or exc)
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -170,6 +193,7 @@ class Ledger:
         conn.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (seq, at, actor, action, subject, text, prev, digest))
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('audit_head', ?)", (f"{seq}:{digest}",))
+        self._head = f"{seq}:{digest}"
         return int(seq)
 
     def record(self, conn: sqlite3.Connection, *, at: str, actor: str, action: str,
@@ -231,6 +255,8 @@ class Ledger:
         Version 1 → 2: the `upgrade-ledger` entry binds every row as it stands; rows were not
         protected before it, and are from then on. 2 → 3: the row index is built from the
         chain (rows already bound keep their images; an edit made before stays reported).
+        3 → 4: the checkpoint file starts with the chain's head as it stands (a rollback made
+        before the upgrade cannot be seen; every later one can).
 
         Raises:
             CaError: the ledger is of a newer version than this Certroute reads.
@@ -249,6 +275,10 @@ class Ledger:
                 if version < 2:
                     detail[bindings.ROWS_KEY] = dict(bindings.all_row_images(conn))
                 row_index.create(conn)
+                if not self.checkpoint_path.exists():  # from here on the head is kept outside
+                    head, _ = audit_chain.walk_chain(
+                        conn.execute("SELECT * FROM audit ORDER BY seq").fetchall())
+                    checkpoint.create(self.checkpoint_path, head)
                 self.append(conn, at=at, actor="system", action=UPGRADE_ACTION,
                             subject="ledger", detail=detail)
                 row_index.rebuild(conn)
@@ -262,6 +292,18 @@ class Ledger:
         return [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])
                 for r in rows]
 
+    def first_detail(self) -> dict[str, Any]:
+        """The detail of the first (init) entry, {} in an empty log: one indexed read."""
+        with self._lock:
+            row = self.conn.execute("SELECT detail FROM audit WHERE seq = 1").fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    def has_action(self, action: str) -> bool:
+        """Whether any audit entry records `action`."""
+        with self._lock:
+            return self.conn.execute("SELECT 1 FROM audit WHERE action = ? LIMIT 1",
+                                     (action,)).fetchone() is not None
+
     def verify(self, *, expect_head: str | None = None) -> AuditReport:
         """Walk the chain, then hold every row against the audit entry that last changed it.
 
@@ -271,8 +313,10 @@ class Ledger:
         certificate and renewal notice must equal the image its latest audit entry recorded
         (`app.ca.bindings`): an `UPDATE certificates SET revoked_at = NULL` is named with the
         row and the column. The row index must list exactly the rows each entry records.
-        Someone who rewrites the whole chain is caught only against a head noted elsewhere
-        (`expect_head`), as with any unsigned log.
+        Every head the checkpoint file beside the ledger recorded must still be in the chain,
+        so deleting the newest entries and resetting `meta` (a rollback) is caught by default.
+        Someone who rewrites the chain and the checkpoint is caught only against a head noted
+        elsewhere (`expect_head`) or a CRL already published (`CaService.verify`).
         """
         return self.inspect(expect_head=expect_head)[0]
 
@@ -295,6 +339,9 @@ class Ledger:
         head, chain_problems = audit_chain.walk_chain(rows)
         problems += chain_problems
         problems += audit_chain.head_problems(head, stored_head)
+        problems += checkpoint.problems(
+            self.checkpoint_path, {r[0]: r[7] for r in rows},
+            required=self.version(self.conn) >= CHECKPOINT_VERSION)
         seqs = {r[0] for r in rows}
         # The CRL number in meta is a copy the next CRL rewrites (the number comes from the
         # chain), so an edited copy is reported but, like an edited row, cannot stop a CRL.

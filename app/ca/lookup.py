@@ -44,3 +44,12 @@ def lookup_type(project: Project, type_id: str, evaluation: Evaluation | None = 
             return ctype, decision
     known = ", ".join(t.id for t in project.types) or "none"
     raise CaError(f"no certificate type {type_id!r} in the project (known: {known})")
+
+
+def requested_validity(days: int | None, maximum: int) -> int:
+    """The validity asked for: `days` as given, the type's `maximum` only when none was given.
+
+    Zero is not "none": `--validity-days 0` is checked (and refused) like -5, where it used
+    to become the maximum (review 2026-12, ca.md check B16).
+    """
+    return maximum if days is None else days

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.ca import identity
+
 
 class RequestState(StrEnum):
     """Admin-mediated request life cycle (ROUTING-RULES.md admin-mediated components)."""
@@ -33,8 +35,9 @@ def parse_iso(text: str) -> dt.datetime:
 
 
 def person_key(name: str) -> str:
-    """Who a name denotes, for separation of duties: case and spacing do not make a new person."""
-    return " ".join(name.split()).casefold()
+    """Who a name denotes, for separation of duties: case, spacing, width and look-alike
+    letters do not make a new person (`app.ca.identity.person_key`)."""
+    return identity.person_key(name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,14 @@ import json
 import logging
 import sqlite3
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPublicKeyTypes
 
 from app.ca import bindings, row_index
-from app.ca.audit_chain import CRL_ACTION, ROOT_CRL_ACTION, crl_subject
+from app.ca.audit_chain import CRL_ACTION, ROOT_CRL_ACTION, BoundRows, crl_subject
 from app.ca.audited_state import revocations
 from app.ca.bindings import certificate_row
 from app.ca.errors import CaError
@@ -33,6 +34,8 @@ if TYPE_CHECKING:  # service.py calls these functions; import only for the types
     from app.ca.service import CaService
 
 _log = logging.getLogger(__name__)
+# CA/B Forum TLS BR §4.9.7: a CRL's nextUpdate is at most 10 days after its thisUpdate.
+MAX_NEXT_UPDATE_DAYS = 10
 CRL_FILE, ROOT_CRL_FILE = "crl.pem", "root.crl.pem"
 REVOCATION_REASONS = {
     "unspecified": x509.ReasonFlags.unspecified,
@@ -64,10 +67,15 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
     edited. A serial no audit entry records, and no row holds, is no such certificate.
     """
     moment = utc_now(now)
-    key = normalise_serial(serial)
+    try:
+        key = normalise_serial(serial)
+    except CaError as exc:
+        raise service.log_refusal(actor=actor, action="revoke", subject="certificate",
+                                  message=str(exc), now=moment, serial=serial[:100]) from None
     if reason not in REVOCATION_REASONS:
-        raise CaError(f"unknown revocation reason {reason!r} "
-                      f"(one of: {', '.join(REVOCATION_REASONS)})")
+        raise service.log_refusal(actor=actor, action="revoke", subject=f"certificate {key}",
+                                  message=f"unknown revocation reason {reason!r} (one of: "
+                                  f"{', '.join(REVOCATION_REASONS)})", now=moment)
     ledger, ref, subject = service.ledger, certificate_row(key), f"certificate {key}"
     with ledger.transaction() as conn:
         problems = ledger.row_problems(conn, [ref])
@@ -76,7 +84,8 @@ def revoke(service: CaService, serial: str, *, reason: str, actor: str,
         except (ValueError, sqlite3.OperationalError) as exc:
             image, problems = None, [*problems, str(exc)]
         if image is None and not problems:  # neither a row nor an audit entry knows it
-            raise CaError(f"no certificate with serial {key}")
+            raise service.refuse(conn, moment, actor=actor, action="revoke", subject=subject,
+                                 message=f"no certificate with serial {key}")
         if image is None:  # the audit log does not vouch for this certificate
             service.require_audited(conn, moment, [ref], actor=actor, action="revoke",
                                     subject=subject)
@@ -148,6 +157,10 @@ def publish_crls(service: CaService, *, actor: str, now: dt.datetime | None,
         raise CaError("the CA is locked: give its passphrase first")
     ledger = service.ledger
     with ledger.transaction() as conn:
+        problem = _next_update_problem(service, moment, next_update_days)
+        if problem:
+            raise service.refuse(conn, moment, actor=actor, action="crl", subject="crl",
+                                 message=problem, next_update_days=next_update_days)
         report = service.verify()
         if not report.chain_ok:
             broken = [p for p in report.problems if p not in report.row_level]
@@ -183,6 +196,60 @@ def publish_crls(service: CaService, *, actor: str, now: dt.datetime | None,
                      "; ".join(report.row_level))
     return PublishedCrls(issuing_crl, root_crl, problem, len(root) if problem else 0,
                          report.row_level)
+
+
+def published_problems(service: CaService, bound: BoundRows) -> list[str]:
+    """The CRLs already published in the CA folder against the audit log (`bound_rows`).
+
+    A published CRL is outside the ledger: its number can only be at most the audit log's
+    newest, and every serial it lists must still be revoked in the log. Otherwise entries
+    were removed from the log after it was signed (a revocation rolled back), and the next
+    CRL would reuse its number without the serial.
+    """
+    authority, found = service.authority, []
+    revoked = {int(serial, 16) for serial in revocations(bound)}
+    for name, action, issuer, tier in ((CRL_FILE, CRL_ACTION, authority.issuing, "issuing"),
+                                       (ROOT_CRL_FILE, ROOT_CRL_ACTION, authority.root, "root")):
+        try:
+            crl = x509.load_pem_x509_crl((service.folder / name).read_bytes())
+            number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError, x509.ExtensionNotFound) as exc:
+            found.append(f"the published {name} cannot be read ({exc})")
+            continue
+        if not crl.is_signature_valid(cast(CertificateIssuerPublicKeyTypes,
+                                           issuer.public_key())):
+            found.append(f"the published {name} is not signed by the {tier} CA")
+            continue
+        last = service.ledger.last_crl_number(action=action)
+        if number > last:
+            found.append(f"the published {name} is CRL number {number}, but the audit log's "
+                         f"newest {tier} CRL is {last or 'none'}: audit entries were removed "
+                         "(rolled back)")
+        dropped = sorted(format(r.serial_number, "x") for r in crl
+                         if r.serial_number not in revoked)
+        if dropped:
+            found.append(f"the published {name} lists {', '.join(dropped)} as revoked, but the "
+                         "audit log no longer does (a revocation was rolled back)")
+    return found
+
+
+def _next_update_problem(service: CaService, now: dt.datetime, days: int) -> str | None:
+    """Why a CRL valid `days` days cannot be signed at `now`, or None.
+
+    Zero would publish a CRL already stale, a negative number one that ends before it
+    begins, and 100,000 days one valid past its CA (review 2026-12, ca.md check F10).
+    """
+    if not 1 <= days <= MAX_NEXT_UPDATE_DAYS:
+        return (f"a CRL's next update must be 1–{MAX_NEXT_UPDATE_DAYS} days away (CA/B Forum "
+                f"BR §4.9.7), not {days}")
+    until = now + dt.timedelta(days=days)
+    for tier, cert in (("issuing", service.authority.issuing), ("root", service.authority.root)):
+        if until > cert.not_valid_after_utc:
+            return (f"a CRL valid {days} days would outlive the {tier} CA (valid until "
+                    f"{cert.not_valid_after_utc:%Y-%m-%d})")
+    return None
 
 
 def _signer(service: CaService, conn: sqlite3.Connection, serial: str,

@@ -17,15 +17,17 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from app.ca import revocation
+from app.ca import key_at_rest, revocation
 from app.ca.admin_path import AdminPath
 from app.ca.audited_state import renewal_calendar
-from app.ca.authority import EC_KEYS, Authority, CaKeys
+from app.ca.authority import EC_KEYS, ISSUING_KEY, ROOT_KEY, Authority, CaKeys
 from app.ca.bindings import RowRef, certificate_row
+from app.ca.checkpoint import CHECKPOINT
 from app.ca.csr import facts_from_csr
 from app.ca.errors import CaError, PolicyRefused, Refused
+from app.ca.files import exposure_warnings, make_private_dir, write_private
 from app.ca.ledger import LEDGER, LEDGER_VERSION, AuditReport, Ledger
-from app.ca.lookup import CsrInput, as_csr, lookup_type, utc_now
+from app.ca.lookup import CsrInput, as_csr, lookup_type, requested_validity, utc_now
 from app.ca.provenance import ProjectSource, decision_detail, pin, pin_problems, pinned
 from app.ca.publication import BASE_URL_KEY, DEFAULT_BASE_URL, Publication, checked_base_url
 from app.ca.records import CertificateRecord, RenewalNotice, iso
@@ -47,6 +49,11 @@ from models.routing import Decision
 # cert-manager renews at 2/3 of the lifetime by default; the combined path schedules the same.
 RENEW_AT_FRACTION = 2 / 3
 APP_DOCUMENT = "the document open in the app"
+# The init entry's record that the root key has its own passphrase; a change is logged too.
+ROOT_PROTECTION, OWN_PASSPHRASE = "root_protection", "own passphrase"
+SHARED_PASSPHRASE = "the CA passphrase"
+PASSPHRASE_ACTION = "change-passphrase"
+UNDELIVERED = "undelivered"  # in the CA folder: keys and certificates a delivery could not write
 
 @dataclass(frozen=True, slots=True)
 class Issued:
@@ -80,7 +87,8 @@ class CaService:
         self._document: tuple[Project, ProjectSource] | None = None
 
     @classmethod
-    def init(cls, folder: Path | str, passphrase: bytes, *, now: dt.datetime | None = None,
+    def init(cls, folder: Path | str, passphrase: bytes, *,
+             root_passphrase: bytes | None = None, now: dt.datetime | None = None,
              keys: CaKeys = EC_KEYS, organisation: str = "Certroute test CA",
              project: ProjectSource | None = None,
              base_url: str = DEFAULT_BASE_URL) -> CaService:
@@ -89,13 +97,19 @@ class CaService:
         `base_url` is where its certificates and CRLs are published (`app.ca.publication`):
         kept in the ledger's settings, named in every certificate's AIA and CRL DP.
 
+        The root key has its own passphrase (`Authority.create`; the CLI and the app always
+        ask for one). The init entry records whether it has, so a CA whose root shares the CA
+        passphrase, made before this rule or without `root_passphrase`, is known and warned
+        about (`root_shares_passphrase`, `warnings`).
+
         Raises:
             CaError: the base URL is not an http:// URL, or `Authority.create` refuses.
         """
         moment = utc_now(now)
         publication = Publication(checked_base_url(base_url))
-        authority = Authority.create(Path(folder), passphrase, now=moment, keys=keys,
-                                     organisation=organisation, publication=publication)
+        authority = Authority.create(Path(folder), passphrase, root_passphrase=root_passphrase,
+                                     now=moment, keys=keys, organisation=organisation,
+                                     publication=publication)
         ledger = Ledger(authority.folder / LEDGER, create=True)
         service = cls(authority.folder, authority, ledger)
         with ledger.transaction() as conn:
@@ -107,7 +121,10 @@ class CaService:
                               "issuing": _fingerprint(authority.issuing),
                               "keys": [f"{k}-{n}" for k, n in (keys.root, keys.issuing)],
                               "base_url": publication.base_url,
-                              "ledger_version": LEDGER_VERSION})
+                              "ledger_version": LEDGER_VERSION,
+                              ROOT_PROTECTION: OWN_PASSPHRASE if root_passphrase is not None
+                              else SHARED_PASSPHRASE,
+                              "kdf": key_at_rest.current_kdf()})
             if project is not None:
                 pin(ledger, conn, project, at=iso(moment), actor="system", reason="ca init")
         return service
@@ -130,8 +147,61 @@ class CaService:
             raise
         return cls(authority.folder, authority, ledger)
 
-    def unlock(self, passphrase: bytes) -> None:
-        self.authority.unlock(passphrase)
+    def unlock(self, passphrase: bytes, root_passphrase: bytes | None = None) -> list[str]:
+        """Decrypt the issuing key, and the root key with `root_passphrase`.
+
+        A CA made before the root had its own passphrase opens its root with the CA
+        passphrase, as it always did (`warnings` says so). Key files protected by an older,
+        weaker KDF are re-encrypted with scrypt now, and the upgrade is logged.
+
+        Returns:
+            One line per key file upgraded (empty: none).
+
+        Raises:
+            CaError: wrong passphrase or unreadable issuing key.
+        """
+        if root_passphrase is None and self.root_shares_passphrase():
+            root_passphrase = passphrase
+        return self._log_upgrades(self.authority.unlock(passphrase, root_passphrase))
+
+    def unlock_root(self, root_passphrase: bytes) -> list[str]:
+        """Unlock the root key later (a subordinate CA, the root CRL); see `unlock`."""
+        return self._log_upgrades(self.authority.unlock_root(root_passphrase))
+
+    def _log_upgrades(self, upgraded: list[str]) -> list[str]:
+        if upgraded:
+            with self.ledger.transaction() as conn:
+                self.ledger.append(conn, at=iso(utc_now()), actor="system",
+                                   action="upgrade-keys", subject="ca",
+                                   detail={"files": upgraded})
+        return upgraded
+
+    def root_shares_passphrase(self) -> bool:
+        """True for a CA whose root key is still under the CA passphrase: one made before the
+        root had its own (its init entry records no own passphrase) or without one, and
+        neither passphrase changed since."""
+        if self.ledger.first_detail().get(ROOT_PROTECTION) == OWN_PASSPHRASE:
+            return False
+        # Either key's passphrase changed: the two differ from then on.
+        return not self.ledger.has_action(PASSPHRASE_ACTION)
+
+    def change_passphrase(self, tier: str, old: bytes, new: bytes, *, actor: str,
+                          other: bytes | None = None) -> None:
+        """Give one key ("issuing" or "root") a new passphrase (logged; `other` is the other
+        tier's, to keep them apart). A shared root gets its own this way."""
+        self.authority.change_passphrase(tier, old, new, other=other)
+        with self.ledger.transaction() as conn:
+            self.ledger.append(conn, at=iso(utc_now()), actor=actor, action=PASSPHRASE_ACTION,
+                               subject=tier, detail={"kdf": key_at_rest.current_kdf()})
+
+    def warnings(self) -> list[str]:
+        """What weakens this CA folder's protection: files others may read, a shared root."""
+        found = exposure_warnings(self.folder, [ROOT_KEY, ISSUING_KEY, LEDGER,
+                                                f"{LEDGER}-wal", f"{LEDGER}-shm", CHECKPOINT])
+        if self.root_shares_passphrase():
+            found.append("the root key shares the CA passphrase: give it its own with "
+                         "`certroute ca passphrase --root`")
+        return found
 
     def close(self) -> None:
         self.ledger.close()
@@ -150,6 +220,32 @@ class CaService:
         self.ledger.append(conn, at=iso(now), actor=actor, action=f"refused:{action}",
                            subject=subject, detail={"reason": message, **detail})
         return Refused(message)
+
+    def log_refusal(self, *, actor: str, action: str, subject: str, message: str,
+                    now: dt.datetime | None = None, **detail: Any) -> Refused:
+        """Log a refusal decided before any transaction (a CSR file too large to read, an
+        unknown type) in a transaction of its own, and return the error to raise."""
+        with self.ledger.transaction() as conn:
+            return self.refuse(conn, utc_now(now), actor=actor or "(anonymous)", action=action,
+                               subject=subject, message=message, **detail)
+
+    def lookup_or_refuse(self, project: Project, type_id: str, *, actor: str, action: str,
+                         now: dt.datetime) -> tuple[CertificateType, Decision]:
+        """`lookup`, with an unknown type refused and logged."""
+        try:
+            return self.lookup(project, type_id)
+        except CaError as exc:
+            raise self.log_refusal(actor=actor, action=action, subject=f"type {type_id}",
+                                   message=str(exc), now=now) from None
+
+    def csr_or_refuse(self, csr: CsrInput, *, actor: str, action: str, subject: str,
+                      now: dt.datetime) -> x509.CertificateSigningRequest:
+        """`as_csr`, with a CSR that cannot be read (too large, not a CSR) refused and logged."""
+        try:
+            return as_csr(csr)
+        except CaError as exc:
+            raise self.log_refusal(actor=actor, action=action, subject=subject,
+                                   message=str(exc), now=now) from None
 
     def require_audited(self, conn: sqlite3.Connection, now: dt.datetime,
                         rows: Sequence[RowRef], *, actor: str, action: str,
@@ -244,7 +340,7 @@ class CaService:
         logging anything."""
         ctype, decision = self.lookup(project, type_id)
         profile = self.profile(project, ctype, on=utc_now(now).date())
-        days = validity_days or profile.max_validity_days
+        days = requested_validity(validity_days, profile.max_validity_days)
         facts = facts_from_csr(as_csr(csr))
         return Preview(ctype, decision, profile, days,
                        tuple(self.violations(facts, profile, days)))
@@ -302,12 +398,14 @@ class CaService:
             CaError: the CA is locked, or the CSR cannot be read.
         """
         moment = utc_now(now)
-        ctype, decision = self.lookup(project, type_id)
+        ctype, decision = self.lookup_or_refuse(project, type_id, actor=requester,
+                                                action="issue", now=moment)
         if not self.authority.unlocked:
             raise CaError("the CA is locked: give its passphrase first")
-        parsed = as_csr(csr)
+        parsed = self.csr_or_refuse(csr, actor=requester, action="issue",
+                                    subject=f"type {ctype.id}", now=moment)
         profile = self.profile(project, ctype, on=moment.date())  # caps on the issuing day
-        days = validity_days or profile.max_validity_days
+        days = requested_validity(validity_days, profile.max_validity_days)
         subject = f"type {ctype.id}"
         origin = self.project_source(project, source)
         with self.ledger.transaction() as conn:
@@ -340,6 +438,28 @@ class CaService:
                                    **decision_detail(ctype, decision)},
                                rows=[certificate_row(issued.record.serial)])
         return issued
+
+    # --- delivery that failed after issuance ----------------------------------------------
+
+    def keep_undelivered(self, label: str, files: dict[str, bytes], *, reason: str,
+                         actor: str, now: dt.datetime | None = None) -> Path:
+        """Keep what could not be delivered (a generated key, its certificate) in the CA
+        folder, owner-only, and log it; returns the folder it went to.
+
+        A target checked before issuing can still fail while writing (a full disk, a folder
+        removed meanwhile): the certificate is already in the ledger, and a generated key
+        exists nowhere else, so it is never dropped.
+        """
+        moment = utc_now(now)
+        folder = self.folder / UNDELIVERED / label
+        make_private_dir(folder)
+        for name, data in files.items():
+            write_private(folder / name, data)
+        with self.ledger.transaction() as conn:
+            self.ledger.append(conn, at=iso(moment), actor=actor, action="delivery-failed",
+                               subject=label, detail={"reason": reason, "kept_in": str(folder),
+                                                      "files": sorted(files)})
+        return folder
 
     # --- revocation and CRL ----------------------------------------------------------------
 
@@ -400,10 +520,12 @@ class CaService:
         return renewal_calendar(self.ledger.bound_rows(), now=iso(moment), horizon=horizon)
 
     def verify(self, *, expect_head: str | None = None) -> AuditReport:
-        """The audit chain and rows, the project pin, every certificate against the CA."""
-        report = self.ledger.verify(expect_head=expect_head)
+        """The audit chain and rows, the project pin, every certificate against the CA, and
+        the CRLs already published against the audit log (`revocation.published_problems`)."""
+        report, bound, _ = self.ledger.inspect(expect_head=expect_head)
         problems = list(report.problems)
         problems += pin_problems(self.ledger.audit(), pinned(self.ledger))
+        problems += revocation.published_problems(self, bound)
         row_level = list(report.row_level)  # a stored PEM is a table column too
         for record in self.ledger.certificate_rows():
             try:

@@ -17,6 +17,11 @@ from models.project import Project
 PlanFor = Callable[[Any], Any]
 
 
+ROOT_PROMPT_NEW = "New root CA passphrase (a different one; kept for subordinate CAs and the " \
+    "root CRL)"
+ROOT_PROMPT = "Root CA passphrase (only for subordinate CAs and the root CRL; leave empty to skip)"
+
+
 class CaSession(QObject):
     """The CA service of one folder and every operation the Issue tab runs on it.
 
@@ -136,7 +141,11 @@ class CaSession(QObject):
         passphrase = self.ask_passphrase("New CA passphrase", confirm=True)
         if not passphrase:
             return
-        self._run(lambda: CaService.init(Path(folder), passphrase.encode("utf-8")),
+        root = self.ask_passphrase(ROOT_PROMPT_NEW, confirm=True)
+        if not root:
+            return
+        self._run(lambda: CaService.init(Path(folder), passphrase.encode("utf-8"),
+                                         root_passphrase=root.encode("utf-8")),
                   self._on_worker_ca_created, "Creating the CA…")
 
     def _on_worker_ca_created(self, service: Any) -> None:
@@ -170,11 +179,36 @@ class CaSession(QObject):
         passphrase = self.ask_passphrase("CA passphrase")
         if not passphrase:
             return False
-        if self._succeeds(lambda: self.service.unlock(passphrase.encode("utf-8"))):
-            self.ca_changed.emit()
-            self._say("CA unlocked")
-            return True
-        return False
+        service = self.service
+        root = None if service.root_shares_passphrase() else self.ask_passphrase(ROOT_PROMPT)
+        upgraded = self._guard(lambda: service.unlock(
+            passphrase.encode("utf-8"), root.encode("utf-8") if root else None))
+        if upgraded is None:
+            return False
+        self.ca_changed.emit()
+        root_state = "" if service.authority.root_problem is None else \
+            "; the root stays locked (subordinate CAs and the root CRL need it)"
+        warnings = [*service.warnings(), *(f"upgraded {line}" for line in upgraded)]
+        if warnings:
+            self._fail(f"CA unlocked{root_state}; {'; '.join(warnings)}")
+        else:
+            self._say(f"CA unlocked{root_state}")
+        return True
+
+    def unlock_root(self) -> bool:
+        """Ask for the root passphrase if the root key is still locked; True when unlocked."""
+        service = self.service
+        if service is None or service.authority.root_problem is None:
+            return service is not None
+        root = self.ask_passphrase(ROOT_PROMPT)
+        if not root:
+            return False
+        if self._guard(lambda: service.unlock_root(root.encode("utf-8"))) is None:
+            return False
+        if service.authority.root_problem is not None:
+            self._fail(service.authority.root_problem)
+            return False
+        return True
 
     def verify(self) -> None:
         if self.service is None:
@@ -273,17 +307,31 @@ class CaSession(QObject):
         except (CaError, OSError) as exc:
             # Issued and recorded, but not written: say so and keep saying it (no success
             # line over it), so nobody deploys a certificate that is not on disk.
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self._fail(f"Issued {issued.record.serial} for {names}, but delivery failed: "
-                       f"{reason}. The certificate is in the ledger; choose another target.")
+            reason = f"delivery failed: {exc.strerror or exc}" if isinstance(exc, OSError) \
+                else str(exc)
+            kept = self._keep_undelivered(issued, plan, reason)
+            self._fail(f"Issued {issued.record.serial} for {names}, but {reason}. The "
+                       f"certificate is in the ledger{kept}; choose another target.")
             return
         where = f"; wrote {', '.join(p.name for p in written)}" if written else ""
         self._say(f"Issued {issued.record.serial} for {names}{where}")
+
+    def _keep_undelivered(self, issued: Any, plan: Any, reason: str) -> str:
+        """Keep the certificate and a generated key in the CA folder; the phrase saying where."""
+        from app.ca.csr import key_pem
+
+        files = {"cert.pem": issued.record.pem.encode("ascii")}
+        if plan.key is not None:
+            files["privkey.pem"] = key_pem(plan.key)
+        kept = self._guard(lambda: self.service.keep_undelivered(
+            f"certificate-{issued.record.serial}", files, reason=reason, actor="certroute-gui"))
+        return f"; its {' and '.join(sorted(files))} were kept in {kept}" if kept else ""
 
     def revoke(self, serial: str) -> None:
         """Revoke a certificate (or subordinate CA) and publish the issuing and root CRLs."""
         if self.service is None or not self.unlock():
             return
+        self.unlock_root()  # for the root CRL; left locked, the issuing CA's CRL still goes out
         try:
             record = self.service.revoke(serial, reason="unspecified", actor="certroute-gui")
             crls = self.service.publish_crls(actor="certroute-gui")
@@ -357,6 +405,9 @@ class CaSession(QObject):
 
     def fulfil(self, request_id: int, *, operator: str, plan_for: PlanFor) -> None:
         if not self.unlock():
+            return
+        profile = self._guard(lambda: self.service.ledger.request(request_id).profile)
+        if profile and profile.get("purpose") == "ca-signing" and not self.unlock_root():
             return
         plan = plan_for(self.keys.get(request_id))
         if plan is None or not self._succeeds(lambda: plan.validate(None)):

@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from app.ca.cli_shared import ENV_CA_DIR, ENV_PASSPHRASE, ENV_ROOT_PASSPHRASE
 from app.ca.csr import build_csr, generate_key
 from app.ca.ledger import LEDGER
 from app.ca.service import CaService
+from app.cli import main
 from models.project import Project
 from models.project_file import load_example
 
 NOW = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 PASSPHRASE = b"correct horse battery"
+ROOT_PASSPHRASE = b"root staple in the safe"
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def project() -> Project:
 
 @pytest.fixture
 def ca(tmp_path: Path) -> Iterator[CaService]:
-    service = CaService.init(tmp_path / "ca", PASSPHRASE, now=NOW)
+    service = CaService.init(tmp_path / "ca", PASSPHRASE, root_passphrase=ROOT_PASSPHRASE, now=NOW)
     yield service
     service.close()
 
@@ -71,3 +74,21 @@ def acknowledged(ca: CaService, project, make_csr) -> int:
     ca.admin.fulfil(request.id, operator="ops", now=NOW)
     ca.admin.acknowledge(request.id, requester="alice", now=NOW)
     return request.id
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch, capsys):
+    """Run `certroute ca …` in a fresh CA folder; returns (status, stdout, stderr)."""
+    monkeypatch.setenv(ENV_PASSPHRASE, PASSPHRASE.decode())
+    monkeypatch.setenv(ENV_ROOT_PASSPHRASE, ROOT_PASSPHRASE.decode())
+    monkeypatch.setenv(ENV_CA_DIR, str(tmp_path / "ca"))
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        status = main(["ca", *args])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    assert run("init", str(tmp_path / "ca"))[0] == 0
+    return run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -105,3 +106,17 @@ def openssl_verify(tmp: Path, leaf: x509.Certificate, chain: list[x509.Certifica
                 str(crl_path)]
     return subprocess.run([*cmd, pem("leaf.pem", leaf)], capture_output=True, text=True,
                           check=False)
+
+
+def run_json(cli, *args: str):
+    status, out, err = cli(*args, "--json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def error_line(result: tuple[int, str, str]) -> str:
+    status, _, err = result
+    assert status == 2
+    assert err.count("\n") == 1, err
+    assert err.startswith("certroute: error: ")
+    return err

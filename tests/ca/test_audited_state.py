@@ -11,7 +11,7 @@ from app.ca.errors import CaError, Refused
 from app.ca.ledger import AuditReport
 from app.ca.records import iso
 from app.ca.service import CaService
-from tests.ca.conftest import NOW, PASSPHRASE, edit
+from tests.ca.conftest import NOW, PASSPHRASE, ROOT_PASSPHRASE, edit
 
 
 def issue(ca: CaService, project, make_csr, name: str = "api.internal.example") -> str:
@@ -65,7 +65,7 @@ def test_a_certificate_revoked_only_in_sqlite_is_revoked_as_the_audit_log_says(
     assert f"certificate {serial} was changed after audit entry 2" in record.row_problem
     assert (record.revoked_at, record.revocation_reason) == (iso(later), "key-compromise")
     assert ca.verify().ok  # the revocation wrote the columns the edit had forged
-    ca.unlock(PASSPHRASE)
+    ca.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     entry = ca.crl(actor="ops", now=later).get_revoked_certificate_by_serial_number(
         int(serial, 16))
     assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason is \
@@ -106,7 +106,7 @@ def test_a_certificate_deleted_in_sqlite_is_revoked_from_its_audit_image(
     assert ca.verify().problems == (
         f"certificate {serial}, recorded by audit entry {entry.seq}, is missing from the "
         "ledger (deleted)",)
-    ca.unlock(PASSPHRASE)
+    ca.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     revoked = ca.crl(actor="ops", now=later).get_revoked_certificate_by_serial_number(
         int(serial, 16))
     assert revoked.extensions.get_extension_for_class(x509.CRLReason).value.reason is \
@@ -121,14 +121,17 @@ def test_revoking_a_serial_the_audit_log_never_recorded_is_no_such_certificate(
     entries = len(ca.ledger.audit())
     with pytest.raises(CaError, match="no certificate with serial abc123"):
         ca.revoke("abc123", actor="ops", now=NOW)
-    assert len(ca.ledger.audit()) == entries  # nothing logged
+    # Refused and logged like every refusal (review 2026-12, ca.md defect 11).
+    assert len(ca.ledger.audit()) == entries + 1
+    assert (ca.ledger.audit()[-1].action, ca.ledger.audit()[-1].subject) == (
+        "refused:revoke", "certificate abc123")
     assert ca.verify().ok
 
 
 # --- CRL numbers ---------------------------------------------------------------------------
 
 def test_crl_number_counts_the_audit_logs_crls_not_the_meta_row(ca, monkeypatch):
-    ca.unlock(PASSPHRASE)
+    ca.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     assert crl_number(ca.crl(actor="ops", now=NOW)) == 1
     edit(ca.folder, "UPDATE meta SET value = '41' WHERE key = 'crl_number'")
     skip_verification(ca, monkeypatch)
@@ -139,7 +142,7 @@ def test_crl_number_counts_the_audit_logs_crls_not_the_meta_row(ca, monkeypatch)
 def test_an_edited_crl_number_is_reported_but_cannot_stop_the_next_crl(ca):
     """The number comes from the chain; meta's copy is rewritten by the next CRL, so editing
     it must not be a way to stop revocations from being published."""
-    ca.unlock(PASSPHRASE)
+    ca.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     ca.crl(actor="ops", now=NOW)
     edit(ca.folder, "UPDATE meta SET value = '41' WHERE key = 'crl_number'")
     problem = "the CRL number in meta is 41, but the audit log's newest CRL is number 1 " \
@@ -159,7 +162,7 @@ def test_an_edited_crl_number_is_reported_but_cannot_stop_the_next_crl(ca):
 ])
 def test_a_deleted_or_invented_crl_number_is_reported(ca, statement, shown):
     if statement.startswith("DELETE"):
-        ca.unlock(PASSPHRASE)
+        ca.unlock(PASSPHRASE, ROOT_PASSPHRASE)
         ca.crl(actor="ops", now=NOW)
     edit(ca.folder, statement)
     assert ca.verify().problems == (f"the CRL number in meta is {shown} (edited in SQLite)",)

@@ -16,7 +16,7 @@ from app.ca.authority import ISSUING_KEY, ROOT_KEY, CaKeys
 from app.ca.errors import CaError
 from app.ca.service import CaService
 from models.issuance_policy import KeyKind
-from tests.ca.conftest import NOW, PASSPHRASE
+from tests.ca.conftest import NOW, PASSPHRASE, ROOT_PASSPHRASE
 from tests.ca.helpers import (
     assert_is_issuing,
     assert_is_leaf,
@@ -44,15 +44,18 @@ def test_init_files_are_owner_only(ca: CaService):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
-@pytest.mark.parametrize("name", [ROOT_KEY, ISSUING_KEY])
-def test_ca_keys_are_encrypted_pkcs8_and_need_the_passphrase(ca: CaService, name: str):
+@pytest.mark.parametrize(("name", "passphrase", "other"), [
+    (ROOT_KEY, ROOT_PASSPHRASE, PASSPHRASE), (ISSUING_KEY, PASSPHRASE, ROOT_PASSPHRASE)])
+def test_ca_keys_are_encrypted_pkcs8_and_need_their_own_passphrase(ca: CaService, name: str,
+                                                                   passphrase, other):
     data = (ca.folder / name).read_bytes()
     assert data.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
     with pytest.raises(TypeError, match="encrypted"):
         serialization.load_pem_private_key(data, None)
-    with pytest.raises(ValueError, match=r"Bad decrypt|Incorrect password"):
-        serialization.load_pem_private_key(data, b"wrong passphrase")
-    assert serialization.load_pem_private_key(data, PASSPHRASE) is not None
+    for wrong in (b"wrong passphrase", other):
+        with pytest.raises(ValueError, match=r"Bad decrypt|Incorrect password"):
+            serialization.load_pem_private_key(data, wrong)
+    assert serialization.load_pem_private_key(data, passphrase) is not None
 
 
 def test_open_is_locked_until_the_right_passphrase(ca: CaService, project, make_csr):
@@ -62,7 +65,7 @@ def test_open_is_locked_until_the_right_passphrase(ca: CaService, project, make_
         reopened.issue(project, "internal-tls", csr, requester="svc", now=NOW)
     with pytest.raises(CaError, match="wrong CA passphrase"):
         reopened.unlock(b"not the passphrase")
-    reopened.unlock(PASSPHRASE)
+    reopened.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     assert reopened.issue(project, "internal-tls", csr, requester="svc", now=NOW)
     reopened.close()
 
@@ -71,13 +74,21 @@ def test_init_refuses_a_folder_that_holds_files(tmp_path: Path):
     (tmp_path / "ca").mkdir()
     (tmp_path / "ca" / "notes.txt").write_text("mine")
     with pytest.raises(CaError, match="not an empty folder"):
-        CaService.init(tmp_path / "ca", PASSPHRASE, now=NOW)
+        CaService.init(tmp_path / "ca", PASSPHRASE, root_passphrase=ROOT_PASSPHRASE, now=NOW)
     assert (tmp_path / "ca" / "notes.txt").read_text() == "mine"
 
 
-def test_init_refuses_a_short_passphrase(tmp_path: Path):
-    with pytest.raises(CaError, match="at least 8"):
-        CaService.init(tmp_path / "ca", b"short", now=NOW)
+@pytest.mark.parametrize(("passphrase", "root", "message"), [
+    (b"short", ROOT_PASSPHRASE, "the CA passphrase needs at least 12 characters"),
+    (b"eleven char", ROOT_PASSPHRASE, "the CA passphrase needs at least 12 characters"),
+    (b"aaaaaabbbbbb", ROOT_PASSPHRASE, "at least 6 different characters"),
+    (b"314159265358", ROOT_PASSPHRASE, "must not be only digits"),
+    (PASSPHRASE, b"root", "the root passphrase needs at least 12 characters"),
+    (PASSPHRASE, PASSPHRASE, "the root passphrase must differ from the CA passphrase"),
+])
+def test_init_refuses_a_weak_or_shared_passphrase(tmp_path: Path, passphrase, root, message):
+    with pytest.raises(CaError, match=message):
+        CaService.init(tmp_path / "ca", passphrase, root_passphrase=root, now=NOW)
     assert not (tmp_path / "ca").exists()
 
 
@@ -88,7 +99,8 @@ def test_open_without_ca_names_the_folder(tmp_path: Path):
 
 def test_rsa_ca_issues_rsa_leaf_with_key_encipherment(tmp_path: Path, project, make_csr):
     keys = CaKeys(root=(KeyKind.RSA, 2048), issuing=(KeyKind.RSA, 2048))
-    service = CaService.init(tmp_path / "rsa", PASSPHRASE, now=NOW, keys=keys)
+    service = CaService.init(tmp_path / "rsa", PASSPHRASE, root_passphrase=ROOT_PASSPHRASE,
+                             now=NOW, keys=keys)
     assert isinstance(service.authority.root.public_key(), rsa.RSAPublicKey)
     assert_is_root(service.authority.root)
     csr, _ = make_csr("api.internal.example", kind="rsa")

@@ -11,51 +11,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from app.ca.cli import ENV_CA_DIR, ENV_PASSPHRASE
+from app.ca.cli import ENV_CA_DIR, ENV_PASSPHRASE, ENV_ROOT_PASSPHRASE
 from app.ca.ledger import LEDGER
 from app.cli import main
 from models.project_file import example_text
 from tests.ca.conftest import edit
-from tests.ca.helpers import assert_is_leaf
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch, capsys):
-    """Run `certroute ca …` in a fresh CA folder; returns (status, stdout, stderr)."""
-    monkeypatch.setenv(ENV_PASSPHRASE, "correct horse battery")
-    monkeypatch.setenv(ENV_CA_DIR, str(tmp_path / "ca"))
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        status = main(["ca", *args])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    assert run("init", str(tmp_path / "ca"))[0] == 0
-    return run
-
-
-def run_json(cli, *args: str):
-    status, out, err = cli(*args, "--json")
-    assert status == 0, err
-    return json.loads(out)
-
-
-def error_line(result: tuple[int, str, str]) -> str:
-    status, _, err = result
-    assert status == 2
-    assert err.count("\n") == 1, err
-    assert err.startswith("certroute: error: ")
-    return err
+from tests.ca.helpers import assert_is_leaf, error_line, run_json
 
 
 def test_init_json_describes_both_tiers(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setenv(ENV_PASSPHRASE, "correct horse battery")
+    monkeypatch.setenv(ENV_ROOT_PASSPHRASE, "root staple in the safe")
     assert main(["ca", "init", str(tmp_path / "new"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["root"]["subject"] == "CN=Certroute test CA Root CA,O=Certroute test CA"
@@ -261,6 +230,7 @@ def test_pin_project_then_issue_without_the_flag(cli, tmp_path: Path):
 
 def test_init_with_a_project_file_pins_it(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.setenv(ENV_PASSPHRASE, "correct horse battery")
+    monkeypatch.setenv(ENV_ROOT_PASSPHRASE, "root staple in the safe")
     other = other_project(tmp_path)
     assert main(["ca", "init", str(tmp_path / "ca2"), "--project", str(other)]) == 0
     out = capsys.readouterr().out
@@ -455,7 +425,7 @@ def _revoked_subordinate_ca(folder: Path) -> str:
     project = Project.model_validate(data)
     service = CaService.open(folder)
     try:
-        service.unlock(b"correct horse battery")
+        service.unlock(b"correct horse battery", b"root staple in the safe")
         request = service.admin.request(
             project, "team-ca", build_csr(generate_key(), [], "Example Org Team CA"),
             requester="alice", justification="lab", accept_project_change=True)

@@ -14,7 +14,7 @@ from app.ca.ledger import LEDGER, entry_hash
 from app.ca.records import RequestState
 from app.ca.service import CaService
 from tests.ca import workers
-from tests.ca.conftest import NOW, PASSPHRASE
+from tests.ca.conftest import NOW, PASSPHRASE, ROOT_PASSPHRASE
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_crash_between_approval_and_fulfilment_loses_nothing(ca: CaService, proj
     assert survived.state is RequestState.APPROVED
     assert [(a.approver, a.state) for a in survived.approvals] == [("Bob", "active")]
     assert reopened.verify().ok
-    reopened.unlock(PASSPHRASE)
+    reopened.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     assert reopened.admin.fulfil(request.id, operator="ops", now=NOW).record.request_id == \
         request.id
     reopened.close()

@@ -16,7 +16,7 @@ from models.certificate import Override
 from models.enums import Workflow
 from models.project import Project
 from models.project_file import example_text
-from tests.ca.conftest import NOW, PASSPHRASE
+from tests.ca.conftest import NOW, PASSPHRASE, ROOT_PASSPHRASE
 
 
 def overridden(project: Project, type_id: str, workflow: str) -> Project:
@@ -35,8 +35,8 @@ def renamed(project: Project) -> Project:
 
 @pytest.fixture
 def pinned_ca(tmp_path: Path, project):
-    service = CaService.init(tmp_path / "pinned", PASSPHRASE, now=NOW,
-                             project=ProjectSource.of(project, "approved.certroute.json"))
+    service = CaService.init(tmp_path / "pinned", PASSPHRASE, root_passphrase=ROOT_PASSPHRASE,
+                             now=NOW, project=ProjectSource.of(project, "approved.certroute.json"))
     yield service
     service.close()
 

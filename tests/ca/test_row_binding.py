@@ -15,7 +15,7 @@ from app.ca.records import iso
 from app.ca.service import CaService
 from models.enums import Workflow
 from models.issuance_policy import profile_for
-from tests.ca.conftest import NOW, PASSPHRASE, edit
+from tests.ca.conftest import NOW, PASSPHRASE, ROOT_PASSPHRASE, edit
 from tests.conftest import TODAY
 
 
@@ -40,7 +40,7 @@ def test_unrevoking_in_sqlite_is_reported_with_the_row_and_columns(ca: CaService
 
 
 def test_a_row_edit_does_not_stop_the_crl_but_is_shown_with_it(ca: CaService, revoked):
-    ca.authority.unlock(PASSPHRASE)
+    ca.authority.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     edit(ca.folder, "UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL")
     published = ca.publish_crls(actor="ops", now=NOW)
     assert [format(r.serial_number, "x") for r in published.issuing] == [revoked]
@@ -104,7 +104,7 @@ def make_version_1_ca(folder: Path, make_csr) -> str:
     Version 1 wrote the same tables and chain, but its entries bound no rows and its init
     entry named no ledger version.
     """
-    authority = Authority.create(folder, PASSPHRASE, now=NOW)
+    authority = Authority.create(folder, PASSPHRASE, root_passphrase=ROOT_PASSPHRASE, now=NOW)
     ledger = Ledger(folder / LEDGER, create=True)
     service = CaService(authority.folder, authority, ledger)
     with ledger.transaction() as conn:
@@ -156,7 +156,7 @@ def test_a_version_1_ledger_is_upgraded_on_open_and_logged(tmp_path: Path, make_
 def test_an_upgraded_ledger_keeps_its_revocations_on_the_crl(tmp_path: Path, make_csr):
     serial = make_version_1_ca(tmp_path / "old", make_csr)
     service = CaService.open(tmp_path / "old", now=NOW)
-    service.unlock(PASSPHRASE)
+    service.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     crl = service.crl(actor="ops", now=NOW)
     assert [format(r.serial_number, "x") for r in crl] == [serial]
     service.close()
@@ -164,7 +164,7 @@ def test_an_upgraded_ledger_keeps_its_revocations_on_the_crl(tmp_path: Path, mak
 
 def test_a_newer_ledger_is_refused_with_a_clear_message(tmp_path: Path):
     folder = tmp_path / "new"
-    Authority.create(folder, PASSPHRASE, now=NOW)
+    Authority.create(folder, PASSPHRASE, root_passphrase=ROOT_PASSPHRASE, now=NOW)
     ledger = Ledger(folder / LEDGER, create=True)
     with ledger.transaction() as conn:
         ledger.append(conn, at=iso(NOW), actor="system", action="init", subject="ca",

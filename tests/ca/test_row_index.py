@@ -16,7 +16,7 @@ from app.ca.errors import CaError, Refused
 from app.ca.ledger import LEDGER, LEDGER_VERSION, Ledger
 from app.ca.records import RequestState, iso
 from app.ca.service import CaService
-from tests.ca.conftest import NOW, PASSPHRASE, edit
+from tests.ca.conftest import NOW, PASSPHRASE, ROOT_PASSPHRASE, edit
 
 CRITERIA = ["1", "2"]  # the mainframe type's two approval criteria, by number
 EDITED = "the ledger was edited outside Certroute, so the {action} is refused"
@@ -242,7 +242,7 @@ def test_each_change_looks_up_its_rows_not_the_chain(ca, acknowledged):
 def make_version_2_ca(folder: Path, project, make_csr) -> str:
     """A CA folder as Certroute wrote it at ledger version 2 (rows bound, no row index);
     returns the serial of a revoked certificate."""
-    authority = Authority.create(folder, PASSPHRASE, now=NOW)
+    authority = Authority.create(folder, PASSPHRASE, root_passphrase=ROOT_PASSPHRASE, now=NOW)
     ledger = Ledger(folder / LEDGER, create=True)
     service = CaService(authority.folder, authority, ledger)
     with ledger.transaction() as conn:
@@ -265,7 +265,7 @@ def test_a_version_2_ledger_gets_its_row_index_on_open(tmp_path: Path, project, 
     upgrade = service.ledger.audit()[-1]
     assert (upgrade.action, upgrade.detail) == ("upgrade-ledger",
                                                 {"from": 2, "to": LEDGER_VERSION})
-    assert Ledger.version(service.ledger.conn) == LEDGER_VERSION == 3
+    assert Ledger.version(service.ledger.conn) == LEDGER_VERSION == 4
     assert service.verify().ok
     edit(service.folder, "UPDATE certificates SET identity = 'forged'")
     # Revoked already, as the audit log (not the edited column) says.

@@ -20,7 +20,7 @@ from app.ca.service import CaService
 from models.issuance_policy import profile_for
 from models.name_constraints import NOWHERE
 from models.project import Project
-from tests.ca.conftest import NOW, PASSPHRASE
+from tests.ca.conftest import NOW, PASSPHRASE, ROOT_PASSPHRASE
 from tests.ca.helpers import assert_is_ca, ext, openssl_verify
 from tests.conftest import TODAY
 
@@ -194,7 +194,7 @@ def test_openssl_accepts_the_subordinate_ca_and_enforces_its_limits(ca: CaServic
 def test_a_reopened_ca_signs_subordinates_once_unlocked(ca: CaService, ca_project):
     reopened = CaService.open(ca.folder)
     try:
-        reopened.unlock(PASSPHRASE)
+        reopened.unlock(PASSPHRASE, ROOT_PASSPHRASE)
         assert fulfilled(reopened, ca_project).certificate.issuer == ca.authority.root.subject
     finally:
         reopened.close()
@@ -205,7 +205,7 @@ def test_an_unusable_root_key_still_unlocks_for_leaves_and_says_why_for_a_ca(
     (ca.folder / ROOT_KEY).unlink()
     reopened = CaService.open(ca.folder)
     try:
-        reopened.unlock(PASSPHRASE)
+        reopened.unlock(PASSPHRASE, ROOT_PASSPHRASE)
         csr, _ = make_csr("api.internal.example")
         reopened.issue(ca_project, "internal-tls", csr, requester="svc", now=NOW)
         with pytest.raises(CaError, match="cannot sign a subordinate CA: cannot read the root "
@@ -306,7 +306,7 @@ def test_an_unusable_root_key_publishes_the_issuing_crl_and_says_why_not_the_roo
     (ca.folder / ROOT_KEY).unlink()
     reopened = CaService.open(ca.folder)
     try:
-        reopened.unlock(PASSPHRASE)
+        reopened.unlock(PASSPHRASE, ROOT_PASSPHRASE)
         reopened.revoke(serial, actor="ops", now=NOW)
         published = reopened.publish_crls(actor="ops", now=NOW)
         assert published.root is None

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.ca.errors import Refused
 from app.ca.service import CaService
-from tests.ca.conftest import NOW, PASSPHRASE
+from tests.ca.conftest import NOW, PASSPHRASE, ROOT_PASSPHRASE
 
 CRITERIA = ["1", "2"]
 CRASH_STATUS = 17
@@ -27,7 +27,7 @@ def crash_inside_fulfil(folder: str, request_id: int) -> None:
     """Die in the middle of the fulfilment transaction: certificate signed and inserted,
     audit entry about to be written, nothing committed."""
     service = CaService.open(folder)
-    service.unlock(PASSPHRASE)
+    service.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     real_append = service.ledger.append
 
     def dying_append(conn: Any, **entry: Any) -> int:
@@ -43,7 +43,7 @@ def approve_and_fulfil(folder: str, request_id: int, approver: str, barrier: Bar
                        results: Queue) -> None:
     """Race another process: both approve, then both fulfil, the same request."""
     service = CaService.open(folder)
-    service.unlock(PASSPHRASE)
+    service.unlock(PASSPHRASE, ROOT_PASSPHRASE)
     outcome: dict[str, str] = {"approver": approver}
     barrier.wait(timeout=30)
     try:

@@ -13,10 +13,17 @@ from PySide6.QtCore import Qt
 from app.ca.ledger import LEDGER
 from app.gui import commands
 from app.gui import settings as keys
+from app.gui.ca_session import ROOT_PROMPT
 from app.gui.issue_tab import IssueTab
 from models.enums import Workflow
 
 PASSPHRASE = "correct horse battery"
+ROOT_PASSPHRASE = "root staple in the safe"
+
+
+def passphrases(title: str, confirm: bool = False) -> str:
+    """The dialog's answer: the root key's own passphrase when the title asks for it."""
+    return ROOT_PASSPHRASE if "root" in title.lower() else PASSPHRASE
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +44,7 @@ def tab(qtbot, store, tmp_path: Path):
     widget = IssueTab(store)
     qtbot.addWidget(widget)
     widget._ask_folder = lambda title: str(tmp_path / "ca")
-    widget._ask_passphrase = lambda title, confirm=False: PASSPHRASE
+    widget._ask_passphrase = passphrases
     return widget
 
 
@@ -82,7 +89,7 @@ def test_open_existing_ca_is_locked_until_the_passphrase(qtbot, ca_tab, store, t
     assert "locked" in other.folder_bar.status.text()
     assert not other.unlock()
     assert "wrong CA passphrase" in other.message.text()
-    other._ask_passphrase = lambda title, confirm=False: PASSPHRASE
+    other._ask_passphrase = passphrases
     assert other.unlock()
     assert "unlocked" in other.folder_bar.status.text()
 
@@ -303,7 +310,7 @@ def test_last_ca_folder_reopens_locked(qtbot, ca_tab, store, tmp_path: Path):
     assert again.folder_bar.status.text().endswith("· locked")
     assert again.message.text().startswith("Reopened the CA in")
     assert again.ledger_tabs.audit_model.rowCount() == 1
-    again._ask_passphrase = lambda title, confirm=False: PASSPHRASE
+    again._ask_passphrase = passphrases
     assert again.unlock()
     assert again.folder_bar.status.text().endswith("· unlocked")
 
@@ -361,16 +368,38 @@ def test_reordered_types_keep_the_chosen_type(tab, store):
     assert [i for i, _name in tab.profile.offered()] == [t.id for t in store.project.types]
 
 
-def test_delivery_failure_after_issuing_is_reported(qtbot, ca_tab, tmp_path: Path):
+def test_a_delivery_target_that_cannot_be_made_is_refused_before_issuing(qtbot, ca_tab,
+                                                                          tmp_path: Path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     ca_tab.select_type("internal-tls")
     ca_tab.delivery.mode_combo.setCurrentIndex(0)
     ca_tab.delivery.target_edit.setText(str(blocker / "sub"))
     generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
+    qtbot.waitUntil(lambda: "cannot be created" in ca_tab.message.text())
+    assert f"{blocker} is not a folder" in ca_tab.message.text()
+    assert ca_tab.ledger_tabs.issued_model.rowCount() == 0
+
+
+def test_a_delivery_failing_after_issuing_keeps_the_generated_key(qtbot, ca_tab, tmp_path: Path,
+                                                                  monkeypatch):
+    from app.ca import delivery
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(delivery, "to_folder", full_disk)
+    ca_tab.select_type("internal-tls")
+    ca_tab.delivery.mode_combo.setCurrentIndex(0)
+    ca_tab.delivery.target_edit.setText(str(tmp_path / "out"))
+    generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
     qtbot.waitUntil(lambda: "delivery failed" in ca_tab.message.text())
     assert "is in the ledger" in ca_tab.message.text()
+    assert "No space left on device" in ca_tab.message.text()
     assert ca_tab.ledger_tabs.issued_model.rowCount() == 1
+    [kept] = (tmp_path / "ca" / "undelivered").iterdir()
+    assert sorted(p.name for p in kept.iterdir()) == ["cert.pem", "privkey.pem"]
+    assert f"were kept in {kept}" in ca_tab.message.text()
 
 
 def add_type(qtbot, store, **fields) -> None:
@@ -420,24 +449,35 @@ def test_smime_certificate_issued_from_the_email_field(qtbot, ca_tab, store):
 
 
 
-def test_subordinate_ca_through_the_approval_queue_and_its_revoke_on_the_root_crl(
-        qtbot, ca_tab, store, tmp_path: Path):
+def add_team_ca_type(qtbot, store) -> None:
+    """A CA-signing type whose subordinate CAs are constrained to team.internal.example."""
     add_type(qtbot, store, id="team-ca", name="Team CA", purpose="ca-signing",
              validity="long", blast_radius="high",
              profile={"san_patterns": ["**.team.internal.example"]})
+
+
+def request_and_approve_team_ca(qtbot, tab) -> None:
+    """Raise alice's request for the selected Team CA type, approve it as bob, name the
+    operator: the request is ready to fulfil."""
+    tab.pages.admin.requester_edit.setText("alice")
+    tab.pages.admin.justification_edit.setText("Team lab PKI")
+    tab.csr.cn_edit.setText("Example Org Team CA")
+    generate(qtbot, tab, tab.raise_request, "")
+    tab.select_request(1)
+    tab.approvals.approver_edit.setText("bob")
+    tab.approvals.role_combo.setCurrentText("Team lead")
+    tick_all(tab)
+    tab.approvals.approve_button.click()
+    tab.approvals.operator_edit.setText("ops")
+
+
+def test_subordinate_ca_through_the_approval_queue_and_its_revoke_on_the_root_crl(
+        qtbot, ca_tab, store, tmp_path: Path):
+    add_team_ca_type(qtbot, store)
     ca_tab.select_type("team-ca")
     assert ca_tab.pages.currentIndex() == 1  # rule 1: admin-mediated
     assert "Name constraints: DNS team.internal.example" in ca_tab.profile.profile_text.text()
-    ca_tab.pages.admin.requester_edit.setText("alice")
-    ca_tab.pages.admin.justification_edit.setText("Team lab PKI")
-    ca_tab.csr.cn_edit.setText("Example Org Team CA")
-    generate(qtbot, ca_tab, ca_tab.raise_request, "")
-    ca_tab.select_request(1)
-    ca_tab.approvals.approver_edit.setText("bob")
-    ca_tab.approvals.role_combo.setCurrentText("Team lead")
-    tick_all(ca_tab)
-    ca_tab.approvals.approve_button.click()
-    ca_tab.approvals.operator_edit.setText("ops")
+    request_and_approve_team_ca(qtbot, ca_tab)
     ca_tab.approvals.fulfil_button.click()
     assert cell(ca_tab.approvals.queue_model, 0, 3) == "fulfilled"
     assert "Example Org Team CA" in ca_tab.service.ledger.certificates()[0].subject
@@ -486,3 +526,29 @@ def test_an_ev_check_without_the_legal_identity_names_what_is_missing(qtbot, ca_
     assert "O=Harbourview Financial Services Ltd" in ca_tab.profile.profile_text.text()
     generate(qtbot, ca_tab, ca_tab.check_csr, "www.example.com")
     assert ca_tab.csr.check_result.text() == "No violation: the profile allows this CSR"
+
+
+def test_a_root_left_locked_at_unlock_is_asked_for_when_a_subordinate_ca_needs_it(
+        qtbot, ca_tab, store, tmp_path: Path):
+    add_team_ca_type(qtbot, store)
+    other = IssueTab(store)
+    qtbot.addWidget(other)
+    other._ask_folder = lambda title: str(tmp_path / "ca")
+    asked: list[str] = []
+    root_answer = {"value": ""}  # skipped at unlock
+
+    def answers(title: str, confirm: bool = False) -> str:
+        asked.append(title)
+        return root_answer["value"] if "root" in title.lower() else PASSPHRASE
+
+    other._ask_passphrase = answers
+    other.choose_folder()
+    assert other.unlock()
+    assert "the root stays locked" in other.message.text()
+    other.select_type("team-ca")
+    request_and_approve_team_ca(qtbot, other)
+    root_answer["value"] = ROOT_PASSPHRASE
+    asked.clear()
+    other.approvals.fulfil_button.click()
+    assert [t for t in asked if "root" in t.lower()] == [ROOT_PROMPT]
+    assert cell(other.approvals.queue_model, 0, 3) == "fulfilled"

@@ -30,7 +30,8 @@ def own_settings(monkeypatch, tmp_path: Path) -> None:
 
 @pytest.fixture
 def ca(tmp_path: Path):
-    service = CaService.init(tmp_path / "ca", PASSPHRASE.encode(), now=NOW)
+    service = CaService.init(tmp_path / "ca", PASSPHRASE.encode(),
+                             root_passphrase=b"root staple in the safe", now=NOW)
     yield service
     service.close()
 

@@ -97,3 +97,20 @@ def test_email_domain_hint_and_a_label_check_use_idna_2008():
     assert "'alice@xn--fa-hia.de'" in v.message
     [v] = address_violations("alice@xn--53h.de", patterns=("*@*.de",))
     assert v.code is ViolationCode.NOT_IDNA
+
+
+@pytest.mark.parametrize(("a_label", "shown"), [
+    ("xn--pple-43d", "is 'аpple', which mixes Cyrillic and Latin letters"),  # review B6
+    ("xn--80ak6aa92e", "is 'аррӏе', which looks like 'apple'"),
+])
+def test_look_alike_a_labels_are_refused(a_label, shown):
+    [v] = violations(f"{a_label}.internal.example")
+    assert v.code is ViolationCode.MIXED_SCRIPT
+    assert shown in v.message
+
+
+@pytest.mark.parametrize("name", ["xn--mnchen-3ya.internal.example",  # münchen
+                                  "www.xn--fa-hia.de",  # faß
+                                  "xn--80adxhks.internal.example"])  # москва: no Latin look
+def test_real_idn_labels_pass(name):
+    assert violations(name) == []
