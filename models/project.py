@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.assessment import AssessmentScores
 from models.certificate import CertificateType, TypeId
 from models.cost import CostInputs, MigrationShareSource, Scale, TicketsSource
 from models.enums import Tolerance
+from models.excerpt import refuse_control_characters
 
 SCHEMA_VERSION = 2
 
@@ -32,6 +33,8 @@ class Organisation(BaseModel):
     review_interval_months: int = Field(
         12, ge=1, le=120, description="How often the routing policy must be reviewed."
     )
+
+    _plain_name = field_validator("name")(refuse_control_characters)
 
 
 class CostSettings(BaseModel):
