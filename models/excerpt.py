@@ -35,6 +35,8 @@ def printable(text: str) -> str:
 
 def refuse_control_characters(text: str) -> str:
     """A pydantic validator for names and owners: ValueError naming the first control character."""
+    if text.isprintable():  # fast path: no control character is printable
+        return text
     for index, char in enumerate(text):
         if is_control(char):
             raise ValueError(f"must not contain control characters such as newlines or "

@@ -87,3 +87,29 @@ def test_save_over_a_read_only_project_is_refused_and_stays_dirty(window, tmp_pa
     assert not window.store.undo_stack.isClean()
     assert path.read_bytes() == before
     os.chmod(path, 0o644)
+
+
+def test_a_hostile_recovery_file_is_reported_not_raised(tmp_path):
+    from app.recovery import find_recoverable, recovery_dir
+
+    folder = recovery_dir(tmp_path)
+    folder.mkdir()
+    (folder / "1-deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    found, problems = find_recoverable(tmp_path)
+    assert found == [] and "unreadable recovery file" in problems[0]
+    assert len(problems[0]) < 1200
+
+
+def test_a_killed_autosave_leaves_no_temporary_file_for_long(tmp_path):
+    import time
+
+    from app.recovery import find_recoverable, recovery_dir
+
+    folder = recovery_dir(tmp_path)
+    folder.mkdir()
+    stale = folder / ".123-abcdef01.json.0123456789abcdef.tmp"
+    stale.write_text('{"half": ')
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    find_recoverable(tmp_path)
+    assert not stale.exists()
