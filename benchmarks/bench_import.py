@@ -54,7 +54,9 @@ def main(*, smoke: bool = False) -> None:
                 result = import_csv(path)
 
             ours = _seconds(run)
-            assert result is not None and result.rows_kept == n and not result.problems
+            assert result is not None
+            assert result.rows_kept == n
+            assert not result.problems
             del result
             peer = _seconds(lambda path=path: _csv_reader_alone(path))
             per_row[n] = ours / n

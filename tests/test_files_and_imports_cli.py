@@ -60,8 +60,10 @@ def test_import_of_all_bad_rows_does_not_wipe_the_existing_project(tmp_path, cap
     assert main(["import", str(matrix), "-o", str(victim)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "not replacing" in err and "types missing from the matrix (6 type(s)" in err
-    assert "--base" in err and "--replace" in err
+    assert "not replacing" in err
+    assert "types missing from the matrix (6 type(s)" in err
+    assert "--base" in err
+    assert "--replace" in err
     assert victim.read_bytes() == before
 
 
@@ -84,7 +86,8 @@ def test_import_with_replace_writes_and_lists_what_was_not_carried_over(tmp_path
     capsys.readouterr()
     assert main(["import", str(matrix), "-o", str(victim), "--replace"]) == 0
     out = capsys.readouterr().out
-    assert "not carried over from the previous" in out and "overrides" in out
+    assert "not carried over from the previous" in out
+    assert "overrides" in out
     assert load_project(victim).types[0].override is None
 
 
@@ -149,7 +152,8 @@ def test_export_through_a_symlink_and_keeping_the_mode(tmp_path):
     link = tmp_path / "link.csv"
     link.symlink_to(real)
     assert main(["export", "--csv", str(link)]) == 0
-    assert link.is_symlink() and real.read_text().startswith("ID,")
+    assert link.is_symlink()
+    assert real.read_text().startswith("ID,")
     assert stat.S_IMODE(real.stat().st_mode) == 0o664
 
 
@@ -160,7 +164,7 @@ def _route(path: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     (example_text().replace('"schema_version": 1', '"schema_version": ' + "9" * 5000, 1),
      "not a valid JSON document"),
@@ -172,7 +176,8 @@ def test_hostile_project_files_are_one_line_errors(tmp_path, text, expected):
     path.write_text(text)
     done = _route(path)
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
     assert expected in done.stderr
     assert len(done.stderr) < 1500
 
@@ -184,7 +189,8 @@ def test_a_10_mb_name_gives_a_short_error(tmp_path):
     path.write_text(json.dumps(raw))
     done = _route(path)
     assert done.returncode == 2
-    assert "types[0].name" in done.stderr and "10,000,000 characters" in done.stderr
+    assert "types[0].name" in done.stderr
+    assert "10,000,000 characters" in done.stderr
     assert len(done.stderr) < 1000
 
 
@@ -196,7 +202,8 @@ def test_gui_reads_the_file_before_qt_starts(tmp_path):
     done = subprocess.run([sys.executable, "-m", "app", "gui", str(path)], cwd=ROOT, text=True,
                           capture_output=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "nested too deeply" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "nested too deeply" in done.stderr
 
 
 # --- control characters ---------------------------------------------------------------------
@@ -208,7 +215,8 @@ def test_control_characters_in_a_name_are_refused(tmp_path):
     path = tmp_path / "evil.certroute.json"
     path.write_text(json.dumps(raw))
     done = _route(path)
-    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
     assert "types[0].name: Value error, must not contain control characters" in done.stderr
     assert "U+000A" in done.stderr
 
@@ -224,10 +232,12 @@ def test_free_text_is_never_printed_or_exported_raw(tmp_path, capsys):
     save_project(project.model_copy(update={"types": tuple(types)}), path)
     assert main(["route", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "\x1b" not in out and "\n2. Fake line" not in out
+    assert "\x1b" not in out
+    assert "\n2. Fake line" not in out
     assert "Reviewed\\n2. Fake line\\x1b[31m red" in out
     csv_path, md_path = tmp_path / "m.csv", tmp_path / "m.md"
     assert main(["export", str(path), "--csv", str(csv_path), "--md", str(md_path)]) == 0
     for exported in (csv_path, md_path):
         text = exported.read_text()
-        assert "\x1b" not in text and "\n2. Fake line" not in text
+        assert "\x1b" not in text
+        assert "\n2. Fake line" not in text

@@ -72,7 +72,8 @@ def test_zip_bomb_is_refused_in_one_line_within_bounded_memory(workbook_path, tm
     done = _run_limited(["import", str(bomb), "-o", str(victim), "--replace"])
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
-    assert len(lines) == 1 and "bomb.xlsx" in lines[0], done.stderr
+    assert len(lines) == 1, done.stderr
+    assert "bomb.xlsx" in lines[0]
     assert "compressed" in lines[0] or "unpacks to" in lines[0]
     assert victim.read_bytes() == before
 
@@ -105,7 +106,7 @@ def test_a_huge_shared_string_is_refused(workbook_path, tmp_path):
         handle.write(b"</t></si></sst>")
 
     big = _with_entry(workbook_path, tmp_path / "hugestr.xlsx", "xl/sharedStrings.xml", huge)
-    with pytest.raises(RoutingImportError, match="sharedStrings.xml"):
+    with pytest.raises(RoutingImportError, match=r"sharedStrings\.xml unpacks to"):
         import_workbook(big)
 
 
@@ -120,7 +121,7 @@ def test_a_header_lying_about_the_size_is_caught(workbook_path, tmp_path):
     data[record + 24:record + 28] = (100).to_bytes(4, "little")
     liar = tmp_path / "liar.xlsx"
     liar.write_bytes(bytes(data))
-    with pytest.raises(RoutingImportError, match="not a readable .xlsx workbook"):
+    with pytest.raises(RoutingImportError, match=r"not a readable \.xlsx workbook \(Bad CRC-32"):
         import_workbook(liar)
 
 

@@ -56,7 +56,9 @@ def test_open_of_hostile_files_warns_in_one_short_line(window, tmp_path):
         assert not window.open_path(path, confirmed=True)
         title, message = window.warnings[-1]
         assert title == "Cannot open project"
-        assert path.name in message and "\n" not in message and len(message) < 1000
+        assert path.name in message
+        assert "\n" not in message
+        assert len(message) < 1000
     assert window.store.project is before
 
 
@@ -96,7 +98,8 @@ def test_a_hostile_recovery_file_is_reported_not_raised(tmp_path):
     folder.mkdir()
     (folder / "1-deep.json").write_text("[" * 100_000 + "]" * 100_000)
     found, problems = find_recoverable(tmp_path)
-    assert found == [] and "unreadable recovery file" in problems[0]
+    assert found == []
+    assert "unreadable recovery file" in problems[0]
     assert len(problems[0]) < 1200
 
 

@@ -113,13 +113,14 @@ def test_dangling_symlink_creates_its_target(tmp_path):
     link = tmp_path / "link.csv"
     link.symlink_to(tmp_path / "target.csv")
     write_text(link, "new")
-    assert link.is_symlink() and (tmp_path / "target.csv").read_text() == "new"
+    assert link.is_symlink()
+    assert (tmp_path / "target.csv").read_text() == "new"
 
 
 def test_symlink_loop_is_an_error(tmp_path):
     (tmp_path / "a").symlink_to(tmp_path / "b")
     (tmp_path / "b").symlink_to(tmp_path / "a")
-    with pytest.raises(OSError) as info:
+    with pytest.raises(OSError, match="symbolic links") as info:
         write_text(tmp_path / "a", "x")
     assert info.value.errno == errno.ELOOP
 
@@ -152,7 +153,7 @@ def _full_device(tmp_path: Path) -> Path:
 
 def test_full_device_reports_no_space_and_stays_a_device(tmp_path):
     device = _full_device(tmp_path)
-    with pytest.raises(OSError) as info:
+    with pytest.raises(OSError, match="No space left on device") as info:
         write_text(device, "a,b\n")
     assert info.value.errno == errno.ENOSPC
     assert stat.S_ISCHR(device.lstat().st_mode)
@@ -184,8 +185,12 @@ def test_temporary_files_are_created_exclusively_without_following_links(tmp_pat
     write_text(tmp_path / "x.csv", "1")
     write_text(tmp_path / "x.csv", "2")
     (first, f1), (second, _f2) = flags_seen
-    assert f1 & os.O_EXCL and f1 & os.O_NOFOLLOW and f1 & os.O_CREAT
-    assert first != second and first.startswith(".x.csv.") and len(first) > len(".x.csv..tmp") + 12
+    assert f1 & os.O_EXCL
+    assert f1 & os.O_NOFOLLOW
+    assert f1 & os.O_CREAT
+    assert first != second
+    assert first.startswith(".x.csv.")
+    assert len(first) > len(".x.csv..tmp") + 12
 
 
 def test_stale_temporary_files_of_a_killed_writer_are_removed_by_the_next_write(tmp_path):
@@ -231,7 +236,8 @@ def test_sigkill_mid_write_never_loses_the_old_file(tmp_path):
         proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)},
                                 stdout=subprocess.PIPE)
-        assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"ready\n"
         time.sleep(0.05 + 0.03 * trial)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -249,5 +255,6 @@ def test_write_errors_leave_no_temporary_file(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         write_file(path, b"new")
-    assert _only(tmp_path) == ["x.csv"] and path.read_text() == "old"
+    assert _only(tmp_path) == ["x.csv"]
+    assert path.read_text() == "old"
     assert file_write.STALE_AFTER_S > 0
