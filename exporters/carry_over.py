@@ -7,7 +7,7 @@ the one it would write and names what would not be carried over.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from models.certificate import CertificateType
 from models.project import Project
@@ -28,7 +28,7 @@ _TYPE_PARTS: tuple[tuple[str, Callable[[CertificateType], object]], ...] = (
 )
 
 
-def _ids(ids: list[str]) -> str:
+def _ids(ids: Sequence[str]) -> str:
     shown = ", ".join(ids[:SHOWN_IDS])
     more = len(ids) - SHOWN_IDS
     return f"{len(ids)} type(s): {shown}" + (f" and {more} more" if more > 0 else "")

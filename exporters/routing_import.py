@@ -9,7 +9,7 @@ import csv
 import dataclasses
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,7 +216,7 @@ def import_rows(rows: Iterable[Sequence[Any]], *, base: Project | None = None,
 class _Ids:
     """The base's types by id, the ids this import used, and fresh ids in constant time."""
 
-    def __init__(self, known: dict[str, CertificateType]) -> None:
+    def __init__(self, known: Mapping[str, CertificateType]) -> None:
         self.known = known
         self.used: set[str] = set()
         self._taken: set[str] = set(known)  # used | known, kept up to date, never rebuilt
@@ -237,7 +237,8 @@ class _Ids:
 
 # Rows without a base type share these (frozen) defaults instead of a copy each: a million
 # imported rows would otherwise hold a million identical designs.
-_DEFAULT_DESIGNS = {"combined": CombinedDesign(), "admin": AdminDesign()}
+_DEFAULT_DESIGNS = {"combined": CombinedDesign.model_validate({}),
+                    "admin": AdminDesign.model_validate({})}
 
 
 def _row_type(row: Sequence[Any], row_number: int, columns: dict[str, int], ids: _Ids,
