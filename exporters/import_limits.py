@@ -17,6 +17,9 @@ from pathlib import Path
 MAX_ROWS = 1_000_000
 MAX_COLUMNS = 64
 MAX_CELL_CHARS = 32_767
+# A CSV line, read before the csv module splits it: a line of a billion commas would otherwise
+# become a billion fields in memory before the column limit could be checked.
+MAX_LINE_CHARS = MAX_COLUMNS * (MAX_CELL_CHARS + 3)
 # Row problems kept for the report; the rest are only counted.
 MAX_PROBLEMS = 1_000
 

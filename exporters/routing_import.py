@@ -9,16 +9,17 @@ import csv
 import dataclasses
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
 from exporters.import_limits import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
+    MAX_LINE_CHARS,
     MAX_PROBLEMS,
     MAX_ROWS,
     check_workbook_archive,
@@ -281,13 +282,23 @@ def _row_type(row: Sequence[Any], row_number: int, columns: dict[str, int], ids:
         return old, problems
 
 
+def _bounded_lines(handle: TextIO, source: str) -> Iterator[str]:
+    """The file's lines, refusing one longer than MAX_LINE_CHARS before it is read whole."""
+    while line := handle.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise RoutingImportError(f"{source}: a line longer than {MAX_LINE_CHARS:,} "
+                                     "characters")
+        yield line
+
+
 def import_csv(path: str | os.PathLike[str], *, base: Project | None = None) -> ImportResult:
     """Import a routing matrix CSV (as `certroute export --csv` writes it, or Excel saves it)."""
     path = Path(path)
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             # Streamed: the rows are never all held as lists of strings at once.
-            return import_rows(csv.reader(handle), base=base, source=path.name, guarded=True)
+            return import_rows(csv.reader(_bounded_lines(handle, path.name)), base=base,
+                               source=path.name, guarded=True)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise RoutingImportError(f"{path.name}: cannot read ({exc})") from None
 

@@ -198,3 +198,10 @@ def test_bomb_made_in_memory_is_small():
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z, z.open("s.xml", "w") as h:
         _bomb_rows(100_000)(h)
     assert len(buffer.getvalue()) < 200_000
+
+
+def test_a_csv_line_of_millions_of_commas_is_refused_before_it_is_split(tmp_path):
+    path = tmp_path / "commas.csv"
+    path.write_text(",".join(HEADERS) + "\n" + "," * 5_000_000 + "\n")
+    with pytest.raises(RoutingImportError, match=r"commas\.csv: a line longer than"):
+        import_csv(path)
