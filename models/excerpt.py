@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 # A value quoted in an error shows at most this many characters, then its length.
-QUOTED_CHARS = 80
+QUOTED_CHARS = 40
 # A whole one-line message (several quoted values, a reader's error) is cut here.
 MESSAGE_CHARS = 1000
 # Bidirectional embeddings, overrides and isolates: they reorder what a terminal shows.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from models.excerpt import QUOTED_CHARS, bounded, excerpt, excerpt_message
+from models.excerpt import bounded, excerpt, excerpt_message
 from models.file_write import write_text
 from models.migrations import SchemaVersionError, upgrade
 from models.project import SCHEMA_VERSION, Project
@@ -41,8 +41,8 @@ def describe_validation_error(error: ValidationError, *, limit: int = 5) -> str:
         shown = "" if isinstance(got, dict | list) or item["type"] == "missing" else (
             f" (got {excerpt(got)})"
         )
-        message = bounded(item["msg"], QUOTED_CHARS * 4)
-        lines.append(f"{bounded(loc, QUOTED_CHARS * 2)}: {message}{shown}")
+        message = bounded(item["msg"], 400)  # pydantic's own text: an enum's choices at most
+        lines.append(f"{bounded(loc, 120)}: {message}{shown}")
     more = error.error_count() - limit
     if more > 0:
         lines.append(f"… and {more} more problem(s)")
