@@ -11,9 +11,11 @@ What a careful tool does with whatever is already at the path (docs/reliability.
   user chose (the other names of a hard link would keep the old contents);
 - a symbolic link: followed, and its final target is written as above (a project kept in a
   synced folder through a link stays in that folder); a link loop is an error;
-- a character device or a FIFO (`/dev/null`, a terminal, a pipe), and `/dev/stdout`,
-  `/dev/stderr`, `/dev/fd/N` or `/proc/…/fd/N` whatever they point at: opened and written
-  directly, never replaced; a write error (`/dev/full`'s "No space left on device") is raised;
+- `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: written to that open
+  descriptor, whatever it is;
+- a character device or a FIFO (`/dev/null`, a terminal, a pipe), and any other path under
+  /dev/fd or /proc: opened and written directly, never replaced; a write error (`/dev/full`'s
+  "No space left on device") is raised;
 - a directory, a block device or a socket: refused;
 - `-` when `dash_is_stdout`: standard output.
 
@@ -78,6 +80,32 @@ def _write_stdout(data: bytes) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+
+
+def _alias_fd(path: Path) -> int | None:
+    """The descriptor `/dev/stdout`, `/dev/fd/N` or `/proc/self/fd/N` names, else None.
+
+    Written through the descriptor already open, never reopened: reopening a pipe another user
+    created (`setpriv … certroute export --csv /dev/stdout | …`) is "Permission denied".
+    """
+    absolute = str(path.absolute())
+    named = {"/dev/stdout": 1, "/dev/stderr": 2}.get(absolute)
+    if named is not None:
+        return named
+    for prefix in ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/"):
+        if absolute.startswith(prefix) and absolute[len(prefix):].isdigit():
+            return int(absolute[len(prefix):])
+    return None
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and stream.fileno() == fd:
+                stream.flush()  # what Python already buffered for it comes first
+        except (OSError, ValueError):  # io.UnsupportedOperation: a stream without a descriptor
+            continue
+    _write_all(fd, data)
 
 
 def _writes_in_place(path: Path) -> bool:
@@ -214,6 +242,10 @@ def write_file(path: str | os.PathLike[str], data: bytes, *, private: bool = Fal
         _write_stdout(data)
         return
     path = Path(path)
+    fd = _alias_fd(path)
+    if fd is not None:
+        _write_fd(fd, data)
+        return
     if _writes_in_place(path):
         _write_direct(path, data)
         return

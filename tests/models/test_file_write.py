@@ -258,3 +258,30 @@ def test_write_errors_leave_no_temporary_file(tmp_path, monkeypatch):
     assert _only(tmp_path) == ["x.csv"]
     assert path.read_text() == "old"
     assert file_write.STALE_AFTER_S > 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists()
+                    or not Path("/usr/bin/python3").exists(),
+                    reason="needs root, setpriv and a system Python to run as another user")
+def test_dev_stdout_works_for_a_user_who_cannot_reopen_the_pipe():
+    """`setpriv --reuid=65534 certroute export --csv /dev/stdout | …`: the pipe belongs to root,
+    so reopening /dev/stdout is "Permission denied"; the open descriptor is used instead."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="certroute-fw-"))
+    try:
+        folder.chmod(0o755)
+        shutil.copy(file_write.__file__, folder / "fw.py")
+        (folder / "fw.py").chmod(0o644)
+        code = (f"import sys; sys.path.insert(0, {str(folder)!r}); from fw import write_text; "
+                "write_text('/dev/stdout', 'as nobody\\n')")
+        # The system Python: the module needs only the standard library, and the virtualenv
+        # may not be readable by another user.
+        done = subprocess.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                               "--clear-groups", "/usr/bin/python3", "-I", "-c", code],
+                              capture_output=True, text=True, cwd="/")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == "as nobody\n"
+    finally:
+        shutil.rmtree(folder)
