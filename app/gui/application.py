@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.gui import settings as keys
@@ -13,6 +14,7 @@ from app.gui.main_window import MainWindow
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
 from app.recovery import find_recoverable
+from models.file_write import write_file
 from models.project import Project
 from models.project_file import ProjectFileError, load_example, load_project
 
@@ -102,8 +104,15 @@ def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: 
     window.show()
     for _ in range(5):
         app.processEvents()
-    if not window.grab().save(out):
-        print(f"certroute: error: cannot write {out}", file=sys.stderr)
+    png = QByteArray()
+    buffer = QBuffer(png)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    try:
+        if not window.grab().save(buffer, "PNG"):
+            raise OSError("the window could not be rendered as PNG")
+        write_file(out, bytes(png.data()), dash_is_stdout=True)  # the one writer, like exports
+    except OSError as exc:
+        print(f"certroute: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     window.store.undo_stack.setClean()
     window.close()
