@@ -116,3 +116,12 @@ def test_a_killed_autosave_leaves_no_temporary_file_for_long(tmp_path):
     os.utime(stale, (old, old))
     find_recoverable(tmp_path)
     assert not stale.exists()
+
+
+def test_a_name_with_a_terminal_escape_is_refused_in_the_table(window, qtbot):
+    before = window.store.project
+    with qtbot.waitSignal(window.store.error) as signal:
+        assert not commands.edit_type(window.store, 0, "Rename", name="Web\x1b[31m red")
+    assert "must not contain control characters" in signal.args[0]
+    assert "U+001B" in signal.args[0]
+    assert window.store.project is before
