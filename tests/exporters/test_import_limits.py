@@ -205,3 +205,13 @@ def test_a_csv_line_of_millions_of_commas_is_refused_before_it_is_split(tmp_path
     path.write_text(",".join(HEADERS) + "\n" + "," * 5_000_000 + "\n")
     with pytest.raises(RoutingImportError, match=r"commas\.csv: a line longer than"):
         import_csv(path)
+
+
+def test_a_workbook_saved_by_libreoffice_passes_the_checks(workbook_path, tmp_path, example):
+    """The limits refuse hostile archives, not a real spreadsheet program's output."""
+    from tests.exporters.conftest import recalculate
+
+    saved = recalculate(workbook_path, tmp_path)
+    result = import_workbook(saved, base=example)
+    assert result.problems == ()
+    assert [t.id for t in result.project.types] == [t.id for t in example.types]
