@@ -140,9 +140,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
     lost = not_carried_over(existing, result.project,
                             settings_carried=result.carries_settings) if existing else []
     if lost and not (args.base or args.replace):
-        raise CliError(f"import: not replacing {args.output}: the import would drop "
-                       f"{'; '.join(lost)}. Give --base {args.output} to keep what the matrix "
-                       "does not carry, or --replace to replace it anyway")
+        # The way out first: a long list of losses may be cut at the end of the line.
+        raise CliError(f"import: not replacing {args.output} (give --base {args.output} to "
+                       "keep what the matrix does not carry, or --replace to replace it "
+                       f"anyway): the import would drop {'; '.join(lost)}")
     try:
         save_project(result.project, args.output, dash_is_stdout=True)
     except OSError as exc:
