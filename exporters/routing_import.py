@@ -5,8 +5,10 @@ Every bad cell is reported by row number and column header; the good rows are ke
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
+import gc
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -176,6 +178,26 @@ def import_rows(rows: Iterable[Sequence[Any]], *, base: Project | None = None,
         RoutingImportError: no header, a missing column, more than MAX_ROWS rows or a row
             wider than MAX_COLUMNS.
     """
+    # The rows build no reference cycles, yet the cyclic collector kept walking the growing
+    # list of types: 400,000 rows took 65 µs a row with it, 45 µs without (100,000: 39 and
+    # 34). It is paused while they are built and runs again afterwards, as before.
+    with _gc_paused():
+        return _import_rows(rows, base, source, first_row, guarded)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_rows(rows: Iterable[Sequence[Any]], base: Project | None, source: str,
+                 first_row: int, guarded: bool) -> ImportResult:
     base = base or Project()
     iterator = iter(rows)
     try:

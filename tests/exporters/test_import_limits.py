@@ -215,3 +215,13 @@ def test_a_workbook_saved_by_libreoffice_passes_the_checks(workbook_path, tmp_pa
     result = import_workbook(saved, base=example)
     assert result.problems == ()
     assert [t.id for t in result.project.types] == [t.id for t in example.types]
+
+
+def test_the_collector_runs_again_after_an_import_good_or_bad():
+    import gc
+
+    import_rows([list(HEADERS), ROW])
+    assert gc.isenabled()
+    with pytest.raises(RoutingImportError):
+        import_rows([list(HEADERS) + [f"x{i}" for i in range(100)]])
+    assert gc.isenabled()
