@@ -122,6 +122,12 @@ def _writes_in_place(path: Path) -> bool:
 
 def _check_replaceable(target: Path, st: os.stat_result) -> None:
     """Refuse a regular file whose replacement would change more than its contents."""
+    try:
+        read_only_fs = bool(os.statvfs(target.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_fs = False
+    if read_only_fs:  # say so, rather than blame the file's permissions
+        raise _refuse(errno.EROFS, "Read-only file system")
     if not stat.S_IMODE(st.st_mode) & 0o222 or not os.access(target, os.W_OK):
         raise _refuse(errno.EACCES, "Permission denied: the file is read-only")
     if st.st_nlink > 1:

@@ -285,3 +285,18 @@ def test_dev_stdout_works_for_a_user_who_cannot_reopen_the_pipe():
         assert done.stdout == "as nobody\n"
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_read_only_file_system_is_named_as_such(tmp_path, monkeypatch):
+    path = tmp_path / "x.csv"
+    path.write_text("old")
+    real = os.statvfs(tmp_path)
+
+    class ReadOnly:
+        f_flag = real.f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(os, "statvfs", lambda _p: ReadOnly())
+    with pytest.raises(OSError, match="Read-only file system") as info:
+        write_text(path, "new")
+    assert info.value.errno == errno.EROFS
+    assert path.read_text() == "old"
