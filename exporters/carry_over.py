@@ -51,6 +51,8 @@ def not_carried_over(old: Project, new: Project, *, settings_carried: bool) -> l
                    if t.id in kept and part(t) != part(kept[t.id]) and part(t) is not None]
         if changed:
             lost.append(f"{what} ({_ids(changed)})")
+    if old.as_of != new.as_of:  # neither a CSV nor the workbook's Inputs sheet carries it
+        lost.append(f"the as-of date ({old.as_of.isoformat()})")
     if settings_carried:
         return lost
     for what, differs in (("the organisation's settings", old.organisation != new.organisation),
