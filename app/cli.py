@@ -22,6 +22,7 @@ from models.cost import (
     TicketsSource,
 )
 from models.evaluation import Evaluation, evaluate
+from models.excerpt import bounded, printable
 from models.project import Project
 from models.project_file import (
     ProjectFileError,
@@ -40,8 +41,9 @@ class CliError(Exception):
 
 
 def one_line(text: str) -> str:
-    """Escape control characters (a newline in a file name, say) so an error stays one line."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    """Escape control characters (a newline in a file name, say) and cut an over-long message,
+    so an error stays one short line."""
+    return bounded("".join(c if c.isprintable() else repr(c)[1:-1] for c in text))
 
 
 def open_project(path: str | None) -> Project:
@@ -110,23 +112,28 @@ def _cmd_route(args: argparse.Namespace) -> int:
     if args.json:
         print_json(route_rows(project, evaluation))
         return 0
-    print(f"Routing policy for {project.organisation.name}")
-    print(evaluation.summary)
-    print(f"Public rules as of {project.as_of.isoformat()}")
+
+    def show(text: str) -> None:
+        # Free text (a justification) never spans or forges lines, nor sends a terminal escape.
+        print(printable(text))
+
+    show(f"Routing policy for {project.organisation.name}")
+    show(evaluation.summary)
+    show(f"Public rules as of {project.as_of.isoformat()}")
     rows = zip(project.types, evaluation.decisions, evaluation.limits,
                evaluation.validity_classes, strict=True)
     for n, (t, d, limit, c) in enumerate(rows, 1):
         print()
-        print(f"{n}. {t.name} — {d.workflow.value}")
-        print(f"   {d.label}")
-        print(f"   {display.describe(t)}")
+        show(f"{n}. {t.name} — {d.workflow.value}")
+        show(f"   {d.label}")
+        show(f"   {display.describe(t)}")
         evaluated = "" if c is t.validity else f"; evaluated as {c.value}"
-        print(f"   Maximum validity {limit.days} days: {limit.reason}{evaluated}")
-        print(f"   {d.rationale}")
+        show(f"   Maximum validity {limit.days} days: {limit.reason}{evaluated}")
+        show(f"   {d.rationale}")
         if d.note:
-            print(f"   Note: {d.note}")
+            show(f"   Note: {d.note}")
         for exception in d.exceptions:
-            print(f"   Exception: {exception}")
+            show(f"   Exception: {exception}")
     return 0
 
 

@@ -11,8 +11,10 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.excerpt import excerpt_message
+from models.file_write import remove_stale_temp_files, write_text
 from models.project import Project
-from models.project_file import ProjectFileError, atomic_write_text, parse_project
+from models.project_file import ProjectFileError, parse_project
 
 RECOVERY_DIR_NAME = "recovery"
 LOCK_SUFFIX = ".lock"
@@ -119,7 +121,7 @@ class RecoveryWriter:
             "saved_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
             "project": json.loads(project.model_dump_json()),
         }
-        atomic_write_text(self.file, json.dumps(envelope))
+        write_text(self.file, json.dumps(envelope), private=True)
 
     def remove(self) -> None:
         """Remove the recovery file; the lock stays while the window may write again."""
@@ -145,6 +147,7 @@ def find_recoverable(config_dir: Path) -> tuple[list[Recoverable], list[str]]:
     if not folder.is_dir():
         return found, problems
     _sweep_stale_locks(folder)
+    remove_stale_temp_files(folder)  # each window writes its own file: sweep them all here
     for file in sorted(folder.glob("*.json")):
         if _owner_alive(file):
             continue  # another window, in this process or another, is still running
@@ -155,8 +158,9 @@ def find_recoverable(config_dir: Path) -> tuple[list[Recoverable], list[str]]:
             saved_at = dt.datetime.fromisoformat(envelope["saved_at"])
         except FileNotFoundError:
             continue  # its window closed cleanly while we looked
-        except (OSError, ValueError, KeyError, TypeError, ProjectFileError) as exc:
-            problems.append(f"{file.name}: unreadable recovery file ({exc})")
+        except (OSError, ValueError, KeyError, TypeError, RecursionError,
+                ProjectFileError) as exc:
+            problems.append(f"{file.name}: unreadable recovery file ({excerpt_message(exc)})")
             continue
         found.append(Recoverable(file, project, original, saved_at))
     found.sort(key=lambda r: r.saved_at, reverse=True)

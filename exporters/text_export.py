@@ -14,8 +14,9 @@ from typing import Any
 from exporters.routing_table import HEADERS, text_rows
 from models import display
 from models.evaluation import Evaluation
+from models.excerpt import printable
+from models.file_write import write_text as write_file_text
 from models.project import Project
-from models.project_file import atomic_write_text
 
 # A spreadsheet runs a CSV cell that starts with one of these as a formula (CSV injection):
 # such text is written with a leading apostrophe, which the import removes again.
@@ -23,8 +24,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    """`'=cmd|…` instead of `=cmd|…`: shown as text by Excel and LibreOffice, never run."""
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+    """`'=cmd|…` instead of `=cmd|…`: shown as text by Excel and LibreOffice, never run.
+
+    Text that already starts with apostrophes before a formula start (`'=x`) gets one more,
+    so the import, which removes exactly one, gives back what was exported.
+    """
+    return f"'{cell}" if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 def routing_csv(project: Project, evaluation: Evaluation) -> str:
@@ -32,14 +37,15 @@ def routing_csv(project: Project, evaluation: Evaluation) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    writer.writerows([neutralise(cell) for cell in row]
+    writer.writerows([neutralise(printable(cell)) for cell in row]
                      for row in text_rows(project, evaluation))
     return buffer.getvalue()
 
 
 def _md_cell(text: str) -> str:
     # A pipe ends a Markdown cell and a newline ends the row: escape one, fold the other.
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    folded = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return printable(folded)  # any other control character (ESC, U+2028) shown escaped
 
 
 def routing_markdown(project: Project, evaluation: Evaluation) -> str:
@@ -89,6 +95,6 @@ def project_json(project: Project, evaluation: Evaluation) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write an export atomically, so a failed export never leaves half a file behind."""
-    atomic_write_text(path, text)
+def write_text(path: str | os.PathLike[str], text: str, *, dash_is_stdout: bool = False) -> None:
+    """Write an export through `models.file_write`: never half a file, never a device replaced."""
+    write_file_text(path, text, dash_is_stdout=dash_is_stdout)

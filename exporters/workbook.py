@@ -16,8 +16,8 @@ from exporters.workbook_layout import LISTS, SHEETS, WORKBOOK_VERSION
 from exporters.workbook_routing import column_letter, write_routing
 from models import display
 from models.evaluation import Evaluation
+from models.file_write import write_file
 from models.project import SCHEMA_VERSION, Project
-from models.project_file import atomic_write_bytes
 
 SOURCES = (
     ("1", "Certificate issuance workflows: combined vs admin-mediated (the article this "
@@ -53,14 +53,15 @@ def app_version() -> str:
 
 
 def write_workbook(project: Project, evaluation: Evaluation, path: str | os.PathLike[str], *,
-                   now: dt.datetime | None = None) -> None:
+                   now: dt.datetime | None = None, dash_is_stdout: bool = False) -> None:
     """Write the workbook of WORKBOOK.md C.2 to `path`.
 
     Args:
         project: the document.
         evaluation: `evaluate(project)`; every displayed figure comes from it.
-        path: the .xlsx file to write (atomically; OSError if it cannot be written).
+        path: the .xlsx file to write (`models.file_write`; OSError if it cannot be written).
         now: the export time shown in the README and change log (defaults to the clock).
+        dash_is_stdout: `-` means standard output (the command line).
     """
     now = now or dt.datetime.now().replace(microsecond=0)
     buffer = io.BytesIO()
@@ -87,8 +88,8 @@ def write_workbook(project: Project, evaluation: Evaluation, path: str | os.Path
     _sources(book)
     _change_log(book, now)
     book.close()
-    # Atomic, like project saves: a failed export never leaves half a workbook behind.
-    atomic_write_bytes(path, buffer.getvalue())
+    # Through the one writer, like project saves: a failed export never leaves half a workbook.
+    write_file(path, buffer.getvalue(), dash_is_stdout=dash_is_stdout)
 
 
 def _readme(book: Book, project: Project, evaluation: Evaluation, now: dt.datetime) -> None:

@@ -8,6 +8,7 @@ from typing import NewType
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity, Workflow
+from models.excerpt import refuse_control_characters
 from models.issuance_policy import IssuanceProfileSettings
 
 TypeId = NewType("TypeId", str)
@@ -134,3 +135,7 @@ class CertificateType(BaseModel):
     profile: IssuanceProfileSettings | None = Field(
         None, description="Edits to the issuance profile derived from this type's fields."
     )
+
+    # Names and owners are printed by `route` and copied into every export: no newlines or
+    # terminal escapes that could forge lines there (docs/reliability.md).
+    _plain_name = field_validator("name", "owner")(refuse_control_characters)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models.assessment import AssessmentScores
 from models.certificate import CertificateType, TypeId
 from models.cost import CostInputs, MigrationShareSource, Scale, TicketsSource
 from models.enums import Tolerance
+from models.excerpt import refuse_control_characters
 from models.legal_identity import LegalIdentity
 
 SCHEMA_VERSION = 2
@@ -36,6 +37,8 @@ class Organisation(BaseModel):
     legal: LegalIdentity | None = Field(
         None, description="Legal identity that OV and EV certificates name in their subject."
     )
+
+    _plain_name = field_validator("name")(refuse_control_characters)
 
 
 class CostSettings(BaseModel):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from models.excerpt import bounded, excerpt, excerpt_message
+from models.file_write import write_text
 from models.migrations import SchemaVersionError, upgrade
 from models.project import SCHEMA_VERSION, Project
 
@@ -38,9 +39,10 @@ def describe_validation_error(error: ValidationError, *, limit: int = 5) -> str:
         loc = _location(tuple(p for p in item["loc"] if p not in ("function-after",)))
         got = item.get("input")
         shown = "" if isinstance(got, dict | list) or item["type"] == "missing" else (
-            f" (got {got!r})"
+            f" (got {excerpt(got)})"
         )
-        lines.append(f"{loc}: {item['msg']}{shown}")
+        message = bounded(item["msg"], 400)  # pydantic's own text: an enum's choices at most
+        lines.append(f"{bounded(loc, 120)}: {message}{shown}")
     more = error.error_count() - limit
     if more > 0:
         lines.append(f"… and {more} more problem(s)")
@@ -55,15 +57,21 @@ def parse_project(text: str | bytes, *, source: str = "project") -> Project:
     """
     try:
         raw = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ProjectFileError(f"{source}: not a valid JSON document ({exc})") from None
+    except RecursionError:
+        raise ProjectFileError(f"{source}: not a valid JSON document (nested too deeply)") \
+            from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an over-long integer
+        raise ProjectFileError(f"{source}: not a valid JSON document "
+                               f"({excerpt_message(exc)})") from None
     if not isinstance(raw, dict):
         raise ProjectFileError(f"{source}: expected a JSON object at the top level")
     try:
         raw = upgrade(raw, current=SCHEMA_VERSION)
         return Project.model_validate(raw)
     except SchemaVersionError as exc:
-        raise ProjectFileError(f"{source}: {exc}") from None
+        raise ProjectFileError(f"{source}: {excerpt_message(exc)}") from None
+    except RecursionError:  # a validator walking a value nested too deeply
+        raise ProjectFileError(f"{source}: a value is nested too deeply") from None
     except ValidationError as exc:
         raise ProjectFileError(f"{source}: {describe_validation_error(exc)}") from None
 
@@ -84,44 +92,10 @@ def dump_project(project: Project) -> str:
     return project.model_dump_json(indent=2) + "\n"
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write a temporary file beside `path`, fsync it, then rename it over `path`.
-
-    Raises:
-        OSError: the folder is missing or read-only, the disk is full; `path` is unchanged
-            and the temporary file is removed.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """`atomic_write_bytes` of UTF-8 text with Unix line endings."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def save_project(project: Project, path: str | os.PathLike[str]) -> None:
-    """Save atomically; raises OSError (disk full, read-only folder) with `path` unchanged."""
-    atomic_write_text(path, dump_project(project))
+def save_project(project: Project, path: str | os.PathLike[str], *,
+                 dash_is_stdout: bool = False) -> None:
+    """Save with `file_write.write_text` (atomic, keeps mode and owner); OSError if refused."""
+    write_text(path, dump_project(project), dash_is_stdout=dash_is_stdout)
 
 
 def example_text() -> str:

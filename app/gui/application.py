@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.gui import settings as keys
@@ -13,6 +14,8 @@ from app.gui.main_window import MainWindow
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
 from app.recovery import find_recoverable
+from models.file_write import write_file
+from models.project import Project
 from models.project_file import ProjectFileError, load_example, load_project
 
 
@@ -34,20 +37,28 @@ def build_window(file: str | None) -> MainWindow:
     return MainWindow(ProjectStore(project, path))
 
 
-def _window_or_report(file: str | None) -> MainWindow | None:
-    """The window, or None after printing why the file cannot be opened."""
+def _read_or_report(file: str | None) -> Project | None:
+    """The project in `file` (the example without one), or None after printing why not."""
     try:
-        return build_window(file)
+        return load_project(file) if file else load_example()
     except ProjectFileError as exc:
         print(f"certroute: error: {exc}", file=sys.stderr)
         return None
 
 
+def _window_or_report(file: str | None) -> MainWindow | None:
+    """The window, or None after printing why the file cannot be opened."""
+    project = _read_or_report(file)
+    return MainWindow(ProjectStore(project, Path(file) if file else None)) if project else None
+
+
 def run(file: str | None = None) -> int:
-    app = _application()
-    window = _window_or_report(file)
-    if window is None:
+    # The file is read before Qt starts: a bad file is a one-line error even with no display.
+    project = _read_or_report(file)
+    if project is None:
         return 2
+    app = _application()
+    window = MainWindow(ProjectStore(project, Path(file) if file else None))
     window.show()
     offer_recovery(window)
     return app.exec()
@@ -100,8 +111,15 @@ def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: 
     window.resize(width, height)
     for _ in range(5):
         app.processEvents()
-    if not window.grab().save(out):
-        print(f"certroute: error: cannot write {out}", file=sys.stderr)
+    png = QByteArray()
+    buffer = QBuffer(png)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    try:
+        if not window.grab().save(buffer, "PNG"):
+            raise OSError("the window could not be rendered as PNG")
+        write_file(out, bytes(png.data()), dash_is_stdout=True)  # the one writer, like exports
+    except OSError as exc:
+        print(f"certroute: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     window.store.undo_stack.setClean()
     window.close()

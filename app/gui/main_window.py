@@ -30,8 +30,10 @@ from app.recovery import Recoverable, RecoveryWriter
 from models.project import Project
 from models.project_file import SUFFIX, ProjectFileError, load_example, load_project, save_project
 
-# Unsaved work is written to the recovery file after this much idle time (SPEC.md §7).
+# Unsaved work is written to the recovery file after this much idle time (SPEC.md §7), and
+# at the latest this long after the first unsaved edit, however busy the editing.
 AUTOSAVE_IDLE_MS = 2000
+AUTOSAVE_MAX_WAIT_MS = 30_000
 FILE_FILTER = f"Certroute projects (*{SUFFIX});;JSON files (*.json);;All files (*)"
 
 
@@ -286,6 +288,12 @@ class MainWindow(QMainWindow):
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_IDLE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
+        # The idle timer restarts on every edit; this one does not, so continuous editing
+        # (an edit every 1.5 s for minutes) is still written aside.
+        self.autosave_deadline = QTimer(self)
+        self.autosave_deadline.setSingleShot(True)
+        self.autosave_deadline.setInterval(AUTOSAVE_MAX_WAIT_MS)
+        self.autosave_deadline.timeout.connect(self.autosave)
         # Every edit restarts the idle timer; saving (clean) removes the recovery file.
         self.store.undo_stack.indexChanged.connect(self._on_undo_stack_index_changed)
         self.store.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
@@ -293,9 +301,13 @@ class MainWindow(QMainWindow):
 
     def _on_undo_stack_index_changed(self, _index: int) -> None:
         self.autosave_timer.start()
+        if not self.autosave_deadline.isActive():
+            self.autosave_deadline.start()
 
     def autosave(self) -> None:
         """Write unsaved work to the recovery file; never interrupts the user on failure."""
+        self.autosave_timer.stop()
+        self.autosave_deadline.stop()  # the next edit starts a new maximum wait
         if self.store.undo_stack.isClean():
             self.recovery.remove()
             return
@@ -307,6 +319,7 @@ class MainWindow(QMainWindow):
     def _on_undo_stack_clean_changed(self, clean: bool) -> None:
         if clean:
             self.autosave_timer.stop()
+            self.autosave_deadline.stop()
             self.recovery.remove()
 
     def restore_recovered(self, recovered: Recoverable) -> None:
@@ -374,6 +387,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue(keys.GEOMETRY, self.saveGeometry())
         self.settings.sync()
         self.autosave_timer.stop()
+        self.autosave_deadline.stop()
         self.recovery.close()  # a clean close leaves nothing to recover
         event.accept()
 

@@ -132,10 +132,10 @@ class TransferActions(QObject):
 
     def _confirm_partial(self, result: ImportResult, source: Path) -> bool:
         lines = [str(p) for p in result.problems[:PROBLEMS_SHOWN]]
-        if len(result.problems) > PROBLEMS_SHOWN:
-            lines.append(f"… and {len(result.problems) - PROBLEMS_SHOWN} more")
+        if result.problem_count > PROBLEMS_SHOWN:
+            lines.append(f"… and {result.problem_count - PROBLEMS_SHOWN:,} more")
         box = QMessageBox(QMessageBox.Icon.Warning, "Import routing matrix",
-                          f"{source.name}: {len(result.problems)} problem(s); "
+                          f"{source.name}: {result.problem_count:,} problem(s); "
                           f"{result.rows_kept} of {result.rows_read} rows are good"
                           + (f"; {len(result.unchanged)} type(s) with bad rows keep their "
                              "current version" if result.unchanged else "")

@@ -8,8 +8,8 @@ from pathlib import Path
 from exporters.policy import approver_policy, step_ca, vault
 from exporters.policy.common import Translation
 from models.evaluation import Evaluation
+from models.file_write import write_text
 from models.project import Project
-from models.project_file import atomic_write_text
 
 TARGETS = (("cert-manager", approver_policy.translate), ("vault", vault.translate),
            ("step-ca", step_ca.translate))
@@ -67,6 +67,6 @@ def write_policy(project: Project, evaluation: Evaluation,
         for relative, text in translation.files.items():
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(path, text)
+            write_text(path, text)
             written.append(path)
     return written

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from exporters.routing_import import (
@@ -178,7 +178,49 @@ def test_csv_neutralises_formulas_and_import_restores_the_text(example, example_
     text = routing_csv(project, evaluate(project))
     assert "'=HYPERLINK" in text
     assert "'@ops" in text
-    result = import_rows(list(csv.reader(text.splitlines())), base=project)
+    result = import_rows(list(csv.reader(text.splitlines())), base=project, guarded=True)
     assert result.problems == ()
     assert result.project.types[0].name == '=HYPERLINK("http://x","y")'
     assert result.project.types[0].owner == "@ops"
+
+
+@pytest.mark.parametrize("name", ["'=already", "''=twice", "'plain", "'", "it's", "'+1"])
+def test_a_real_leading_apostrophe_survives_the_csv_round_trip(tmp_path, example, name):
+    types = list(example.types)
+    types[0] = types[0].model_copy(update={"name": name})
+    project = example.model_copy(update={"types": tuple(types)})
+    from models.evaluation import evaluate
+
+    path = tmp_path / "m.csv"
+    write_text(path, routing_csv(project, evaluate(project)))
+    result = import_csv(path, base=project)
+    assert result.problems == ()
+    assert result.project.types[0].name == name
+
+
+def test_a_workbook_text_cell_is_read_as_it_is(workbook_path, tmp_path):
+    # A workbook's text cells are strings, never formulas: no guard to undo there.
+    col = HEADERS.index("Certificate type") + 1
+    edited = _edit(workbook_path, tmp_path / "apostrophe.xlsx",
+                   lambda ws: ws.cell(2, col, "'=already"))
+    assert import_workbook(edited).project.types[0].name == "'=already"
+
+
+_NAME_CHARS = st.sampled_from([*"'=+-@\t\"|,; aZé€", "\u00a0"])
+
+
+@given(st.text(_NAME_CHARS, min_size=1, max_size=12))
+def test_any_name_survives_the_csv_round_trip(example, name):
+    """Formula guard on export, exactly one apostrophe removed on import: every name the
+    model accepts comes back as it was."""
+    name = name.strip()
+    assume(name and "\t" not in name)  # a tab is a control character: the model refuses it
+    types = list(example.types)
+    types[0] = types[0].model_copy(update={"name": name, "owner": name})
+    project = example.model_copy(update={"types": tuple(types)})
+    from models.evaluation import evaluate
+
+    text = routing_csv(project, evaluate(project))
+    result = import_rows(csv.reader(text.splitlines(keepends=True)), base=project, guarded=True)
+    assert result.problems == ()
+    assert (result.project.types[0].name, result.project.types[0].owner) == (name, name)

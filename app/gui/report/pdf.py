@@ -46,8 +46,8 @@ from exporters.report_html import STYLE, Chunk, ReportMeta, report_chunks, repor
 from models import display
 from models.cost import cost_components, payback_curve
 from models.evaluation import Evaluation
+from models.file_write import write_file
 from models.project import Project
-from models.project_file import atomic_write_bytes
 
 DPI = 96  # the document is laid out in CSS pixels, so HTML sizes mean what they say
 MARGIN_MM = 18.0
@@ -333,6 +333,6 @@ def write_report(project: Project, evaluation: Evaluation, meta: ReportMeta, *,
                                           chart_svg(charts, name, w, h)).encode("utf-8")))
     for path, data in outputs:
         try:
-            atomic_write_bytes(path, data)
+            write_file(path, data)
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
