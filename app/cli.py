@@ -247,6 +247,11 @@ def _cmd_cost(args: argparse.Namespace) -> int:
 # --- gui -----------------------------------------------------------------------------------
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    from app.startup_check import problem
+
+    reason = problem()  # before Qt, which would abort with a message naming one library
+    if reason:
+        raise CliError(reason)
     from app.gui.application import run  # lazy: Qt only when a window is wanted
 
     return run(args.file)
@@ -317,10 +322,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """`certroute FILE` (how desktops and file associations open a file) is `certroute gui
+    FILE`; no arguments at all open the app on the built-in example."""
+    argv = list(argv)
+    if not argv:
+        return ["gui"]
+    first = argv[0]
+    commands = next((a.choices for a in parser._actions
+                     if isinstance(a, argparse._SubParsersAction)), None) or {}
+    if first not in commands and not first.startswith("-"):
+        return ["gui", *argv]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command is None:
-        args = build_parser().parse_args(["gui"])
+    parser = build_parser()
+    args = parser.parse_args(with_command(parser, sys.argv[1:] if argv is None else argv))
     try:
         return int(args.func(args))
     except CliError as exc:
