@@ -96,7 +96,8 @@ def test_the_package_table_matches_dpkg_and_the_plugins_libraries():
     needed = set(re.findall(r"^\s*(lib(?:xcb|xkbcommon|X11)[\w.+-]*\.so\.\d+)", ldd.stdout,
                             re.MULTILINE))
     sonames = {soname for soname, _ in startup_check.XCB_LIBRARIES}
-    assert needed and needed <= sonames, needed - sonames
+    assert needed
+    assert needed <= sonames, needed - sonames
     for soname, package in startup_check.XCB_LIBRARIES:
         if f"{soname} => /" not in ldd.stdout:
             continue  # needed by Qt's other libraries, not by the plugin itself
