@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
             self.edit_menu.addSeparator()
             for action in route.type_actions.values():
                 self.edit_menu.addAction(action)
+            route.message.connect(self.show_message)
         self.edit_menu.addSeparator()
         self.organisation_action = self._action(self.edit_menu, "&Organisation details…",
                                                 self.edit_organisation_details)

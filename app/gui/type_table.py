@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QTableView
 
 from app.gui import commands
@@ -29,6 +29,7 @@ WORKFLOW_COLUMN = len(ROUTING_COLUMNS)
 REASON_COLUMN = WORKFLOW_COLUMN + 1
 DERIVED = range(WORKFLOW_COLUMN, WORKFLOW_COLUMN + len(DERIVED_COLUMNS))
 REASON_MIN_CHARS = 12  # an elided reason keeps about this many characters
+UNREAD_TINT = QColor(252, 222, 220)  # a pasted cell that could not be read
 
 
 def _tooltip(column: Column) -> str:
@@ -51,6 +52,8 @@ class CertTypeTableModel(QAbstractTableModel):
         self._italic_bold.setItalic(True)
         self._decisions = store.evaluation.decisions  # what the view shows now
         self._types = store.project.types
+        # Pasted cells that could not be read: (type id, field) -> why; cleared by an edit.
+        self._unread: dict[tuple[str, str], str] = {}
 
     # --- read ----------------------------------------------------------------------------
 
@@ -95,9 +98,32 @@ class CertTypeTableModel(QAbstractTableModel):
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         if col in DERIVED:
             return self._derived_role(decision, col, role)
+        unread = self._unread.get((ctype.id, column.key)) if self._unread else None
+        if unread is not None:
+            if role == Role.BackgroundRole:
+                return UNREAD_TINT
+            if role == Role.ToolTipRole:
+                return (f"Not read from the paste — {unread}. The cell keeps this value; "
+                        "edit it to clear the mark.")
         if role == Role.ToolTipRole:
             return _tooltip(column)
         return None
+
+    # --- marks ---------------------------------------------------------------------------
+
+    def mark_unread(self, marks: dict[tuple[str, str], str]) -> None:
+        """Tint the pasted cells that could not be read, with the reason in their tooltip."""
+        self._unread.update(marks)
+        rows = {t.id: r for r, t in enumerate(self._store.project.types)}
+        for type_id, key in marks:
+            if type_id in rows and key in _COLUMN_OF:
+                index = self.index(rows[type_id], _COLUMN_OF[key])
+                self.dataChanged.emit(index, index)
+
+    def unread_cells(self) -> dict[tuple[str, str], str]:
+        """The marked cells of types still in the project."""
+        ids = {t.id for t in self._store.project.types}
+        return {k: v for k, v in self._unread.items() if k[0] in ids}
 
     def _derived_role(self, decision, col: int, role: int) -> Any:
         if role == Role.BackgroundRole:
@@ -135,6 +161,8 @@ class CertTypeTableModel(QAbstractTableModel):
             self._store.error.emit(f"{column.header}: {value!r} is not a valid value")
             return False
         ctype = self._store.project.types[index.row()]
+        if self._unread.pop((ctype.id, column.key), None) is not None:
+            self.dataChanged.emit(index, index)  # confirmed as it is: no longer marked
         return commands.edit_type(self._store, index.row(),
                                   f"Set {column.header} of {ctype.name}", **{column.key: parsed})
 
@@ -173,6 +201,7 @@ class CertTypeTableModel(QAbstractTableModel):
         for row in rows:
             for col, key in _INPUT_FIELDS:
                 if getattr(old[row], key) != getattr(new[row], key):
+                    self._unread.pop((new[row].id, key), None)  # edited: no longer unread
                     index = self.index(row, col)
                     self.dataChanged.emit(index, index)
 
@@ -277,6 +306,7 @@ def _column_flags(column: Column) -> Qt.ItemFlag:
 
 
 _COLUMN_FLAGS = tuple(_column_flags(c) for c in COLUMNS)
+_COLUMN_OF = {c.key: n for n, c in enumerate(COLUMNS)}
 _INPUT_FIELDS = tuple((n, c.key) for n, c in enumerate(COLUMNS) if c.editable)  # type field
 _CELL_BY_CELL_LIMIT = 200  # beyond this many cells one range signal (a full repaint) is cheaper
 _INVALID = object()
