@@ -54,8 +54,8 @@ LAYOUT_DEPTH = 8
 class RouteTab(QWidget):
     """The routing designer: edit types, watch workflow and reason change live.
 
-    `model` is the inventory in the project's order; the table shows it through `proxy`
-    (find, chips, sort). Rows in this class's methods are the model's (the project's) rows.
+    `model` is the inventory (sorted for the view when a header was clicked); the table
+    shows it through `proxy` (find, chips). Rows in this class's methods are project rows.
 
     Signals:
         message(text): a passing status-bar message (what a paste, copy or delete did).
@@ -76,7 +76,6 @@ class RouteTab(QWidget):
         # (the row header selects a whole type).
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setSortingEnabled(True)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -91,6 +90,7 @@ class RouteTab(QWidget):
         header.setStretchLastSection(True)
         header.setSortIndicatorClearable(True)  # a third click: back to the saved order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # header clicks sort the view, not the project
         self._columns_fit = RoutingColumnsFit(self.table)
         self.find_bar = FindBar(store, self.proxy)
         self.clipboard = TypeClipboard(store, self.table, self.proxy, self.model)
@@ -311,6 +311,9 @@ class RouteTab(QWidget):
         # Rows move with the view's order only in the saved order: no Move up/down while
         # the view is sorted.
         saved = not self.proxy.sorted_view
+        header = self.table.horizontalHeader()
+        if saved and header.sortIndicatorSection() != -1:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # "Saved order" clicked
         for key in ("up", "down"):
             self.type_actions[key].setEnabled(saved)
             self.type_actions[key].setToolTip("" if saved else
