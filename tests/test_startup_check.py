@@ -107,11 +107,6 @@ def test_the_package_table_matches_dpkg_and_the_plugins_libraries():
         assert owners & {package, f"{package}t64"}, (soname, owner.stdout)
 
 
-def test_readme_apt_line_is_the_table():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"sudo apt-get install {' '.join(startup_check.APT_PACKAGES)}" in readme
-
-
 def test_certroute_file_opens_the_file_like_gui_file():
     parser = build_parser()
     assert with_command(parser, ["project.certroute.json"]) == ["gui", "project.certroute.json"]
