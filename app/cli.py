@@ -170,6 +170,7 @@ def cost_json(project: Project, evaluation: Evaluation) -> dict[str, Any]:
         "migration_share_source": evaluation.migration.source.value,
         "design_migration_share": evaluation.migration.design_value,
         **c.as_dict(),
+        "currency": project.currency.model_dump(),
         "display": cost_display(project, evaluation),
     }
 
@@ -177,20 +178,21 @@ def cost_json(project: Project, evaluation: Evaluation) -> dict[str, Any]:
 def cost_display(project: Project, evaluation: Evaluation) -> dict[str, str]:
     """The article's rounded figures."""
     c = evaluation.costs
+    cur = project.currency
     return {
         "base_hours": display.hours(project.cost.inputs.base_hours),
         "rework_hours": display.hours(c.rework_hours),
         "reopen_hours": display.hours(c.reopen_hours),
         "ticket_hours": display.hours(c.ticket_hours),
         "hidden_of_base": display.percent(c.hidden_of_base),
-        "analyst_cost": display.money(c.analyst_cost),
-        "hidden_cost": display.money(c.hidden_cost),
-        "blocked_cost": display.money(c.blocked_cost),
-        "total_cost": display.money(c.total_cost),
+        "analyst_cost": display.money(c.analyst_cost, cur),
+        "hidden_cost": display.money(c.hidden_cost, cur),
+        "blocked_cost": display.money(c.blocked_cost, cur),
+        "total_cost": display.money(c.total_cost, cur),
         "hidden_share": display.percent(c.hidden_share),
         "migration_share": display.percent(c.migration_share),
-        "projected_cost": display.money(c.projected_cost),
-        "annual_savings": display.money(c.annual_savings),
+        "projected_cost": display.money(c.projected_cost, cur),
+        "annual_savings": display.money(c.annual_savings, cur),
         "payback_months": display.months(c.payback_months),
     }
 
@@ -217,7 +219,7 @@ def _cmd_cost(args: argparse.Namespace) -> int:
         return 0
     shown = cost_display(project, evaluation)
     scale = f"{project.cost.scale.value.capitalize()} scale" if project.cost.scale else "Custom"
-    print(f"Cost analysis for {project.organisation.name}")
+    print(f"Cost analysis for {project.organisation.name} ({project.currency.label})")
     print(f"{scale} — hidden rework cost")
     print()
     print("Time per ticket")
@@ -240,7 +242,8 @@ def _cmd_cost(args: argparse.Namespace) -> int:
     print(f"  Projected annual cost        {shown['projected_cost']}")
     print(f"  Annual savings               {shown['annual_savings']}")
     print(f"  Payback period               {shown['payback_months']}")
-    print(f"  Estimated migration cost: {display.money(project.cost.inputs.migration_cost)}.")
+    print("  Estimated migration cost: "
+          f"{display.money(project.cost.inputs.migration_cost, project.currency)}.")
     return 0
 
 

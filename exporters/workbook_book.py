@@ -35,13 +35,15 @@ class Sheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no type inform
 class Book:
     """An xlsxwriter workbook with Certroute's styles and helpers shared by every sheet."""
 
-    def __init__(self, target: io.BytesIO) -> None:
+    def __init__(self, target: io.BytesIO, *, currency_prefix: str = "£") -> None:
         # Text typed by users ("=cmd", "007", "http://…") must stay text: no conversions.
         self.wb = xlsxwriter.Workbook(target, {
             "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False, "in_memory": True,
         })
         add = self.wb.add_format
+        # Money cells in the project's currency: "£"#,##0, "€"#,##0, "CHF "#,##0.
+        self.money_format = f'"{currency_prefix}"#,##0'
         self.header = add({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864",
                            "text_wrap": True, "valign": "top", "border": 1})
         self.title = add({"bold": True, "font_size": 16})
@@ -52,8 +54,9 @@ class Book:
         self.input_share = add({"bg_color": INPUT_FILL, "font_color": "#0000FF",
                                 "locked": False, "border": 1, "num_format": "0%"})
         self.input_money = add({"bg_color": INPUT_FILL, "font_color": "#0000FF",
-                                "locked": False, "border": 1, "num_format": '"£"#,##0'})
-        self.money = add({"num_format": '"£"#,##0'})
+                                "locked": False, "border": 1,
+                                "num_format": self.money_format})
+        self.money = add({"num_format": self.money_format})
         self.hours = add({"num_format": "0.0##"})
         self.share = add({"num_format": "0.0%"})
         self.months = add({"num_format": "0.0"})

@@ -27,8 +27,12 @@ class Line:
     cached: float | str
 
 
+MONEY_UNIT = "£/yr"  # the money lines' unit; written in the project's currency
+
+
 def _lines(project: Project, evaluation: Evaluation) -> list[Line]:
     c = evaluation.costs
+    cur = project.currency
     n = INPUT_NAMES
     vol = f"Routing!${column_letter('annual_volume')}:${column_letter('annual_volume')}"
     asis = f"Routing!${column_letter('as_is_workflow')}:${column_letter('as_is_workflow')}"
@@ -52,16 +56,17 @@ def _lines(project: Project, evaluation: Evaluation) -> list[Line]:
              f"=IF({n['base_hours']}=0,0,(ReworkHours+ReopenHours)/{n['base_hours']})", "share",
              display.percent(c.hidden_of_base), c.hidden_of_base),
         Line("analyst_cost", "Analyst time (visible)",
-             f"={n['tickets_per_year']}*{n['base_hours']}*{n['hourly_rate']}", "£/yr",
-             display.money(c.analyst_cost), c.analyst_cost),
+             f"={n['tickets_per_year']}*{n['base_hours']}*{n['hourly_rate']}", MONEY_UNIT,
+             display.money(c.analyst_cost, cur), c.analyst_cost),
         Line("hidden_cost", "Hidden — rework + reopens",
-             f"={n['tickets_per_year']}*(ReworkHours+ReopenHours)*{n['hourly_rate']}", "£/yr",
-             display.money(c.hidden_cost), c.hidden_cost),
+             f"={n['tickets_per_year']}*(ReworkHours+ReopenHours)*{n['hourly_rate']}", MONEY_UNIT,
+             display.money(c.hidden_cost, cur), c.hidden_cost),
         Line("blocked_cost", "Blocked services",
              f"={n['tickets_per_year']}*{n['blocking_share']}*{n['blocked_days']}"
-             f"*{n['blocked_day_cost']}", "£/yr", display.money(c.blocked_cost), c.blocked_cost),
-        Line("total_cost", "Total annual cost", "=AnalystCost+HiddenCost+BlockedCost", "£/yr",
-             display.money(c.total_cost), c.total_cost),
+             f"*{n['blocked_day_cost']}", MONEY_UNIT, display.money(c.blocked_cost, cur),
+             c.blocked_cost),
+        Line("total_cost", "Total annual cost", "=AnalystCost+HiddenCost+BlockedCost", MONEY_UNIT,
+             display.money(c.total_cost, cur), c.total_cost),
         Line("hidden_share", "Hidden costs as a share of total",
              "=IF(TotalCost=0,0,HiddenCost/TotalCost)", "share",
              display.percent(c.hidden_share), c.hidden_share),
@@ -75,10 +80,10 @@ def _lines(project: Project, evaluation: Evaluation) -> list[Line]:
              f"DesignMigrationShare,{n['migration_share']})", "share",
              display.percent(c.migration_share), c.migration_share),
         Line("projected_cost", "Projected annual cost",
-             f"=TotalCost*(1-MigrationShareUsed)+{n['combined_run_cost']}", "£/yr",
-             display.money(c.projected_cost), c.projected_cost),
-        Line("annual_savings", "Annual savings", "=TotalCost-ProjectedCost", "£/yr",
-             display.money(c.annual_savings), c.annual_savings),
+             f"=TotalCost*(1-MigrationShareUsed)+{n['combined_run_cost']}", MONEY_UNIT,
+             display.money(c.projected_cost, cur), c.projected_cost),
+        Line("annual_savings", "Annual savings", "=TotalCost-ProjectedCost", MONEY_UNIT,
+             display.money(c.annual_savings, cur), c.annual_savings),
         # "Where annual savings ≤ 0 the payback is 'never'".
         Line("payback_months", "Payback period",
              f'=IF(AnnualSavings>0,{n["migration_cost"]}/AnnualSavings*12,"never")', "months",
@@ -90,7 +95,7 @@ COST_HEADERS = ("Figure", "Value", "Unit", "Certroute shows", "Formula (COST-MOD
 
 
 def _format(book: Book, unit: str) -> Format:
-    return {"hours": book.hours, "share": book.share, "£/yr": book.money,
+    return {"hours": book.hours, "share": book.share, MONEY_UNIT: book.money,
             "months": book.months}[unit]
 
 
@@ -102,7 +107,8 @@ def write_cost(book: Book, project: Project, evaluation: Evaluation) -> int:
     for r, line in enumerate(lines, start=1):
         ws.write(r, 0, line.label)
         ws.write_formula(r, 1, line.formula, _format(book, line.unit), line.cached)
-        ws.write_row(r, 2, [line.unit, line.shown, line.formula[1:]])
+        unit = f"{project.currency.symbol}/yr" if line.unit == MONEY_UNIT else line.unit
+        ws.write_row(r, 2, [unit, line.shown, line.formula[1:]])
         book.name_cell(camel(line.key), "Cost", r, 1)
     # A native bar chart: today's annual cost against the projection (WORKBOOK.md C.2).
     chart_row = len(lines) + 2
@@ -121,11 +127,11 @@ def write_cost(book: Book, project: Project, evaluation: Evaluation) -> int:
         "values": f"=Cost!$B${chart_row + 2}:$B${chart_row + 4}",
         "points": [{"fill": {"color": "#C00000"}}, {"fill": {"color": "#2E75B6"}},
                    {"fill": {"color": "#70AD47"}}],
-        "data_labels": {"value": True, "num_format": '"£"#,##0'},
+        "data_labels": {"value": True, "num_format": book.money_format},
     })
     chart.set_title({"name": "Annual cost of admin-mediated issuance"})
     chart.set_legend({"none": True})
-    chart.set_y_axis({"num_format": '"£"#,##0', "min": 0})
+    chart.set_y_axis({"num_format": book.money_format, "min": 0})
     ws.insert_chart(chart_row + 6, 0, chart, {"x_scale": 1.2, "y_scale": 1.1})
     ws.write(chart_row + 5, 0, "Per-type manual cost and break-even: Routing sheet, last two "
              "columns (live formulas on these figures).")
