@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,46 @@ def test_a_real_x_display_passes_the_check():
         assert number, "Xvfb did not start"
         assert startup_check.problem({"DISPLAY": f":{number}"}, platform="linux") is None
     finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None or shutil.which("xwininfo") is None,
+                    reason="needs Xvfb and xwininfo (x11-utils)")
+def test_the_app_opens_its_window_on_a_real_x_display(tmp_path):
+    # With the README's packages installed (as here and in CI), the app passes the check
+    # and shows its main window on X11 through Qt's xcb plugin.
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24",
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stderr=subprocess.DEVNULL)
+    os.close(write)
+    app = None
+    try:
+        with os.fdopen(read) as pipe:
+            display = f":{pipe.readline().strip()}"
+        env = dict(os.environ, PYTHONPATH=str(ROOT), DISPLAY=display,
+                   CERTROUTE_CONFIG_DIR=str(tmp_path / "config"))
+        env.pop("QT_QPA_PLATFORM", None)
+        env.pop("WAYLAND_DISPLAY", None)
+        log = tmp_path / "app.log"
+        with log.open("w") as out:
+            app = subprocess.Popen([sys.executable, "-m", "app"], env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        titles = ""
+        while time.monotonic() < deadline and app.poll() is None:
+            titles = subprocess.run(["xwininfo", "-root", "-tree", "-display", display],
+                                    capture_output=True, text=True, check=False).stdout
+            if "— Certroute" in titles:
+                break
+            time.sleep(0.3)
+        assert app.poll() is None, log.read_text()
+        assert "— Certroute" in titles
+    finally:
+        if app is not None:
+            app.terminate()
+            app.wait(timeout=30)
         server.terminate()
         server.wait(timeout=30)
 
