@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.gui.route_tab import RouteTab
 from app.gui.type_table import UNREAD_TINT
 from models.columns import COLUMNS
 from models.spreadsheet_text import split_tsv, to_tsv
@@ -70,13 +69,8 @@ def tsv_by_openpyxl(xlsx: Path) -> str:
 
 
 @pytest.fixture
-def tab(qtbot, store):
-    widget = RouteTab(store)
-    qtbot.addWidget(widget)
-    widget.resize(1400, 800)
-    widget.messages = []
-    widget.message.connect(widget.messages.append)
-    return widget
+def tab(route_tab):
+    return route_tab  # tests/gui/conftest.py
 
 
 def put_on_clipboard(text: str) -> None:

@@ -19,13 +19,8 @@ COL = {c.key: n for n, c in enumerate(COLUMNS)}
 
 
 @pytest.fixture
-def tab(qtbot, store):
-    widget = RouteTab(store)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.messages = []
-    widget.message.connect(widget.messages.append)
-    return widget
+def tab(route_tab):
+    return route_tab  # tests/gui/conftest.py
 
 
 def shown_names(tab):
