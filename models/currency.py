@@ -20,7 +20,7 @@ class Currency(BaseModel):
         return f"{self.code} ({self.symbol})" if self.symbol != self.code else self.code
 
 
-GBP = Currency()
+GBP = Currency(symbol="£", code="GBP")
 # Offered in the Cost tab; any other symbol and code can be set in the project file.
 COMMON_CURRENCIES: tuple[Currency, ...] = (
     GBP,
