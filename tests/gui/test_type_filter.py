@@ -211,3 +211,13 @@ def test_filter_and_sort_over_five_thousand_types(qtbot):
     assert [int(v) for v in volumes] == sorted((t.annual_volume for t in project.types
                                                 if t.name in expected), reverse=True)
     assert store.project == project  # the saved order is untouched
+
+
+def test_delete_message_reaches_the_windows_status_bar(window):
+    route = window.tab_widgets["route"]
+    route.select_row(0)
+    route.actions["delete"].trigger()
+    assert window._status.text() == ("Deleted “Customer-facing TLS” — Ctrl+Z (Edit ▸ Undo) "
+                                     "brings it back")
+    window.undo_action.trigger()
+    assert window.store.project.types[0].name == "Customer-facing TLS"
