@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QStyle,
@@ -29,19 +29,23 @@ class ListCellCombo(QComboBox):
     """
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and (
-                event.modifiers() & Qt.KeyboardModifier.AltModifier
-                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)):
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and _opens_list(event)):
             event.accept()  # no shortcut: the key press comes to the combo box
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event) -> None:
-        if (event.modifiers() & Qt.KeyboardModifier.AltModifier
-                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)):
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _opens_list(event):
             self.showPopup()
             return
         super().keyPressEvent(event)
+
+
+def _opens_list(event: QKeyEvent) -> bool:
+    """Alt+Down (or Alt+Up): a drop-down's own key for opening its list."""
+    return bool(event.modifiers() & Qt.KeyboardModifier.AltModifier) and event.key() in (
+        Qt.Key.Key_Down, Qt.Key.Key_Up)
 
 
 class EnumComboDelegate(QStyledItemDelegate):

@@ -56,9 +56,9 @@ class FlowLayout(QLayout):
         x, y, line_height = area.x(), area.y(), 0
         gap = self.spacing()
         for item in self._items:
-            if item.widget() is not None and not item.widget().isVisibleTo(
-                    item.widget().parentWidget()):
-                continue
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
+                continue  # a hidden chip takes no room
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and line_height > 0:
                 x, y = area.x(), y + line_height + gap

@@ -111,12 +111,14 @@ class FrozenColumnTable(QTableView):
             bar = self.horizontalScrollBar()
             bar.setValue(max(0, bar.value() - (covered - rect.left())))
 
-    def edit(self, index: Index,
+    # Qt's virtual edit(index, trigger, event) and the public edit(index) slot share a name;
+    # one Python method serves both (a None event is what the slot passes in C++).
+    def edit(self, index: Index,  # type: ignore[override]
              trigger: QAbstractItemView.EditTrigger = QAbstractItemView.EditTrigger.AllEditTriggers,
              event: QEvent | None = None) -> bool:
         if index.isValid() and index.column() == 0:
             self.horizontalScrollBar().setValue(0)  # the editor opens in plain sight
-        return super().edit(index, trigger, event)
+        return super().edit(index, trigger, event)  # type: ignore[arg-type]
 
     def _on_frozen_pressed(self, index: QModelIndex) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)

@@ -129,7 +129,7 @@ class TypeClipboard(QObject):
         width = max(len(r) for r in data)
         keys = tuple(COLUMNS[start + n].key if start + n < len(COLUMNS) else None
                      for n in range(width))
-        overwrite = []
+        overwrite: list[tuple[int, list[str]]] = []
         for n, row in enumerate(data):
             source = self._proxy.source_row(proxy_row + n) if (
                 proxy_row + n < self._proxy.rowCount()) else None

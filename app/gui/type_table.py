@@ -193,7 +193,7 @@ class CertTypeTableModel(QAbstractTableModel):
     def mark_unread(self, marks: dict[tuple[str, str], str]) -> None:
         """Tint the pasted cells that could not be read, with the reason in their tooltip."""
         self._unread.update(marks)
-        rows = {t.id: r for r, t in enumerate(self._store.project.types)}
+        rows: dict[str, int] = {t.id: r for r, t in enumerate(self._store.project.types)}
         for type_id, key in marks:
             if type_id in rows and key in _COLUMN_OF:
                 index = self.index(self.view_row(rows[type_id]), _COLUMN_OF[key])

@@ -91,7 +91,7 @@ def test_sort_changes_the_view_not_the_saved_order(tab, store):
     assert validities == ["short", "medium", "medium", "long", "long", "long"]  # declared order
     assert [t.name for t in store.project.types] == saved
     assert tab.find_bar.saved_order.isEnabled()
-    assert not tab.actions["down"].isEnabled()
+    assert not tab.type_actions["down"].isEnabled()
     tab.table.sortByColumn(COL["name"], Qt.SortOrder.DescendingOrder)
     assert shown_names(tab)[0] == "mTLS service mesh"
     assert store.undo_stack.count() == 0
@@ -99,7 +99,7 @@ def test_sort_changes_the_view_not_the_saved_order(tab, store):
     assert tab.model.sort_column == SAVED_ORDER
     assert tab.table.horizontalHeader().sortIndicatorSection() == -1
     assert shown_names(tab) == saved
-    assert tab.actions["down"].isEnabled()
+    assert tab.type_actions["down"].isEnabled()
 
 
 def test_an_edited_row_stays_put_until_sorted_again_and_the_card_follows(tab, store):
@@ -216,7 +216,7 @@ def test_filter_and_sort_over_five_thousand_types(qtbot):
 def test_delete_message_reaches_the_windows_status_bar(window):
     route = window.tab_widgets["route"]
     route.select_row(0)
-    route.actions["delete"].trigger()
+    route.type_actions["delete"].trigger()
     assert window._status.text() == ("Deleted “Customer-facing TLS” — Ctrl+Z (Edit ▸ Undo) "
                                      "brings it back")
     window.undo_action.trigger()
