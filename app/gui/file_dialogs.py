@@ -28,6 +28,13 @@ def open_file(parent: QWidget | None, title: str, file_filter: str = "") -> str:
     return _remember(chosen)
 
 
+def open_files(parent: QWidget | None, title: str, file_filter: str = "") -> list[str]:
+    chosen, _ = QFileDialog.getOpenFileNames(parent, title, start_in(), file_filter)
+    if chosen:
+        _remember(chosen[0])
+    return list(chosen)
+
+
 def save_file(parent: QWidget | None, title: str, name: str, file_filter: str = "") -> str:
     """A path to write; `name` is suggested in the last folder (a path is kept as given)."""
     suggested = name if Path(name).is_absolute() else start_in(name)

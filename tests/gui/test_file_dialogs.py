@@ -26,7 +26,12 @@ def dialogs(monkeypatch, tmp_path: Path):
         started.append(start)
         return answers.pop(0)
 
+    def files_dialog(_parent, _title, start, _filter=""):
+        started.append(start)
+        return [answers.pop(0)], ""
+
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(file_dialog))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(files_dialog))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(file_dialog))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(folder_dialog))
     return started, answers
@@ -53,3 +58,17 @@ def test_radar_export_and_workbook_export_start_in_the_same_folder(window, dialo
     window.tab_widgets["assess"]._ask_export("png")
     window.transfer._ask_save_path("Export workbook", "Excel workbooks (*.xlsx)", ".xlsx")
     assert Path(started[1]) == tmp_path / "routing.xlsx"  # where the radar went
+
+
+def test_the_discover_dialog_shares_the_remembered_folder(qtbot, store, dialogs, tmp_path):
+    from app.gui.discover_dialog import DiscoverDialog
+
+    started, answers = dialogs
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    answers += [str(certs / "inventory.csv"), str(tmp_path / "out.csv")]
+    dialog = DiscoverDialog(store)
+    qtbot.addWidget(dialog)
+    dialog._pick_files("Inventory CSV", "CSV files (*.csv)")
+    dialog._save_path()
+    assert started == [str(Path.home()), str(certs / "verdicts.csv")]
