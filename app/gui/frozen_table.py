@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
@@ -68,8 +68,7 @@ class FrozenColumnTable(QTableView):
 
     def _on_horizontal_scrolled(self, value: int) -> None:
         self.frozen.setVisible(value > 0 and self.model() is not None)
-        if value > 0:
-            self._place_frozen()
+        self._place_frozen()
 
     def _on_section_resized(self, col: int, _old: int, new: int) -> None:
         if col == 0:
@@ -88,13 +87,18 @@ class FrozenColumnTable(QTableView):
         self._place_frozen()
 
     def _place_frozen(self) -> None:
+        frozen = self.frozen
+        if not frozen.isVisible():
+            return  # placed when it is shown (scrolled right)
         frame = self.frameWidth()
-        self.frozen.verticalHeader().setDefaultSectionSize(
-            self.verticalHeader().defaultSectionSize())
-        self.frozen.setGeometry(self.verticalHeader().width() + frame, frame,
-                                self.columnWidth(0),
-                                self.viewport().height() + self.horizontalHeader().height())
-        self.frozen.verticalScrollBar().setValue(self.verticalScrollBar().value())
+        size = self.verticalHeader().defaultSectionSize()
+        if frozen.verticalHeader().defaultSectionSize() != size:
+            frozen.verticalHeader().setDefaultSectionSize(size)
+        geometry = QRect(self.verticalHeader().width() + frame, frame, self.columnWidth(0),
+                         self.viewport().height() + self.horizontalHeader().height())
+        if frozen.geometry() != geometry:
+            frozen.setGeometry(geometry)
+        frozen.verticalScrollBar().setValue(self.verticalScrollBar().value())
 
     # --- cursor and editing -----------------------------------------------------------------
 

@@ -36,6 +36,9 @@ class TypeFilterProxy(QSortFilterProxyModel):
         self._reasons: frozenset[ReasonCode] = frozenset()
         # What find searches, per type: rebuilt only when the type or its decision changed.
         self._haystacks: dict[str, tuple[CertificateType, Decision, str]] = {}
+        self._active = False  # any find word or chip chosen
+        self._accepted: list[bool] = []  # per project row, for the document state below
+        self._accepted_for: tuple[object, object] = (None, None)
         self.setSourceModel(source)
         self.setDynamicSortFilter(True)
     # --- what the user chose ------------------------------------------------------------
@@ -60,17 +63,22 @@ class TypeFilterProxy(QSortFilterProxyModel):
 
     def _refilter(self, words: list[str], workflows: frozenset[Workflow],
                   reasons: frozenset[ReasonCode]) -> None:
+        def choose() -> None:
+            self._words, self._workflows, self._reasons = words, workflows, reasons
+            self._active = bool(words or workflows or reasons)
+            self._accepted_for = (None, None)
+
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter is deprecated
             self.beginFilterChange()
-            self._words, self._workflows, self._reasons = words, workflows, reasons
+            choose()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self._words, self._workflows, self._reasons = words, workflows, reasons
+            choose()
             self.invalidateFilter()
 
     @property
     def filtering(self) -> bool:
-        return bool(self._words or self._workflows or self._reasons)
+        return self._active
 
     @property
     def sorted_view(self) -> bool:
@@ -87,21 +95,29 @@ class TypeFilterProxy(QSortFilterProxyModel):
     # --- QSortFilterProxyModel ----------------------------------------------------------
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self.filtering:
+        if not self._active:
             return True
-        project, evaluation = self._store.project, self._store.evaluation
-        if not 0 <= source_row < len(project.types):
-            return False
+        accepted = self._accepted_rows()
         row = self._source.project_row(source_row)
-        ctype, decision = project.types[row], evaluation.decisions[row]
-        if self._workflows and decision.workflow not in self._workflows:
-            return False
-        if self._reasons and decision.reason not in self._reasons:
-            return False
-        if not self._words:
-            return True
-        haystack = self._haystack(ctype, decision)
-        return all(word in haystack for word in self._words)
+        return 0 <= row < len(accepted) and accepted[row]
+
+    def _accepted_rows(self) -> list[bool]:
+        """Which project rows pass, worked out in one pass per document state: Qt asks row
+        by row, and a Python call per row for the whole test cost more than the test."""
+        project, evaluation = self._store.project, self._store.evaluation
+        if self._accepted_for[0] is project and self._accepted_for[1] is evaluation:
+            return self._accepted
+        workflows, reasons, words = self._workflows, self._reasons, self._words
+        accepted = []
+        for ctype, decision in zip(project.types, evaluation.decisions, strict=True):
+            ok = ((not workflows or decision.workflow in workflows)
+                  and (not reasons or decision.reason in reasons))
+            if ok and words:
+                haystack = self._haystack(ctype, decision)
+                ok = all(word in haystack for word in words)
+            accepted.append(ok)
+        self._accepted, self._accepted_for = accepted, (project, evaluation)
+        return accepted
 
     def _haystack(self, ctype: CertificateType, decision: Decision) -> str:
         cached = self._haystacks.get(ctype.id)
