@@ -84,3 +84,10 @@ def test_workbook_and_markdown_use_the_projects_currency(tmp_path):
                                                                                      str)}
     assert "€/hour" in units
     assert "£/hour" not in units
+
+
+def test_timeline_shows_the_projects_currency(capsys, eur_project):
+    assert main(["timeline", str(eur_project)]) == 0
+    out = capsys.readouterr().out
+    assert "(€" in out
+    assert "£" not in out
