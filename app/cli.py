@@ -177,6 +177,7 @@ def cost_json(project: Project, evaluation: Evaluation) -> dict[str, Any]:
         "migration_share_source": evaluation.migration.source.value,
         "design_migration_share": evaluation.migration.design_value,
         **c.as_dict(),
+        "currency": project.currency.model_dump(),
         "display": cost_display(project, evaluation),
     }
 
@@ -184,20 +185,21 @@ def cost_json(project: Project, evaluation: Evaluation) -> dict[str, Any]:
 def cost_display(project: Project, evaluation: Evaluation) -> dict[str, str]:
     """The article's rounded figures."""
     c = evaluation.costs
+    cur = project.currency
     return {
         "base_hours": display.hours(project.cost.inputs.base_hours),
         "rework_hours": display.hours(c.rework_hours),
         "reopen_hours": display.hours(c.reopen_hours),
         "ticket_hours": display.hours(c.ticket_hours),
         "hidden_of_base": display.percent(c.hidden_of_base),
-        "analyst_cost": display.money(c.analyst_cost),
-        "hidden_cost": display.money(c.hidden_cost),
-        "blocked_cost": display.money(c.blocked_cost),
-        "total_cost": display.money(c.total_cost),
+        "analyst_cost": display.money(c.analyst_cost, cur),
+        "hidden_cost": display.money(c.hidden_cost, cur),
+        "blocked_cost": display.money(c.blocked_cost, cur),
+        "total_cost": display.money(c.total_cost, cur),
         "hidden_share": display.percent(c.hidden_share),
         "migration_share": display.percent(c.migration_share),
-        "projected_cost": display.money(c.projected_cost),
-        "annual_savings": display.money(c.annual_savings),
+        "projected_cost": display.money(c.projected_cost, cur),
+        "annual_savings": display.money(c.annual_savings, cur),
         "payback_months": display.months(c.payback_months),
     }
 
@@ -224,7 +226,7 @@ def _cmd_cost(args: argparse.Namespace) -> int:
         return 0
     shown = cost_display(project, evaluation)
     scale = f"{project.cost.scale.value.capitalize()} scale" if project.cost.scale else "Custom"
-    print(f"Cost analysis for {project.organisation.name}")
+    print(f"Cost analysis for {project.organisation.name} ({project.currency.label})")
     print(f"{scale} — hidden rework cost")
     print()
     print("Time per ticket")
@@ -247,13 +249,21 @@ def _cmd_cost(args: argparse.Namespace) -> int:
     print(f"  Projected annual cost        {shown['projected_cost']}")
     print(f"  Annual savings               {shown['annual_savings']}")
     print(f"  Payback period               {shown['payback_months']}")
-    print(f"  Estimated migration cost: {display.money(project.cost.inputs.migration_cost)}.")
+    print("  Estimated migration cost: "
+          f"{display.money(project.cost.inputs.migration_cost, project.currency)}.")
     return 0
 
 
 # --- gui -----------------------------------------------------------------------------------
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    from app.startup_check import problem
+
+    if args.file:
+        open_project(args.file)  # a bad file is its own one-line error, display or not
+    reason = problem()  # before Qt, which would abort with a message naming one library
+    if reason:
+        raise CliError(reason)
     from app.gui.application import run  # lazy: Qt only when a window is wanted
 
     return run(args.file)
@@ -359,10 +369,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """`certroute FILE` (how desktops and file associations open a file) is `certroute gui
+    FILE`; no arguments at all open the app on the built-in example."""
+    argv = list(argv)
+    if not argv:
+        return ["gui"]
+    first = argv[0]
+    commands = next((a.choices for a in parser._actions
+                     if isinstance(a, argparse._SubParsersAction)), None) or {}
+    if first not in commands and not first.startswith("-"):
+        return ["gui", *argv]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command is None:
-        args = build_parser().parse_args(["gui"])
+    parser = build_parser()
+    args = parser.parse_args(with_command(parser, sys.argv[1:] if argv is None else argv))
     try:
         return int(args.func(args))
     except CliError as exc:

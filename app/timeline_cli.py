@@ -19,8 +19,9 @@ def print_cliff(project: Project, cliff: Cliff) -> None:
     for date in cliff.dates:
         print()
         print(f"{date.date.isoformat()}  as-is {date.as_is_tickets:,.0f} admin-mediated "
-              f"tickets/yr ({display.money(date.as_is_cost)})  ·  designed "
-              f"{date.designed_tickets:,.0f} ({display.money(date.designed_cost)})")
+              f"tickets/yr ({display.money(date.as_is_cost, project.currency)})  ·  designed "
+              f"{date.designed_tickets:,.0f} "
+              f"({display.money(date.designed_cost, project.currency)})")
         for row in date.types:
             print(f"   {names[row.type_id][:32]:<32} {row.max_validity_days:>4} d  "
                   f"{row.renewals_per_certificate:>6.2f} renewals/cert/yr  as-is "

@@ -54,7 +54,7 @@ def routing_markdown(project: Project, evaluation: Evaluation) -> str:
         f"# Routing policy — {_md_cell(project.organisation.name)}",
         "",
         f"Tolerance: {project.organisation.tolerance.value} · {evaluation.summary} · "
-        f"annual cost today {display.money(evaluation.costs.total_cost)}",
+        f"annual cost today {display.money(evaluation.costs.total_cost, project.currency)}",
         "",
         "| " + " | ".join(HEADERS) + " |",
         "|" + "|".join("---" for _ in HEADERS) + "|",

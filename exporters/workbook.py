@@ -65,7 +65,8 @@ def write_workbook(project: Project, evaluation: Evaluation, path: str | os.Path
     """
     now = now or dt.datetime.now().replace(microsecond=0)
     buffer = io.BytesIO()
-    book = Book(buffer, project.organisation.name)
+    book = Book(buffer, project.organisation.name,
+                currency_prefix=display.currency_prefix(project.currency))
     book.wb.set_properties({
         "title": f"Routing policy — {project.organisation.name}",
         "subject": "Certificate-issuance routing policy", "author": "Certroute",
@@ -100,7 +101,7 @@ def _readme(book: Book, project: Project, evaluation: Evaluation, now: dt.dateti
         ("Exported", now.strftime("%Y-%m-%d %H:%M")),
         ("Routing", evaluation.summary),
         ("Public rules as of", evaluation.as_of.isoformat()),
-        ("Annual cost today", display.money(evaluation.costs.total_cost)),
+        ("Annual cost today", display.money(evaluation.costs.total_cost, project.currency)),
         ("Payback of migration", display.months(evaluation.costs.payback_months)),
         ("Certroute version", app_version()),
         ("Workbook version", WORKBOOK_VERSION),

@@ -36,7 +36,8 @@ class Sheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no type inform
 class Book:
     """An xlsxwriter workbook with Certroute's styles and helpers shared by every sheet."""
 
-    def __init__(self, target: io.BytesIO, organisation: str = "") -> None:
+    def __init__(self, target: io.BytesIO, organisation: str = "", *,
+                 currency_prefix: str = "£") -> None:
         self.organisation = organisation
         # Text typed by users ("=cmd", "007", "http://…") must stay text: no conversions.
         self.wb = xlsxwriter.Workbook(target, {
@@ -44,6 +45,9 @@ class Book:
             "strings_to_urls": False, "in_memory": True,
         })
         add = self.wb.add_format
+        # Money cells in the project's currency: "£"#,##0, "€"#,##0, "CHF "#,##0.
+        self.currency_prefix = currency_prefix
+        self.money_format = f'"{currency_prefix}"#,##0'
         self.header = add({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3864",
                            "text_wrap": True, "valign": "top", "border": 1})
         self.title = add({"bold": True, "font_size": 16})
@@ -54,9 +58,9 @@ class Book:
         self.input_share = add({"bg_color": INPUT_FILL, "font_color": "#0000FF",
                                 "locked": False, "border": 1, "num_format": "0%", "valign": "top"})
         self.input_money = add({"bg_color": INPUT_FILL, "font_color": "#0000FF",
-                                "locked": False, "border": 1, "num_format": '"£"#,##0',
-                                "valign": "top"})
-        self.money = add({"num_format": '"£"#,##0', "valign": "top"})
+                                "locked": False, "border": 1,
+                                "num_format": self.money_format, "valign": "top"})
+        self.money = add({"num_format": self.money_format, "valign": "top"})
         self.hours = add({"num_format": "0.0##", "valign": "top"})
         self.share = add({"num_format": "0.0%", "valign": "top"})
         self.months = add({"num_format": "0.0", "valign": "top"})

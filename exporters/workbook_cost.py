@@ -29,8 +29,12 @@ class Line:
     cached: float | str
 
 
+MONEY_UNIT = "£/yr"  # the money lines' unit; written in the project's currency
+
+
 def _lines(project: Project, evaluation: Evaluation) -> list[Line]:
     c = evaluation.costs
+    cur = project.currency
     n = INPUT_NAMES
     vol = f"Routing!${column_letter('annual_volume')}:${column_letter('annual_volume')}"
     asis = f"Routing!${column_letter('as_is_workflow')}:${column_letter('as_is_workflow')}"
@@ -54,16 +58,17 @@ def _lines(project: Project, evaluation: Evaluation) -> list[Line]:
              f"=IF({n['base_hours']}=0,0,(ReworkHours+ReopenHours)/{n['base_hours']})", "share",
              display.percent(c.hidden_of_base), c.hidden_of_base),
         Line("analyst_cost", "Analyst time (visible)",
-             f"={n['tickets_per_year']}*{n['base_hours']}*{n['hourly_rate']}", "£/yr",
-             display.money(c.analyst_cost), c.analyst_cost),
+             f"={n['tickets_per_year']}*{n['base_hours']}*{n['hourly_rate']}", MONEY_UNIT,
+             display.money(c.analyst_cost, cur), c.analyst_cost),
         Line("hidden_cost", "Hidden — rework + reopens",
-             f"={n['tickets_per_year']}*(ReworkHours+ReopenHours)*{n['hourly_rate']}", "£/yr",
-             display.money(c.hidden_cost), c.hidden_cost),
+             f"={n['tickets_per_year']}*(ReworkHours+ReopenHours)*{n['hourly_rate']}", MONEY_UNIT,
+             display.money(c.hidden_cost, cur), c.hidden_cost),
         Line("blocked_cost", "Blocked services",
              f"={n['tickets_per_year']}*{n['blocking_share']}*{n['blocked_days']}"
-             f"*{n['blocked_day_cost']}", "£/yr", display.money(c.blocked_cost), c.blocked_cost),
-        Line("total_cost", "Total annual cost", "=AnalystCost+HiddenCost+BlockedCost", "£/yr",
-             display.money(c.total_cost), c.total_cost),
+             f"*{n['blocked_day_cost']}", MONEY_UNIT, display.money(c.blocked_cost, cur),
+             c.blocked_cost),
+        Line("total_cost", "Total annual cost", "=AnalystCost+HiddenCost+BlockedCost", MONEY_UNIT,
+             display.money(c.total_cost, cur), c.total_cost),
         Line("hidden_share", "Hidden costs as a share of total",
              "=IF(TotalCost=0,0,HiddenCost/TotalCost)", "share",
              display.percent(c.hidden_share), c.hidden_share),
@@ -77,10 +82,10 @@ def _lines(project: Project, evaluation: Evaluation) -> list[Line]:
              f"DesignMigrationShare,{n['migration_share']})", "share",
              display.percent(c.migration_share), c.migration_share),
         Line("projected_cost", "Projected annual cost",
-             f"=TotalCost*(1-MigrationShareUsed)+{n['combined_run_cost']}", "£/yr",
-             display.money(c.projected_cost), c.projected_cost),
-        Line("annual_savings", "Annual savings", "=TotalCost-ProjectedCost", "£/yr",
-             display.money(c.annual_savings), c.annual_savings),
+             f"=TotalCost*(1-MigrationShareUsed)+{n['combined_run_cost']}", MONEY_UNIT,
+             display.money(c.projected_cost, cur), c.projected_cost),
+        Line("annual_savings", "Annual savings", "=TotalCost-ProjectedCost", MONEY_UNIT,
+             display.money(c.annual_savings, cur), c.annual_savings),
         # "Where annual savings ≤ 0 the payback is 'never'".
         Line("payback_months", "Payback period",
              f'=IF(AnnualSavings>0,{n["migration_cost"]}/AnnualSavings*12,"never")', "months",
@@ -93,7 +98,7 @@ COST_WIDTHS = (38, 14, 8, 12, 60)
 
 
 def _format(book: Book, unit: str) -> Format:
-    return {"hours": book.hours, "share": book.share, "£/yr": book.money,
+    return {"hours": book.hours, "share": book.share, MONEY_UNIT: book.money,
             "months": book.months}[unit]
 
 
@@ -105,7 +110,8 @@ def write_cost(book: Book, project: Project, evaluation: Evaluation) -> int:
     for r, line in enumerate(lines, start=1):
         ws.write(r, 0, line.label)
         ws.write_formula(r, 1, line.formula, _format(book, line.unit), line.cached)
-        ws.write_row(r, 2, [line.unit, line.shown, line.formula[1:]])
+        unit = f"{project.currency.symbol}/yr" if line.unit == MONEY_UNIT else line.unit
+        ws.write_row(r, 2, [unit, line.shown, line.formula[1:]])
         height = wrapped_height([line.label, "", "", "", line.formula[1:]], COST_WIDTHS)
         if height:
             ws.set_row(r, height)
@@ -140,8 +146,9 @@ def _cost_chart(book: Book, ws: Worksheet, evaluation: Evaluation, chart_row: in
             ("Today", "TotalCost", costs.total_cost),
             ("Projected", "ProjectedCost", costs.projected_cost),
             ("Savings", "AnnualSavings", costs.annual_savings)), start=1):
-        ws.write_formula(chart_row + i, 0, f'="{label} "&TEXT({name},"£#,##0")', None,
-                         f"{label} £{value:,.0f}")
+        prefix = book.currency_prefix
+        ws.write_formula(chart_row + i, 0, f'="{label} "&TEXT({name},"{prefix}#,##0")', None,
+                         f"{label} {prefix}{value:,.0f}")
         ws.write_formula(chart_row + i, 1, f"={name}", book.money, value)
     chart = book.wb.add_chart({"type": "column"})
     chart.add_series({
@@ -154,7 +161,7 @@ def _cost_chart(book: Book, ws: Worksheet, evaluation: Evaluation, chart_row: in
     chart.set_title({"name": "Annual cost: today vs after migration",
                      "name_font": {"size": 12}})
     chart.set_legend({"none": True})
-    chart.set_y_axis({"num_format": '"£"#,##0', "min": 0})
+    chart.set_y_axis({"num_format": book.money_format, "min": 0})
     chart.set_size({"width": 560, "height": 330})
     ws.insert_chart(chart_row + 6, 0, chart)
 
@@ -167,7 +174,8 @@ def _payback_chart(book: Book, ws: Worksheet, project: Project, evaluation: Eval
     """
     first = chart_row + 6 + CHART_ROWS + 1
     ws.write(first, 0, "Payback data", book.bold)
-    ws.write_row(first + 1, 0, ["Months after the migration", "Net (£)"], book.header)
+    ws.write_row(first + 1, 0, ["Months after the migration",
+                                f"Net ({project.currency.symbol})"], book.header)
     curve = payback_curve(evaluation.costs, project.cost.inputs.migration_cost,
                           months=PAYBACK_MONTHS)
     for m, net in zip(curve.months, curve.net, strict=True):
@@ -189,7 +197,7 @@ def _payback_chart(book: Book, ws: Worksheet, project: Project, evaluation: Eval
     chart.set_legend({"none": True})
     chart.set_x_axis({"name": "months after the migration", "min": 0, "max": PAYBACK_MONTHS,
                       "major_unit": 6, "label_position": "low"})
-    chart.set_y_axis({"num_format": '"£"#,##0', "major_gridlines": {"visible": True}})
+    chart.set_y_axis({"num_format": book.money_format, "major_gridlines": {"visible": True}})
     chart.set_size({"width": 560, "height": 330})
     ws.insert_chart(chart_row + 6, 4, chart, {"x_offset": 20})
     return last

@@ -101,8 +101,8 @@ def write_inputs(book: Book, project: Project) -> None:
             # The count the app computed with: the as-is admin-mediated annual volumes.
             value, source, status = inventory, "Routing sheet (inventory)", "from the inventory"
             notes = "Annual volumes of the types issued admin-mediated as-is."
-        put(CostInputs.model_fields[key].description or key, value, input_unit(key), key, name,
-            source, status, notes, fmt)
+        put(CostInputs.model_fields[key].description or key, value,
+            input_unit(key, project.currency.symbol), key, name, source, status, notes, fmt)
         limits = {"validate": "decimal", "criteria": ">=", "value": 0}
         if key in SHARES:
             limits = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1}

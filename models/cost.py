@@ -105,10 +105,11 @@ SCALE_PRESETS: dict[Scale, CostInputs] = {
 INPUT_KEYS: tuple[str, ...] = tuple(CostInputs.model_fields)
 
 
-def input_unit(key: str) -> str:
-    """The unit shown beside an input."""
+def input_unit(key: str, currency_symbol: str = "£") -> str:
+    """The unit shown beside an input, money in the project's currency ("€/hour")."""
     extra = CostInputs.model_fields[key].json_schema_extra
-    return str(extra["unit"]) if isinstance(extra, dict) else ""
+    unit = str(extra["unit"]) if isinstance(extra, dict) else ""
+    return unit.replace("£", currency_symbol)
 
 
 @dataclass(frozen=True, slots=True)

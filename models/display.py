@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.certificate import CertificateType
+from models.currency import GBP, Currency
 
 
 def _round_half_up(value: float, places: int) -> Decimal:
@@ -12,9 +13,17 @@ def _round_half_up(value: float, places: int) -> Decimal:
     return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def money(value: float) -> str:
-    """Pounds to three significant figures: £2.59M, £487k, £288k, £1.70M (COST-MODEL.md)."""
+def currency_prefix(currency: Currency = GBP) -> str:
+    """What goes before an amount: "£", "€", or "CHF " (a letter symbol gets a space)."""
+    symbol = currency.symbol
+    return f"{symbol}\u00a0" if symbol[-1].isalpha() else symbol
+
+
+def money(value: float, currency: Currency = GBP) -> str:
+    """An amount to three significant figures in the project's currency: £2.59M, £487k,
+    £288k, £1.70M (COST-MODEL.md), €2.59M, CHF 487k."""
     sign = "−" if value < 0 else ""
+    unit = currency_prefix(currency)
     amount = abs(value)
     for divisor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if amount >= divisor * 0.9995:  # 999.5 already rounds to 1.00 of this unit
@@ -27,8 +36,8 @@ def money(value: float) -> str:
                                      rounding=ROUND_HALF_UP)
             if text >= 1000 and suffix != "B":
                 continue  # rounding carried into the next unit, e.g. £999.6k -> £1.00M
-            return f"{sign}£{text}{suffix}"
-    return f"{sign}£{_round_half_up(amount, 0)}"
+            return f"{sign}{unit}{text}{suffix}"
+    return f"{sign}{unit}{_round_half_up(amount, 0)}"
 
 
 def hours(value: float) -> str:

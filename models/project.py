@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from models.assessment import AssessmentScores
 from models.certificate import CertificateType, TypeId
 from models.cost import CostInputs, MigrationShareSource, Scale, TicketsSource
+from models.currency import Currency
 from models.enums import Tolerance
 from models.excerpt import refuse_control_characters
 from models.legal_identity import LegalIdentity
@@ -71,6 +72,8 @@ class Project(BaseModel):
         default_factory=dt.date.today,
         description="The date whose public validity caps the design is evaluated against.",
     )
+    # Optional, defaulting to the article's pounds: older files need no migration.
+    currency: Currency = Field(default_factory=Currency)
 
     @model_validator(mode="after")
     def _unique_type_ids(self) -> Project:

@@ -184,6 +184,15 @@ CAPPED_SHORT_EXCEPTION = (
     "certificates make automation mandatory, but it routes admin-mediated: automate its "
     "renewal (keeping the approval where it is a control) or strengthen its identity."
 )
+
+# A manual override documents the controls of the workflow it routes to, not the rule's:
+# combined with the monitoring a bypassed human approval calls for (rule 6), or the named
+# approver and logging of an admin-mediated path (rule 7).
+OVERRIDE_CONTROLS: dict[Workflow, tuple[str, ...]] = {
+    Workflow.COMBINED: (*RULES[7].controls, *_TOLERANCE_CONTROLS),
+    Workflow.ADMIN_MEDIATED: RULES[6].controls,
+}
+
 SHORT_LIVED_EXCEPTION = (
     "Short-lived certificates make automation mandatory, but this type routes to "
     "admin-mediated: strengthen its identity or lengthen its validity."
@@ -227,6 +236,7 @@ def route(ctype: CertificateType, context: RoutingContext, *,
             rationale=ctype.override.justification,
             note=f"Rule {decision.rule} ({decision.label}) routes this type "
             f"{decision.rule_workflow}; the override is reviewed with the policy.",
+            controls=OVERRIDE_CONTROLS[ctype.override.workflow],
             overridden=True,
         )
     evaluated = ctype.validity if validity is None else validity

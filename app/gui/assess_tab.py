@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import commands
+from app.gui import commands, file_dialogs
 from app.gui.palette import ACCENT, CHART_TEXT, MUTED_TEXT, TARGET
 from app.gui.radar_chart import MAX_SCORE, RadarChart
 from app.gui.store import ProjectStore
@@ -417,9 +416,8 @@ class AssessTab(QWidget):
 
     def _ask_export(self, kind: str) -> None:
         name = f"{self._store.project.organisation.name} radar.{kind}".replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Export radar as {kind.upper()}", str(Path.home() / name),
-            f"{kind.upper()} image (*.{kind})")
+        path = file_dialogs.save_file(self, f"Export radar as {kind.upper()}", name,
+                                      f"{kind.upper()} image (*.{kind})")
         if path:
             self.export(Path(path))
 

@@ -327,19 +327,22 @@ class CaSession(QObject):
             f"certificate-{issued.record.serial}", files, reason=reason, actor="certroute-gui"))
         return f"; its {' and '.join(sorted(files))} were kept in {kept}" if kept else ""
 
-    def revoke(self, serial: str) -> None:
-        """Revoke a certificate (or subordinate CA) and publish the issuing and root CRLs."""
+    def revoke(self, serial: str, *, reason: str = "unspecified",
+               actor: str = "certroute-gui") -> None:
+        """Revoke a certificate (or subordinate CA) for `reason` (the CLI's spellings) and
+        publish the issuing and root CRLs."""
         if self.service is None or not self.unlock():
             return
         self.unlock_root()  # for the root CRL; left locked, the issuing CA's CRL still goes out
         try:
-            record = self.service.revoke(serial, reason="unspecified", actor="certroute-gui")
-            crls = self.service.publish_crls(actor="certroute-gui")
+            record = self.service.revoke(serial, reason=reason, actor=actor)
+            crls = self.service.publish_crls(actor=actor)
         except Exception as exc:
             self._report(exc)
             return
         self.records_changed.emit()
-        published = f"Revoked {serial}; CRL with {len(list(crls.issuing))} entr(y/ies)"
+        published = (f"Revoked {serial} ({reason}); CRL with {len(list(crls.issuing))} "
+                     "entr(y/ies)")
         edited = list(dict.fromkeys([*filter(None, [record.row_problem]), *crls.warnings]))
         if edited:  # revoked and published all the same, from the audit log: say so loudly
             self._fail(f"{published} published from the audit log, but the ledger was edited "

@@ -12,6 +12,7 @@ from models.certificate import CertificateType
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity
 from models.project import Project
 from models.project_file import describe_validation_error
+from models.spreadsheet_text import PastedRow
 
 
 def _validated(model: type[BaseModel], old: BaseModel, **changes: Any) -> Any:
@@ -63,13 +64,17 @@ def edit_section(store: ProjectStore, section: str, value: BaseModel, text: str,
                       merge_key=merge_key)
 
 
+NEW_TYPE_FIELDS: dict[str, Any] = {
+    "name": "New certificate type", "purpose": Purpose.TLS_INTERNAL, "ca": CaKind.PRIVATE,
+    "validity": Validity.MEDIUM, "identity": Identity.STRONG, "blast_radius": BlastRadius.LOW}
+
+Marks = dict[tuple[str, str], str]  # (type id, field) -> why the pasted cell was not read
+
+
 def add_type(store: ProjectStore, after_row: int | None = None) -> int:
     """Insert a new standard type after `after_row` (or at the end); returns its row."""
     project = store.project
-    new = CertificateType(
-        id=project.new_type_id(), name="New certificate type", purpose=Purpose.TLS_INTERNAL,
-        ca=CaKind.PRIVATE, validity=Validity.MEDIUM, identity=Identity.STRONG,
-        blast_radius=BlastRadius.LOW)
+    new = CertificateType.model_validate({**NEW_TYPE_FIELDS, "id": project.new_type_id()})
     row = len(project.types) if after_row is None else after_row + 1
     types = list(project.types)
     types.insert(row, new)
@@ -108,3 +113,53 @@ def move_type(store: ProjectStore, row: int, delta: int) -> int:
     types[row], types[target] = types[target], types[row]
     store.edit(_with_types(project, types), f"Move {types[target].name}", rows=None)
     return target
+
+
+
+def _pasted_type(base: dict[str, Any], pasted: PastedRow, marks: Marks) -> CertificateType:
+    """`base` with the pasted fields that validate; the rest are marked and keep `base`."""
+    unread = dict(pasted.unreadable)
+    fields = {**base, **pasted.values}
+    try:
+        ctype = CertificateType.model_validate(fields)
+    except ValidationError:  # find the fields at fault, one by one
+        fields = dict(base)
+        for key, value in pasted.values.items():
+            try:
+                CertificateType.model_validate({**fields, key: value})
+            except ValidationError as exc:
+                unread[key] = f"{value!r}: {describe_validation_error(exc)}"
+            else:
+                fields[key] = value
+        ctype = CertificateType.model_validate(fields)
+    for key, reason in unread.items():
+        marks[(ctype.id, key)] = reason
+    return ctype
+
+
+def paste_types(store: ProjectStore, overwrite: list[tuple[int, PastedRow]],
+                append: list[PastedRow]) -> tuple[list[int], Marks] | None:
+    """Write pasted rows over the types in their rows and append the others as new types,
+    all as ONE undo step. Returns the appended rows and the cells that could not be read
+    (they keep the type's value, or the new-type default); None when nothing changed."""
+    project = store.project
+    types = list(project.types)
+    marks: Marks = {}
+    for row, pasted in overwrite:
+        types[row] = _pasted_type(types[row].model_dump(), pasted, marks)
+    appended = []
+    for n, pasted in enumerate(append, start=1):
+        type_id = _with_types(project, types).new_type_id()
+        base = {**NEW_TYPE_FIELDS, "id": type_id, "name": f"Pasted type {n}"}
+        appended.append(len(types))
+        types.append(_pasted_type(base, pasted, marks))
+    if overwrite and append:
+        text = f"Paste over {len(overwrite)} and add {len(append)} certificate types"
+    elif append:
+        text = f"Paste {len(append)} certificate type" + ("s" if len(append) > 1 else "")
+    else:
+        text = "Paste into " + ", ".join(dict.fromkeys(types[r].name for r, _ in overwrite))
+    rows = None if append else tuple(sorted({r for r, _ in overwrite}))
+    if not store.edit(_with_types(project, types), text[:120], rows=rows):
+        return None if not marks else ([], marks)
+    return appended, marks

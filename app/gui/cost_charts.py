@@ -25,6 +25,7 @@ from app.gui.palette import (
 from app.gui.style import BASE_POINT_SIZE
 from models import display
 from models.cost import CostComponent, PaybackCurve
+from models.currency import GBP, Currency
 
 BAR_WIDTH = 0.56
 BAR_HEADROOM = 1.18  # room above the taller bar for its total
@@ -76,9 +77,9 @@ def sticky_scale(low: float, high: float, current: AxisScale | None) -> AxisScal
     return AxisScale(math.floor(low / step) * step, math.ceil(high / step) * step, step)
 
 
-def tick_label(value: float) -> str:
+def tick_label(value: float, currency: Currency = GBP) -> str:
     """A round tick as money without trailing zeros: £4M, £2.5M, −£500k, £0."""
-    text = display.money(value)
+    text = display.money(value, currency)
     return re.sub(r"\.?0+(?=[kMB]$)", "", text) if "." in text else text
 
 
@@ -130,6 +131,13 @@ class MoneyPlot(pg.PlotWidget):
         _title(self, title)
         self.scale: AxisScale | None = None
         self._grid: list[pg.InfiniteLine] = []
+        self.currency = GBP
+
+    def set_currency(self, currency: Currency) -> None:
+        """Label amounts with `currency` (the axis is relabelled on the next show_y)."""
+        if currency != self.currency:
+            self.currency = currency
+            self.scale = None
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -153,7 +161,7 @@ class MoneyPlot(pg.PlotWidget):
             self.setYRange(wanted.low, wanted.high, padding=0)
             ticks = wanted.ticks
             self.getPlotItem().getAxis("left").setTicks(
-                [[(value, tick_label(value)) for value in ticks]])
+                [[(value, tick_label(value, self.currency)) for value in ticks]])
             self._place_grid(ticks)
         self.getViewBox().updateMatrix()
 
@@ -220,7 +228,7 @@ class CostBarChart(MoneyPlot):
         top = max(today_total, projected_total, 1.0)
         for x, (label, total) in enumerate(zip(self.totals, (today_total, projected_total),
                                                strict=True)):
-            label.setText(display.money(total))
+            label.setText(display.money(total, self.currency))
             label.setPos(x, total)
         self.show_y(0.0, top * BAR_HEADROOM)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from pydantic import ValidationError
 
@@ -35,9 +36,15 @@ def format_input(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
+_CURRENCY = re.compile(r"^(?:[A-Z]{3}|[A-Z]?\$|kr|[£€¥₹])\s*|\s*(?:[A-Z]{3}|kr|[£€$¥₹])$")
+
+
 def parse_input(key: str, text: str) -> float:
     """The number typed for `key`; "25%" means 0.25. Raises ValueError with the reason."""
-    cleaned = text.strip().replace(",", "").replace("£", "").replace(" ", "")
+    # A currency sign or code typed with the amount goes ("£1.7M" style signs, "CHF 400000",
+    # "400000 EUR"), then separators and spaces.
+    cleaned = _CURRENCY.sub("", text.strip())
+    cleaned = cleaned.replace(",", "").replace(" ", "").replace("\u00a0", "")
     if not cleaned:
         raise ValueError("enter a number")
     percent = cleaned.endswith("%")

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -43,13 +44,19 @@ from models.cost import (
     input_unit,
     payback_curve,
 )
+from models.currency import COMMON_CURRENCIES, Currency
 from models.project import CostSettings
 
 PRESET_HINT = {
-    Scale.SMALL: "600 tickets a year, £400k migration",
-    Scale.MID: "the article's table: 3,000 tickets a year, £1.70M migration",
-    Scale.LARGE: "15,000 tickets a year, £6.50M migration",
+    Scale.SMALL: "600 tickets a year, {migration} migration",
+    Scale.MID: "the article's table: 3,000 tickets a year, {migration} migration",
+    Scale.LARGE: "15,000 tickets a year, {migration} migration",
 }
+
+
+def preset_hint(scale: Scale, currency: Currency) -> str:
+    migration = display.money(SCALE_PRESETS[scale].migration_cost, currency)
+    return PRESET_HINT[scale].format(migration=migration)
 TAB_STYLE = (
     f'QLineEdit[invalid="true"] {{ border: 2px solid {WARNING_TONE.name()}; }}'
     'QPushButton[preset="true"] { background: white; border: 1px solid #c9d0d8;'
@@ -72,6 +79,8 @@ class CostTab(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.figures: dict[str, QLabel] = {}
         self.tiles: dict[str, QLabel] = {}
+        self.units: dict[str, QLabel] = {}
+        self._shown_currency: Currency | None = None
         self.setStyleSheet(TAB_STYLE)
 
         self.bar_chart = CostBarChart(
@@ -149,12 +158,18 @@ class CostTab(QWidget):
             button = QPushButton(scale.value.capitalize())
             button.setCheckable(True)
             button.setProperty("preset", True)
-            button.setToolTip(PRESET_HINT[scale])
+            button.setToolTip(preset_hint(scale, self._store.project.currency))
             button.clicked.connect(lambda _=False, s=scale: self._on_preset_clicked(s))
             self._preset_group.addButton(button)
             self.preset_buttons[scale] = button
             row.addWidget(button)
         row.addStretch(1)
+        row.addWidget(QLabel("Currency"))
+        self.currency_combo = QComboBox()
+        self.currency_combo.setToolTip("The currency amounts are shown in, here, on the command "
+                                       "line and in the workbook (figures are not converted)")
+        self.currency_combo.activated.connect(self._on_currency_activated)
+        row.addWidget(self.currency_combo)
         self.preset_note = wrapped_label(muted=True, selectable=False)
         box = QVBoxLayout()
         box.setSpacing(2)
@@ -170,6 +185,7 @@ class CostTab(QWidget):
         editor.setToolTip(tooltip(key))
         editor.editingFinished.connect(lambda k=key: self._on_editor_editing_finished(k))
         unit = QLabel(input_unit(key))
+        self.units[key] = unit
         unit.setProperty("role", "muted")
         unit.setMinimumWidth(62)
         error = QLabel()
@@ -382,7 +398,36 @@ class CostTab(QWidget):
     # --- display -------------------------------------------------------------------------
 
     def _on_store_types_changed(self, _rows) -> None:
+        if self._store.project.currency != self._shown_currency:
+            self._refresh()  # the figures are the same; their currency is not
+            return
         self._show_inputs()  # an input edit that leaves every figure as it was
+
+    def _on_currency_activated(self, index: int) -> None:
+        chosen = self.currency_combo.itemData(index)
+        if isinstance(chosen, Currency) and chosen != self._store.project.currency:
+            commands.edit_section(self._store, "currency", chosen,
+                                  f"Set currency {chosen.label}")
+
+    def _show_currency(self) -> None:
+        currency = self._store.project.currency
+        self._shown_currency = currency
+        offered = list(COMMON_CURRENCIES)
+        if currency not in offered:
+            offered.append(currency)  # one set in the project file
+        combo = self.currency_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for option in offered:
+            combo.addItem(option.label, option)
+        combo.setCurrentIndex(offered.index(currency))
+        combo.blockSignals(False)
+        for key, label in self.units.items():
+            label.setText(input_unit(key, currency.symbol))
+        for scale, button in self.preset_buttons.items():
+            button.setToolTip(preset_hint(scale, currency))
+        self.bar_chart.set_currency(currency)
+        self.payback_chart.set_currency(currency)
 
     def _on_store_project_replaced(self) -> None:
         for key in self.editors:
@@ -402,7 +447,8 @@ class CostTab(QWidget):
         for scale, button in self.preset_buttons.items():
             button.setChecked(settings.scale is scale)
         self.preset_note.setText(
-            PRESET_HINT[settings.scale] if settings.scale is not None
+            preset_hint(settings.scale, self._store.project.currency)
+            if settings.scale is not None
             else "Custom inputs: edited away from the presets.")
         design_available = self._store.evaluation.migration.design_value is not None
         design = self.source_buttons[MigrationShareSource.DESIGN]
@@ -439,24 +485,26 @@ class CostTab(QWidget):
                           if from_inventory else tooltip("tickets_per_year"))
 
     def _refresh(self) -> None:
+        self._show_currency()
         self._show_inputs()
         evaluation = self._store.evaluation
         costs, inputs = evaluation.costs, self._store.project.cost.inputs
+        cur = self._store.project.currency
         shown = {
             "base_hours": display.hours(inputs.base_hours),
             "rework_hours": display.hours(costs.rework_hours),
             "reopen_hours": display.hours(costs.reopen_hours),
             "ticket_hours": display.hours(costs.ticket_hours),
             "hidden_of_base": display.percent(costs.hidden_of_base),
-            "analyst_cost": display.money(costs.analyst_cost),
-            "hidden_cost": display.money(costs.hidden_cost),
-            "blocked_cost": display.money(costs.blocked_cost),
-            "total_cost": display.money(costs.total_cost),
+            "analyst_cost": display.money(costs.analyst_cost, cur),
+            "hidden_cost": display.money(costs.hidden_cost, cur),
+            "blocked_cost": display.money(costs.blocked_cost, cur),
+            "total_cost": display.money(costs.total_cost, cur),
             "hidden_share": display.percent(costs.hidden_share),
-            "projected_cost": display.money(costs.projected_cost),
-            "annual_savings": display.money(costs.annual_savings),
+            "projected_cost": display.money(costs.projected_cost, cur),
+            "annual_savings": display.money(costs.annual_savings, cur),
             "payback_months": display.months(costs.payback_months),
-            "migration_cost": display.money(inputs.migration_cost),
+            "migration_cost": display.money(inputs.migration_cost, cur),
         }
         for key, text in shown.items():
             self.figures[key].setText(text)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QStyle,
@@ -19,6 +19,33 @@ Index = QModelIndex | QPersistentModelIndex
 
 # Drawn over a coloured cell of the selected row, so the workflow colour stays readable.
 SELECTION_OVERLAY = QColor(43, 93, 155, 45)
+
+
+class ListCellCombo(QComboBox):
+    """A drop-down cell editor that keeps Alt+Down / Alt+Up (open the list) for itself.
+
+    The table's Move down / Move up shortcuts use the same keys; without this the row moved
+    while the editor was open instead of the list opening.
+    """
+
+    def event(self, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and _opens_list(event)):
+            event.accept()  # no shortcut: the key press comes to the combo box
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if _opens_list(event):
+            self.showPopup()
+            return
+        super().keyPressEvent(event)
+
+
+def _opens_list(event: QKeyEvent) -> bool:
+    """Alt+Down (or Alt+Up): a drop-down's own key for opening its list."""
+    return bool(event.modifiers() & Qt.KeyboardModifier.AltModifier) and event.key() in (
+        Qt.Key.Key_Down, Qt.Key.Key_Up)
 
 
 class EnumComboDelegate(QStyledItemDelegate):
@@ -42,7 +69,7 @@ class EnumComboDelegate(QStyledItemDelegate):
         column = COLUMNS[index.column()]
         if column.choices is None:
             return super().createEditor(parent, option, index)
-        combo = QComboBox(parent)
+        combo = ListCellCombo(parent)
         if column.key == "as_is_workflow":
             combo.addItem("(unknown)", "")
         for choice in column.choices:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from app.discovery.cli import verdicts_csv
 from app.discovery.files import PasswordSource
 from app.discovery.scan import ScanResult, Sources, scan
 from app.discovery.trust import TrustStore
+from app.gui import file_dialogs
 from app.gui.store import ProjectStore
 from app.gui.transfer_actions import run_with_progress
 from exporters.text_export import write_text
@@ -251,10 +251,10 @@ class DiscoverDialog(QDialog):
     # --- sources (file dialogs are replaced in tests) -------------------------------------
 
     def _pick_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self, "Folder of certificates")
+        return file_dialogs.existing_folder(self, "Folder of certificates")
 
     def _pick_files(self, title: str, file_filter: str) -> list[str]:
-        return QFileDialog.getOpenFileNames(self, title, "", file_filter)[0]
+        return file_dialogs.open_files(self, title, file_filter)
 
     def add_folder(self) -> None:
         if chosen := self._pick_folder():
@@ -353,8 +353,8 @@ class DiscoverDialog(QDialog):
         self._update_buttons()
 
     def _save_path(self) -> str:
-        return QFileDialog.getSaveFileName(self, "Export verdicts", "verdicts.csv",
-                                           "CSV files (*.csv)")[0]
+        return file_dialogs.save_file(self, "Export verdicts", "verdicts.csv",
+                                      "CSV files (*.csv)")
 
     def export_verdicts(self) -> None:
         if self.verdicts and (path := self._save_path()):

@@ -110,6 +110,12 @@ class CsrForm(QGroupBox):
         box.addStretch(0)
         self.source_combo.currentIndexChanged.connect(self._on_source_changed)
         self._on_source_changed()
+        # A verdict is about the CSR it checked: any change to what is asked clears it.
+        for edit in (self.dns_edit, self.email_edit, self.cn_edit, self.path_edit):
+            edit.textChanged.connect(self.clear_verdict)
+        for combo in (self.source_combo, self.key_combo):
+            combo.currentIndexChanged.connect(self.clear_verdict)
+        self.validity_spin.valueChanged.connect(self.clear_verdict)
 
     def from_file(self) -> bool:
         return self.source_combo.currentIndex() == 1
@@ -160,6 +166,13 @@ class CsrForm(QGroupBox):
         self.check_result.setText(
             f"{len(violations)} violation(s) of the profile:" if violations
             else "No violation: the profile allows this CSR")
+
+    def clear_verdict(self, *_args: object) -> None:
+        """Forget the last check's result (the CSR or the type it was about changed)."""
+        if self.check_result.text() or self.violations.isVisibleTo(self):
+            self.violations_model.set_records([])
+            self.violations.hide()
+            self.check_result.clear()
 
     def _on_source_changed(self, *_args: object) -> None:
         # Only the rows the chosen source reads are shown.

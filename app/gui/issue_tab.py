@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
+    QDialog,
     QFrame,
     QInputDialog,
     QLineEdit,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui import file_dialogs
 from app.gui import settings as keys
 from app.gui.approval_queue import ApprovalQueuePanel
 from app.gui.ca_folder_bar import CaFolderBar
@@ -24,6 +25,7 @@ from app.gui.ca_session import CaSession
 from app.gui.issue_forms import CsrForm, DeliveryForm, PathForms
 from app.gui.ledger_tabs import LedgerTabs
 from app.gui.profile_panel import ProfilePanel
+from app.gui.revoke_dialog import RevokeDialog
 from app.gui.store import ProjectStore
 from app.gui.tab_pages import RefreshWhenShown
 from app.gui.widgets import wrapped_label
@@ -146,10 +148,12 @@ class IssueTab(QWidget):
     # --- dialogs (tests replace these) ---------------------------------------------------
 
     def _ask_folder(self, title: str) -> str:
-        return QFileDialog.getExistingDirectory(self, title)
+        if title.startswith("Folder for a new CA"):  # a name that does not exist yet is fine
+            return file_dialogs.new_or_empty_folder(self, title)
+        return file_dialogs.existing_folder(self, title)
 
     def _ask_open_file(self, title: str) -> str:
-        return QFileDialog.getOpenFileName(self, title)[0]
+        return file_dialogs.open_file(self, title)
 
     def _ask_passphrase(self, title: str, *, confirm: bool = False) -> str:
         first, ok = QInputDialog.getText(self, title, "Passphrase:", QLineEdit.EchoMode.Password)
@@ -226,6 +230,7 @@ class IssueTab(QWidget):
         if (chosen, legal) == self._shown_type:
             return  # one edit sends two signals; the type and its decision are on screen
         self._shown_type = (chosen, legal)
+        self.csr.clear_verdict()  # it was about another type, or the type's old profile
         if chosen is None:
             self.profile.show_no_type()
             return
@@ -262,6 +267,7 @@ class IssueTab(QWidget):
         if chosen is None:
             return
         form = self.pages.combined
+        self.csr.clear_verdict()  # a refusal lists its own violations
         self.session.issue(
             self._store.project, chosen[0].id, self.csr.source(), plan_for=self._plan,
             requester=form.requester_edit.text().strip() or "certroute-gui",
@@ -273,6 +279,7 @@ class IssueTab(QWidget):
         if chosen is None:
             return
         form = self.pages.admin
+        self.csr.clear_verdict()
         self.session.raise_request(
             self._store.project, chosen[0].id, self.csr.source(),
             requester=form.requester_edit.text(), justification=form.justification_edit.text(),
@@ -313,9 +320,21 @@ class IssueTab(QWidget):
                                      requester=self.pages.admin.requester_edit.text())
 
     def revoke_selected(self) -> None:
+        """Ask for confirmation and a reason, then revoke and publish the CRLs."""
         record = self.ledger_tabs.selected_certificate()
-        if record is not None:
-            self.session.revoke(record.serial)
+        if record is None:
+            return
+        choice = self._ask_revocation(record.serial, record.subject)
+        if choice is None:
+            self.show_message(f"Not revoked: {record.serial}")
+            return
+        reason, actor = choice
+        self.session.revoke(record.serial, reason=reason, actor=actor)
+
+    def _ask_revocation(self, serial: str, subject: str) -> tuple[str, str] | None:
+        """(reason, actor) confirmed in the dialog, or None when cancelled."""
+        dialog = RevokeDialog(serial, subject, self)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     # --- the ledger's records ------------------------------------------------------------
 

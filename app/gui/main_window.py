@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui import file_dialogs
 from app.gui import settings as keys
 from app.gui.organisation_dialog import OrganisationDialog
 from app.gui.report.actions import ReportActions
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
             self.edit_menu.addSeparator()
             for action in route.type_actions.values():
                 self.edit_menu.addAction(action)
+            route.message.connect(self.show_message)
         self.edit_menu.addSeparator()
         self.organisation_action = self._action(self.edit_menu, "&Organisation details…",
                                                 self.edit_organisation_details)
@@ -189,16 +190,12 @@ class MainWindow(QMainWindow):
             buttons, QMessageBox.StandardButton.Save)
 
     def _ask_open_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project",
-                                              keys.last_dir(self.settings), FILE_FILTER)
-        return path
+        return file_dialogs.open_file(self, "Open project", FILE_FILTER)
 
     def _ask_save_path(self) -> str:
-        suggested = self.store.path or Path(keys.last_dir(self.settings)) / (
+        suggested = str(self.store.path) if self.store.path else (
             self.store.project.organisation.name.replace("/", "-") + SUFFIX)
-        path, _ = QFileDialog.getSaveFileName(self, "Save project as", str(suggested),
-                                              FILE_FILTER)
-        return path
+        return file_dialogs.save_file(self, "Save project as", suggested, FILE_FILTER)
 
     def warn(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)

@@ -33,9 +33,13 @@ from PySide6.QtWidgets import (
 from app.gui import commands
 from app.gui.decision_card import DecisionCard
 from app.gui.delegates import EnumComboDelegate
+from app.gui.find_bar import FindBar
 from app.gui.findings_panel import FindingsPanel
+from app.gui.frozen_table import FrozenColumnTable
 from app.gui.steady_scroll_area import SteadyScrollArea
 from app.gui.store import ProjectStore
+from app.gui.table_clipboard import TypeClipboard
+from app.gui.type_filter import TypeFilterProxy
 from app.gui.type_table import CertTypeTableModel, RoutingColumnsFit
 from app.gui.widgets import narrower_than, set_text_quietly
 from models.certificate import TypeId
@@ -51,18 +55,30 @@ STACKED_CHARS = 190  # narrower: the decision card goes under the table, which n
 
 
 class RouteTab(QWidget):
-    """The routing designer: edit types, watch workflow and reason change live."""
+    """The routing designer: edit types, watch workflow and reason change live.
 
+    `model` is the inventory (sorted for the view when a header was clicked); the table
+    shows it through `proxy` (find, chips). Rows in this class's methods are project rows.
+
+    Signals:
+        message(text): a passing status-bar message (what a paste, copy or delete did).
+    """
+
+    message = Signal(str)
     _settle_requested = Signal()  # internal: a queued layout settle, see _settle_layout
 
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self.model = CertTypeTableModel(store, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.proxy = TypeFilterProxy(self.model, store, self)
+        self.table: QTableView = FrozenColumnTable()
+        self.table.setModel(self.proxy)
         self.table.setItemDelegate(EnumComboDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # Cells, not whole rows: a selection is what Ctrl+C copies and Ctrl+V writes over
+        # (the row header selects a whole type).
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -75,7 +91,15 @@ class RouteTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setSortIndicatorClearable(True)  # a third click: back to the saved order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # header clicks sort the view, not the project
         self._columns_fit = RoutingColumnsFit(self.table)
+        self.find_bar = FindBar(store, self.proxy)
+        self.clipboard = TypeClipboard(store, self.table, self.proxy, self.model)
+        self.clipboard.message.connect(self.message)
+        self.clipboard.appended.connect(self._on_clipboard_appended)
+        self.proxy.layoutChanged.connect(self._on_view_order_changed)
 
         self.card = DecisionCard(store)
         self.findings = FindingsPanel(store)
@@ -90,6 +114,7 @@ class RouteTab(QWidget):
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
         table_layout.addLayout(self._build_toolbar())
+        table_layout.addWidget(self.find_bar)
         table_layout.addWidget(self.table)
         left.addWidget(table_box)
         left.addWidget(self.findings)
@@ -183,25 +208,35 @@ class RouteTab(QWidget):
         # Not `actions`: that would hide QWidget.actions(), which Qt's own code calls.
         self.type_actions: dict[str, QAction] = {}
         specs = (
-            ("add", "Add type", "Ctrl+Shift+N", self.add_type),
-            ("duplicate", "Duplicate", "Ctrl+D", self.duplicate_type),
-            ("delete", "Delete", QKeySequence.StandardKey.Delete, self.delete_types),
-            ("up", "Move up", "Alt+Up", lambda: self.move_type(-1)),
-            ("down", "Move down", "Alt+Down", lambda: self.move_type(1)),
+            ("add", "Add type", "Ctrl+Shift+N", self.add_type, True),
+            ("duplicate", "Duplicate", "Ctrl+D", self.duplicate_type, True),
+            ("delete", "Delete", QKeySequence.StandardKey.Delete, self.delete_types, True),
+            ("up", "Move up", "Alt+Up", lambda: self.move_type(-1), True),
+            ("down", "Move down", "Alt+Down", lambda: self.move_type(1), True),
+            ("copy", "Copy", QKeySequence.StandardKey.Copy, self.clipboard.copy, False),
+            ("paste", "Paste", QKeySequence.StandardKey.Paste, self.clipboard.paste, True),
+            ("paste_new", "Paste as new types", "Ctrl+Shift+V",
+             lambda: self.clipboard.paste(as_new=True), False),
+            ("find", "Find…", QKeySequence.StandardKey.Find, self.find_bar.focus_find, False),
         )
-        for key, text, shortcut, slot in specs:
+        for key, text, shortcut, slot, button_shown in specs:
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slot)
-            self.table.addAction(action)
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            row.addWidget(button)
+            (self if key == "find" else self.table).addAction(action)
+            if button_shown:
+                button = QToolButton()
+                button.setDefaultAction(action)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+                row.addWidget(button)
             self.type_actions[key] = action
+        self.type_actions["paste"].setToolTip(
+            "Paste rows copied from Excel or LibreOffice (Ctrl+V): under a header row they "
+            "are added as new types; without one they fill the cells from the current cell")
         row.addStretch(1)
-        self.hint = QLabel("Double-click or type to edit · Tab moves between cells")
+        self.hint = QLabel("Double-click or type to edit · Tab moves between cells · "
+                          "click a header to sort")
         self.hint.setProperty("role", "muted")
         # Neither it nor the summary holds the window wider than a projector: below
         # COMPACT_CHARS the hint goes and the summary moves here (see _adapt).
@@ -264,16 +299,24 @@ class RouteTab(QWidget):
     # --- selection -----------------------------------------------------------------------
 
     def current_row(self) -> int | None:
+        """The project row of the current cell (None: no current cell)."""
         index = self.table.currentIndex()
-        return index.row() if index.isValid() else None
+        return self.proxy.source_row(index.row()) if index.isValid() else None
 
     def select_row(self, row: int) -> None:
+        """Make the type in project row `row` current; a filter hiding it is cleared."""
         if not 0 <= row < self.model.rowCount():
             return
-        index = self.model.index(row, 0)
+        if self.proxy.proxy_row(row) is None:
+            self.find_bar.clear()
+            self.message.emit("Find cleared to show the type")
+        proxy_row = self.proxy.proxy_row(row)
+        if proxy_row is None:
+            return
+        column = max(self.table.currentIndex().column(), 0)
+        index = self.proxy.index(proxy_row, column)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.table.scrollTo(index)
         self.card.show_row(row)
 
@@ -283,8 +326,39 @@ class RouteTab(QWidget):
         except KeyError:
             return
 
+    def selected_rows(self) -> list[int]:
+        """Project rows of every selected cell (or of the current cell), in project order."""
+        rows = {self.proxy.source_row(i.row())
+                for i in self.table.selectionModel().selectedIndexes()}
+        rows.discard(None)
+        if not rows and self.current_row() is not None:
+            rows = {self.current_row()}
+        return sorted(r for r in rows if r is not None)
+
+    def _on_clipboard_appended(self, rows: list[int]) -> None:
+        if rows and self.proxy.filtering:
+            self.find_bar.clear()  # the new types must be in view
+        if rows:
+            self.select_row(rows[0])
+
+    def _on_view_order_changed(self, *_args) -> None:
+        # Rows move with the view's order only in the saved order: no Move up/down while
+        # the view is sorted.
+        saved = not self.proxy.sorted_view
+        header = self.table.horizontalHeader()
+        if saved and header.sortIndicatorSection() != -1:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # "Saved order" clicked
+        for key in ("up", "down"):
+            self.type_actions[key].setEnabled(saved)
+            self.type_actions[key].setToolTip("" if saved else
+                                         "Show the saved order to move types")
+        self.find_bar._refresh_count()
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current)
+
     def _on_current_row_changed(self, current, _previous) -> None:
-        self.card.show_row(current.row() if current.isValid() else None)
+        self.card.show_row(self.proxy.source_row(current.row()) if current.isValid() else None)
         self._schedule_settle()
 
     def _schedule_settle(self, *_args) -> None:
@@ -363,7 +437,9 @@ class RouteTab(QWidget):
     def add_type(self) -> None:
         row = commands.add_type(self._store, self.current_row())
         self.select_row(row)
-        self.table.edit(self.model.index(row, 0))
+        proxy_row = self.proxy.proxy_row(row)
+        if proxy_row is not None:
+            self.table.edit(self.proxy.index(proxy_row, 0))
 
     def duplicate_type(self) -> None:
         row = self.current_row()
@@ -371,16 +447,17 @@ class RouteTab(QWidget):
             self.select_row(commands.duplicate_type(self._store, row))
 
     def delete_types(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        current = self.current_row()
-        if not rows and current is not None:
-            rows = [current]
-        if rows:
-            commands.remove_types(self._store, rows)
+        rows = self.selected_rows()
+        if not rows:
+            return
+        names = [self._store.project.types[r].name for r in rows]
+        commands.remove_types(self._store, rows)
+        if self.model.rowCount():
             self.select_row(min(rows[0], self.model.rowCount() - 1))
+        what, it = (f"“{names[0]}”", "it") if len(names) == 1 else (f"{len(names)} types", "them")
+        self.message.emit(f"Deleted {what} — Ctrl+Z (Edit ▸ Undo) brings {it} back")
 
     def move_type(self, delta: int) -> None:
         row = self.current_row()
-        if row is not None:
+        if row is not None and not self.proxy.sorted_view:
             self.select_row(commands.move_type(self._store, row, delta))
-

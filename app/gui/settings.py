@@ -44,8 +44,13 @@ def remember_file(settings: QSettings, path: Path) -> list[str]:
     text = str(path.resolve())
     files = [text] + [f for f in recent_files(settings) if f != text]
     settings.setValue(RECENT_FILES, files[:MAX_RECENT])
-    settings.setValue(LAST_DIR, str(path.resolve().parent))
+    remember_dir(settings, path.resolve().parent)
     return files[:MAX_RECENT]
+
+
+def remember_dir(settings: QSettings, folder: Path) -> None:
+    """The folder every file dialog starts in next time (open, save, export, import, CA)."""
+    settings.setValue(LAST_DIR, str(folder))
 
 
 def forget_file(settings: QSettings, path: str) -> None:

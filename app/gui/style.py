@@ -34,6 +34,10 @@ def stylesheet(point_size: float) -> str:
     QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
     QFrame#findingCard {{ background: white; border: 1px solid #ecd3d0;
                           border-left: 4px solid {WARNING_TONE.name()}; border-radius: 4px; }}
+    QToolButton[role="chip"] {{ border: 1px solid #d5dae0; border-radius: 10px;
+                                padding: 2px 10px; background: white; }}
+    QToolButton[role="chip"]:checked {{ background: {ACCENT.name()}; color: white;
+                                        border-color: {ACCENT.name()}; }}
     QTabBar::tab {{ padding: 8px 22px; }}
     QTabBar::tab:selected {{ font-weight: 600; }}
     QScrollArea {{ background: transparent; }}

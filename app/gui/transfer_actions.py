@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from app.gui import file_dialogs
 from exporters.routing_import import ImportResult, RoutingImportError, import_file
 from exporters.text_export import project_json, routing_csv, routing_markdown, write_text
 from models.evaluation import Evaluation
@@ -118,17 +119,16 @@ class TransferActions(QObject):
     def _ask_save_path(self, title: str, file_filter: str | None, suffix: str) -> str:
         stem = self.window.store.path.name.split(".")[0] if self.window.store.path else "routing"
         if file_filter is None:
-            return QFileDialog.getExistingDirectory(self.window, title)
-        chosen, _ = QFileDialog.getSaveFileName(self.window, title, stem + suffix, file_filter)
+            return file_dialogs.existing_folder(self.window, title)
+        chosen = file_dialogs.save_file(self.window, title, stem + suffix, file_filter)
         if chosen and not chosen.lower().endswith(suffix):
             chosen += suffix
         return chosen
 
     def _ask_open_path(self) -> str:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self.window, "Import routing matrix", "",
+        return file_dialogs.open_file(
+            self.window, "Import routing matrix",
             "Workbooks and CSV (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)")
-        return chosen
 
     def _confirm_partial(self, result: ImportResult, source: Path) -> bool:
         lines = [str(p) for p in result.problems[:PROBLEMS_SHOWN]]

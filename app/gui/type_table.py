@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -13,7 +14,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QTableView
 
 from app.gui import commands
@@ -21,6 +22,7 @@ from app.gui.palette import OVERRIDE_TONE, WORKFLOW_TINT, WORKFLOW_TONE
 from app.gui.store import ProjectStore
 from models.certificate import CertificateType
 from models.columns import COLUMNS, DERIVED_COLUMNS, ROUTING_COLUMNS, Column
+from models.routing import Decision
 
 Index = QModelIndex | QPersistentModelIndex
 Role = Qt.ItemDataRole
@@ -29,6 +31,7 @@ WORKFLOW_COLUMN = len(ROUTING_COLUMNS)
 REASON_COLUMN = WORKFLOW_COLUMN + 1
 DERIVED = range(WORKFLOW_COLUMN, WORKFLOW_COLUMN + len(DERIVED_COLUMNS))
 REASON_MIN_CHARS = 12  # an elided reason keeps about this many characters
+UNREAD_TINT = QColor(252, 222, 220)  # a pasted cell that could not be read
 
 
 def _tooltip(column: Column) -> str:
@@ -36,8 +39,29 @@ def _tooltip(column: Column) -> str:
     return field.description or column.header if field else column.header
 
 
+def sort_key(column: Column, ctype: CertificateType, decision: Decision) -> tuple[Any, ...]:
+    """How a column sorts: enumerations in their declared order (short < medium < long),
+    numbers as numbers, text ignoring case, Reason by rule; blanks last."""
+    if column.key == "reason":
+        return (0, decision.rule, decision.label)
+    value = column.getter(ctype, decision)
+    if value is None or value == "":
+        return (1,)
+    if isinstance(value, StrEnum):
+        return (0, list(type(value)).index(value))
+    if isinstance(value, bool | int | float):
+        return (0, float(value))
+    return (0, str(value).casefold())
+
+
 class CertTypeTableModel(QAbstractTableModel):
-    """Rows are the project's types; input columns edit them, derived columns show routing."""
+    """Rows are the project's types; input columns edit them, derived columns show routing.
+
+    `sort()` orders the rows for the view only (the project keeps its order; the row header
+    shows each type's place in it). Sorting here, as one Python sort, instead of in a
+    QSortFilterProxyModel, whose comparisons each call back into Python: 5,000 types took
+    over a second to sort there. `project_row()` / `view_row()` translate.
+    """
 
     def __init__(self, store: ProjectStore, parent=None) -> None:
         super().__init__(parent)
@@ -51,6 +75,64 @@ class CertTypeTableModel(QAbstractTableModel):
         self._italic_bold.setItalic(True)
         self._decisions = store.evaluation.decisions  # what the view shows now
         self._types = store.project.types
+        # Pasted cells that could not be read: (type id, field) -> why; cleared by an edit.
+        self._unread: dict[tuple[str, str], str] = {}
+        self.sort_column = -1  # -1: the project's (saved) order
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._order: list[int] | None = None  # view row -> project row (None: same)
+        self._position: list[int] = []  # project row -> view row
+
+    # --- view order ----------------------------------------------------------------------
+
+    def project_row(self, view_row: int) -> int:
+        return view_row if self._order is None else self._order[view_row]
+
+    def view_row(self, project_row: int) -> int:
+        return project_row if self._order is None else self._position[project_row]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Show the rows sorted by `column` (-1: in the project's order).
+
+        Like a spreadsheet's sort, it is applied when asked (and when rows are added or
+        removed): an edited row stays where it is rather than jumping away mid-edit.
+        """
+        self.sort_column, self._sort_order = column, order
+        self._reorder(announce=True)
+
+    def _sorted_order(self) -> list[int] | None:
+        if not 0 <= self.sort_column < len(COLUMNS):
+            return None
+        column = COLUMNS[self.sort_column]
+        types, decisions = self._store.project.types, self._store.evaluation.decisions
+        keys = [sort_key(column, t, d) for t, d in zip(types, decisions, strict=True)]
+        # Stable either way: equal keys keep the saved order, as Qt's own sort does.
+        return sorted(range(len(keys)), key=keys.__getitem__,
+                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+
+    def _reorder(self, *, announce: bool) -> None:
+        """Recompute the view order; `announce` it as a layout change (else the caller is
+        inside a model reset)."""
+        order = self._sorted_order()
+        if order == self._order:
+            return
+        if not announce:
+            self._set_order(order)
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        rows = [self.project_row(i.row()) if i.isValid() else -1 for i in persistent]
+        self._set_order(order)
+        self.changePersistentIndexList(
+            persistent, [self.index(self.view_row(r), i.column()) if r >= 0 else QModelIndex()
+                         for i, r in zip(persistent, rows, strict=True)])
+        self.layoutChanged.emit()
+
+    def _set_order(self, order: list[int] | None) -> None:
+        self._order = order
+        self._position = [] if order is None else [0] * len(order)
+        if order is not None:
+            for view, project in enumerate(order):
+                self._position[project] = view
 
     # --- read ----------------------------------------------------------------------------
 
@@ -70,13 +152,13 @@ class CertTypeTableModel(QAbstractTableModel):
             if role == Role.ToolTipRole:
                 return _tooltip(column)
         elif role == Role.DisplayRole:
-            return str(section + 1)
+            return str(self.project_row(section) + 1)  # the type's place in the project
         return None
 
     def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row, col = index.row(), index.column()
+        row, col = self.project_row(index.row()), index.column()
         ctype = self._store.project.types[row]
         decision = self._store.evaluation.decisions[row]
         column = COLUMNS[col]
@@ -95,9 +177,32 @@ class CertTypeTableModel(QAbstractTableModel):
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         if col in DERIVED:
             return self._derived_role(decision, col, role)
+        unread = self._unread.get((ctype.id, column.key)) if self._unread else None
+        if unread is not None:
+            if role == Role.BackgroundRole:
+                return UNREAD_TINT
+            if role == Role.ToolTipRole:
+                return (f"Not read from the paste — {unread}. The cell keeps this value; "
+                        "edit it to clear the mark.")
         if role == Role.ToolTipRole:
             return _tooltip(column)
         return None
+
+    # --- marks ---------------------------------------------------------------------------
+
+    def mark_unread(self, marks: dict[tuple[str, str], str]) -> None:
+        """Tint the pasted cells that could not be read, with the reason in their tooltip."""
+        self._unread.update(marks)
+        rows: dict[str, int] = {t.id: r for r, t in enumerate(self._store.project.types)}
+        for type_id, key in marks:
+            if type_id in rows and key in _COLUMN_OF:
+                index = self.index(self.view_row(rows[type_id]), _COLUMN_OF[key])
+                self.dataChanged.emit(index, index)
+
+    def unread_cells(self) -> dict[tuple[str, str], str]:
+        """The marked cells of types still in the project."""
+        ids = {t.id for t in self._store.project.types}
+        return {k: v for k, v in self._unread.items() if k[0] in ids}
 
     def _derived_role(self, decision, col: int, role: int) -> Any:
         if role == Role.BackgroundRole:
@@ -134,8 +239,11 @@ class CertTypeTableModel(QAbstractTableModel):
         if parsed is _INVALID:
             self._store.error.emit(f"{column.header}: {value!r} is not a valid value")
             return False
-        ctype = self._store.project.types[index.row()]
-        return commands.edit_type(self._store, index.row(),
+        row = self.project_row(index.row())
+        ctype = self._store.project.types[row]
+        if self._unread.pop((ctype.id, column.key), None) is not None:
+            self.dataChanged.emit(index, index)  # confirmed as it is: no longer marked
+        return commands.edit_type(self._store, row,
                                   f"Set {column.header} of {ctype.name}", **{column.key: parsed})
 
     @staticmethod
@@ -161,6 +269,8 @@ class CertTypeTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._decisions = self._store.evaluation.decisions
         self._types = self._store.project.types
+        self._order = None  # rows added or removed: sorted again from scratch
+        self._reorder(announce=False)
         self.endResetModel()
 
     def _on_store_types_changed(self, rows: list[int] | None) -> None:
@@ -173,7 +283,8 @@ class CertTypeTableModel(QAbstractTableModel):
         for row in rows:
             for col, key in _INPUT_FIELDS:
                 if getattr(old[row], key) != getattr(new[row], key):
-                    index = self.index(row, col)
+                    self._unread.pop((new[row].id, key), None)  # edited: no longer unread
+                    index = self.index(self.view_row(row), col)
                     self.dataChanged.emit(index, index)
 
     def _on_store_evaluation_changed(self, evaluation) -> None:
@@ -186,6 +297,8 @@ class CertTypeTableModel(QAbstractTableModel):
         else:
             rows = [r for r, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b
                     and a != b]
+        if self._order is not None:
+            rows = [self._position[r] for r in rows]
         self._cells_changed(rows, DERIVED)
 
     def _cells_changed(self, rows, columns: range) -> None:
@@ -277,6 +390,7 @@ def _column_flags(column: Column) -> Qt.ItemFlag:
 
 
 _COLUMN_FLAGS = tuple(_column_flags(c) for c in COLUMNS)
+_COLUMN_OF = {c.key: n for n, c in enumerate(COLUMNS)}
 _INPUT_FIELDS = tuple((n, c.key) for n, c in enumerate(COLUMNS) if c.editable)  # type field
 _CELL_BY_CELL_LIMIT = 200  # beyond this many cells one range signal (a full repaint) is cheaper
 _INVALID = object()

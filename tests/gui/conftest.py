@@ -39,3 +39,16 @@ def window(qtbot, store):
     win.warnings = []
     win.warn = lambda title, message: win.warnings.append((title, message))
     return win
+
+
+@pytest.fixture
+def route_tab(qtbot, store):
+    """A Route tab on the worked example; its status messages collect in `.messages`."""
+    from app.gui.route_tab import RouteTab
+
+    widget = RouteTab(store)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 800)
+    widget.messages = []
+    widget.message.connect(widget.messages.append)
+    return widget

@@ -91,3 +91,18 @@ def test_empty_project_shows_zero_tickets(tab, store):
     assert tab.model.rowCount() == 0
     assert tab.tiles["as_is_tickets"].text() == "0"
     assert tab.tickets_chart.heights("as_is") == [0.0, 0.0, 0.0]
+
+
+def test_the_project_currency_labels_the_cliffs_amounts(tab, store):
+    from app.gui import commands
+    from models.currency import Currency
+
+    last = store.evaluation.cliff.dates[-1]
+    assert tab.tiles["as_is_cost"].text().startswith("£")
+    commands.edit_section(store, "currency", Currency(symbol="€", code="EUR"), "Set EUR")
+    assert tab.tiles["as_is_cost"].text() == display.money(last.as_is_cost,
+                                                           store.project.currency)
+    assert tab.tiles["as_is_cost"].text().startswith("€")
+    assert "€" in tab.headline.text()
+    assert "£" not in tab.headline.text()
+    assert tab.cost_chart.labels["as_is"][0].textItem.toPlainText().startswith("€")

@@ -211,3 +211,28 @@ def test_tickets_per_year_from_the_inventory(tab, store):
     store.undo_stack.undo()
     assert store.project.cost.tickets_source is TicketsSource.INPUT
     assert tab.editors["tickets_per_year"].isEnabled()
+
+
+def test_currency_choice_relabels_every_figure_and_undoes(tab, store):
+    combo = tab.currency_combo
+    assert combo.currentText() == "GBP (£)"
+    euro = next(i for i in range(combo.count()) if combo.itemData(i).code == "EUR")
+    combo.setCurrentIndex(euro)
+    combo.activated.emit(euro)
+    assert store.project.currency.code == "EUR"
+    assert tab.tiles["total_cost"].text() == "€3.37M"
+    assert tab.figures["analyst_cost"].text() == "€2.59M"
+    assert tab.units["hourly_rate"].text() == "€/hour"
+    assert tab.bar_chart.totals[0].textItem.toPlainText() == "€3.37M"
+    assert "€1.70M migration" in tab.preset_note.text()
+    assert store.evaluation.costs.total_cost == 3_367_296  # not converted
+    store.undo_stack.undo()
+    assert tab.tiles["total_cost"].text() == "£3.37M"
+    assert combo.currentText() == "GBP (£)"
+
+
+def test_amounts_typed_with_a_currency_sign_or_code_are_read(tab, store):
+    type_into(tab, "migration_cost", "€ 2,000,000")
+    assert store.project.cost.inputs.migration_cost == 2_000_000
+    type_into(tab, "hourly_rate", "80 CHF")
+    assert store.project.cost.inputs.hourly_rate == 80

@@ -96,7 +96,7 @@ JUSTIFICATION = "The mainframe team now runs an ACME client with attestation"
 def _click_row(route, qtbot, row: int) -> None:
     """Select a row the way a user does: a click in the table (focus moves there first)."""
     table = route.table
-    rect = table.visualRect(route.model.index(row, 0))
+    rect = table.visualRect(route.proxy.index(route.proxy.proxy_row(row), 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 

@@ -45,6 +45,9 @@ def tab(qtbot, store, tmp_path: Path):
     qtbot.addWidget(widget)
     widget._ask_folder = lambda title: str(tmp_path / "ca")
     widget._ask_passphrase = passphrases
+    widget.revocations_asked = []
+    widget._ask_revocation = lambda serial, subject: (
+        widget.revocations_asked.append((serial, subject)) or ("key-compromise", "ops-carol"))
     return widget
 
 
@@ -242,6 +245,70 @@ def test_revoke_publishes_a_crl(qtbot, ca_tab, tmp_path: Path):
     assert ca_tab.message.text().startswith("Ledger intact")
 
 
+def test_revoke_asks_first_and_records_the_reason_and_who(qtbot, ca_tab, tmp_path: Path):
+    ca_tab.select_type("internal-tls")
+    generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
+    ca_tab.ledger_tabs.issued_table.selectRow(0)
+    serial = ca_tab.ledger_tabs.selected_certificate().serial
+    answer = None
+    ca_tab._ask_revocation = lambda s, subject: answer  # Cancel
+    ca_tab.ledger_tabs.revoke_button.click()
+    assert cell(ca_tab.ledger_tabs.issued_model, 0, 5) == ""
+    assert not (tmp_path / "ca" / "crl.pem").exists()
+    assert ca_tab.message.text() == f"Not revoked: {serial}"
+    answer = ("key-compromise", "ops-carol")
+    ca_tab.ledger_tabs.revoke_button.click()
+    assert f"Revoked {serial} (key-compromise)" in ca_tab.message.text()
+    (entry,) = list(x509.load_pem_x509_crl((tmp_path / "ca" / "crl.pem").read_bytes()))
+    reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason
+    assert reason is x509.ReasonFlags.key_compromise
+    revoke_entry = next(e for e in ca_tab.service.ledger.audit(limit=50)
+                        if e.action == "revoke")
+    assert revoke_entry.actor == "ops-carol"
+
+
+def test_revoke_dialog_offers_the_cli_reasons_and_cancel_revokes_nothing(qtbot):
+    from app.ca.revocation import REVOCATION_REASONS
+    from app.gui.revoke_dialog import RevokeDialog
+
+    dialog = RevokeDialog("1A2B", "CN=api.internal.example")
+    qtbot.addWidget(dialog)
+    offered = [dialog.reason.itemData(i) for i in range(dialog.reason.count())]
+    assert sorted(offered) == sorted(REVOCATION_REASONS)
+    assert dialog.choice()[0] == "unspecified"
+    dialog.reason.setCurrentIndex(offered.index("superseded"))
+    dialog.actor.setText("alice")
+    assert dialog.choice() == ("superseded", "alice")
+
+
+def test_profile_verdict_clears_when_the_type_or_names_change(qtbot, ca_tab):
+    ca_tab.select_type("internal-tls")
+    generate(qtbot, ca_tab, ca_tab.check_csr, "api.internal.example")
+    assert ca_tab.csr.check_result.text() == "No violation: the profile allows this CSR"
+    ca_tab.select_type("customer-tls")  # a profile that rejects that name
+    assert ca_tab.csr.check_result.text() == ""
+    generate(qtbot, ca_tab, ca_tab.check_csr, "api.internal.example")
+    assert ca_tab.csr.violations.isVisibleTo(ca_tab)
+    ca_tab.csr.dns_edit.setText("www.example.com")  # corrected: the old table goes
+    assert not ca_tab.csr.violations.isVisibleTo(ca_tab)
+    assert ca_tab.csr.check_result.text() == ""
+
+
+def test_new_ca_accepts_a_folder_that_does_not_exist_yet(qtbot, tmp_path: Path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.gui.file_dialogs import NewFolderDialog
+
+    dialog = NewFolderDialog(None, "Folder for a new CA (new or empty)")
+    qtbot.addWidget(dialog)
+    dialog.setDirectory(str(tmp_path))
+    dialog.selectFile(str(tmp_path / "brand-new-ca"))
+    dialog.accept()
+    assert dialog.result() == QFileDialog.DialogCode.Accepted
+    assert dialog.chosen == str(tmp_path / "brand-new-ca")
+    assert not (tmp_path / "brand-new-ca").exists()  # CaService.init creates it
+
+
 def test_revoke_of_a_row_edited_in_sqlite_goes_ahead_and_warns(qtbot, ca_tab, tmp_path: Path):
     ca_tab.select_type("internal-tls")
     generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
@@ -277,9 +344,10 @@ def test_check_passing_csr_hides_the_violations_table(qtbot, ca_tab):
 
 def test_ca_table_models_pass_the_model_tester(qtbot, qtmodeltester, ca_tab):
     ca_tab.select_type("internal-tls")
-    generate(qtbot, ca_tab, ca_tab.check_csr, "API.internal.example, x.example.org")
     generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
     raise_request(qtbot, ca_tab)
+    ca_tab.select_type("internal-tls")  # a verdict is cleared by any later change: check last
+    generate(qtbot, ca_tab, ca_tab.check_csr, "API.internal.example, x.example.org")
     lists = ca_tab.ledger_tabs
     models = (lists.issued_model, lists.renewal_model, lists.audit_model,
               ca_tab.approvals.queue_model, ca_tab.csr.violations_model)

@@ -115,6 +115,9 @@ def test_override_needs_justification_and_is_marked(qtbot, store):
     box.apply()
     assert cell(tab.model, MAINFRAME, "workflow") == "combined"
     assert cell(tab.model, MAINFRAME, "reason").startswith("⚑ Manual override")
+    qtbot.waitUntil(lambda: "Rate limits" in tab.card.controls.text())
+    assert "Automated renewal" in tab.card.controls.text()
+    assert "Manual verification" not in tab.card.controls.text()  # the rule's, not shown
     codes = [f.code.value for f in store.evaluation.findings]
     assert "manual-override" in codes
     assert "identity-weaker-than-certificate" in codes

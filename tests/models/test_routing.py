@@ -162,6 +162,24 @@ def test_route_override_is_marked_and_keeps_the_rule():
     assert decision.rationale == "Mainframe gets a hardware attestation"
 
 
+def test_override_lists_the_controls_of_the_workflow_it_routes_to():
+    # UX review: after an override to combined the card still listed the rule's
+    # admin-mediated controls (named approver, documented vetting).
+    to_combined = route(make(blast_radius="high", override=Override(
+        workflow=Workflow.COMBINED, justification="Short-lived, attested workload keys")), MID)
+    assert to_combined.controls == (
+        "Fast issuance against the encoded policy", "Automated renewal",
+        "Operations focused on policy maintenance", "Rate limits", "Anomaly monitoring",
+        "Audit logging of every issuance")
+    assert "Named approver" not in to_combined.controls
+    to_admin = route(make(override=Override(
+        workflow=Workflow.ADMIN_MEDIATED, justification="Regulator asks for a named approver")),
+        MID)
+    assert to_admin.controls == ("Named approver", "Logging of every issuance")
+    assert route(make(blast_radius="high"), MID).controls == (
+        "Named approver", "Documented vetting", "Explicit logging of every issuance")
+
+
 def test_override_needs_a_written_justification():
     with pytest.raises(ValueError, match="justification"):
         Override(workflow=Workflow.COMBINED, justification="")

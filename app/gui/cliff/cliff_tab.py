@@ -21,6 +21,7 @@ from app.gui.tab_pages import RefreshWhenShown
 from app.gui.widgets import heading, wrapped_label
 from models import display
 from models.cliff import Cliff
+from models.currency import GBP, Currency
 from models.enums import Workflow
 from models.industry_rules import CLIFF_END, CapScope, cap_rule
 
@@ -30,20 +31,24 @@ TILES = (("as_is_tickets", "As-is admin-mediated tickets a year"),
          ("designed_cost", "Designed annual cost"))
 
 
-def headline(cliff: Cliff) -> str:
+def headline(cliff: Cliff, currency: Currency = GBP) -> str:
     """The sentence a consultant says over the chart; every figure from models.cliff."""
     first, last = cliff.dates[0], cliff.dates[-1]
+
+    def money(value: float) -> str:
+        return display.money(value, currency)
+
     if first is last:
         return (f"On {first.date.isoformat()} the as-is workflows raise "
                 f"{first.as_is_tickets:,.0f} admin-mediated tickets a year "
-                f"({display.money(first.as_is_cost)}); the designed routing "
-                f"{first.designed_tickets:,.0f} ({display.money(first.designed_cost)}).")
+                f"({money(first.as_is_cost)}); the designed routing "
+                f"{first.designed_tickets:,.0f} ({money(first.designed_cost)}).")
     return (f"Staying as-is, admin-mediated tickets grow from {first.as_is_tickets:,.0f} a "
             f"year on {first.date.isoformat()} to {last.as_is_tickets:,.0f} on "
-            f"{last.date.isoformat()} ({display.money(first.as_is_cost)} → "
-            f"{display.money(last.as_is_cost)}). The designed routing needs "
+            f"{last.date.isoformat()} ({money(first.as_is_cost)} → "
+            f"{money(last.as_is_cost)}). The designed routing needs "
             f"{first.designed_tickets:,.0f} → {last.designed_tickets:,.0f} "
-            f"({display.money(first.designed_cost)} → {display.money(last.designed_cost)}).")
+            f"({money(first.designed_cost)} → {money(last.designed_cost)}).")
 
 
 class CliffTab(QWidget):
@@ -60,7 +65,8 @@ class CliffTab(QWidget):
         self.tickets_chart = CliffChart("Admin-mediated tickets a year, by rule date",
                                         lambda v: f"{v:,.0f}", money=False)
         self.cost_chart = CliffChart("Their annual cost (the Cost tab's model)",
-                                     display.money, money=True)
+                                     lambda v: display.money(v, store.project.currency),
+                                     money=True)
         charts = QHBoxLayout()
         charts.setSpacing(12)
         charts.addWidget(self.tickets_chart, 1)
@@ -87,7 +93,13 @@ class CliffTab(QWidget):
         layout.addWidget(self.table, 2)
         store.evaluation_changed.connect(RefreshWhenShown(self, self._refresh))
         store.project_replaced.connect(self._refresh)
+        # A currency change leaves the evaluation equal: relabel the amounts all the same.
+        store.types_changed.connect(self._on_store_types_changed)
         self._refresh()
+
+    def _on_store_types_changed(self, _rows: object) -> None:
+        if self._store.project.currency != self.cost_chart.currency:
+            self._refresh()
 
     def _build_tiles(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -125,9 +137,11 @@ class CliffTab(QWidget):
             self.tile_captions[key].setText(f"{caption} on {last.date.isoformat()}")
         self.tiles["as_is_tickets"].setText(f"{last.as_is_tickets:,.0f}")
         self.tiles["designed_tickets"].setText(f"{last.designed_tickets:,.0f}")
-        self.tiles["as_is_cost"].setText(display.money(last.as_is_cost))
-        self.tiles["designed_cost"].setText(display.money(last.designed_cost))
-        self.headline.setText(headline(cliff))
+        currency = self._store.project.currency
+        self.cost_chart.set_currency(currency)
+        self.tiles["as_is_cost"].setText(display.money(last.as_is_cost, currency))
+        self.tiles["designed_cost"].setText(display.money(last.designed_cost, currency))
+        self.headline.setText(headline(cliff, currency))
         dates = [d.date.isoformat() for d in cliff.dates]
         self.tickets_chart.set_values(dates, [d.as_is_tickets for d in cliff.dates],
                                       [d.designed_tickets for d in cliff.dates])
