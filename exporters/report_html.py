@@ -10,6 +10,7 @@ tables with attributes, `<thead>` for headers repeated on every page, `page-brea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -163,6 +164,7 @@ def contents(entries: Sequence[Section], pages: Mapping[str, int] | None) -> str
 
 
 def executive_summary(project: Project, evaluation: Evaluation) -> str:
+    amount = functools.partial(display.money, currency=project.currency)
     costs = evaluation.costs
     n = len(project.types)
     by_reason = Counter((d.workflow, d.label) for d in evaluation.decisions)
@@ -176,17 +178,17 @@ def executive_summary(project: Project, evaluation: Evaluation) -> str:
                f"combined workflow and <b>{evaluation.admin_count}</b> to the admin-mediated "
                "one:")
     money = [
-        ("Annual cost today", f'<span class="figure">{_e(display.money(costs.total_cost))}'
+        ("Annual cost today", f'<span class="figure">{_e(amount(costs.total_cost))}'
                               "</span>"),
-        ("After migration", f'<span class="figure">{_e(display.money(costs.projected_cost))}'
+        ("After migration", f'<span class="figure">{_e(amount(costs.projected_cost))}'
                             "</span>"),
-        ("Annual saving", _e(display.money(costs.annual_savings))),
-        ("One-off migration cost", _e(display.money(project.cost.inputs.migration_cost))),
+        ("Annual saving", _e(amount(costs.annual_savings))),
+        ("One-off migration cost", _e(amount(project.cost.inputs.migration_cost))),
         ("Payback", f"<b>{_e(display.months(costs.payback_months))}</b>"),
         ("Migrating share", f"{_e(display.percent(costs.migration_share))} "
                             f'<span class="muted">({_e(evaluation.migration.explanation)})'
                             "</span>"),
-        ("Hidden cost today", f"{_e(display.money(costs.hidden_cost))} "
+        ("Hidden cost today", f"{_e(amount(costs.hidden_cost))} "
                               f"({_e(display.percent(costs.hidden_share))} of the total: "
                               "rework and reopened tickets)"),
     ]
@@ -296,24 +298,25 @@ def radar(project: Project, evaluation: Evaluation, chart: ChartMarkup) -> str:
 
 
 def cost(project: Project, evaluation: Evaluation, chart: ChartMarkup) -> str:
+    amount = functools.partial(display.money, currency=project.currency)
     c = evaluation.costs
     inputs = project.cost.inputs
     rows = [
-        ("Analyst time (visible)", display.money(c.analyst_cost),
+        ("Analyst time (visible)", amount(c.analyst_cost),
          f"{inputs.tickets_per_year:,.0f} tickets × {display.hours(inputs.base_hours)} h × "
-         f"{display.money(inputs.hourly_rate)}/h"),
-        ("Hidden rework + reopens", display.money(c.hidden_cost),
+         f"{amount(inputs.hourly_rate)}/h"),
+        ("Hidden rework + reopens", amount(c.hidden_cost),
          f"{display.hours(c.rework_hours + c.reopen_hours)} h per ticket on top of the base "
          "time"),
-        ("Blocked services", display.money(c.blocked_cost),
+        ("Blocked services", amount(c.blocked_cost),
          f"{display.percent(inputs.blocking_share)} of tickets block a service for "
-         f"{inputs.blocked_days:g} days at {display.money(inputs.blocked_day_cost)}/day"),
-        ("Total annual cost", display.money(c.total_cost), ""),
-        ("After migration", display.money(c.projected_cost),
+         f"{inputs.blocked_days:g} days at {amount(inputs.blocked_day_cost)}/day"),
+        ("Total annual cost", amount(c.total_cost), ""),
+        ("After migration", amount(c.projected_cost),
          f"{display.percent(c.migration_share)} of the volume migrates to combined"),
-        ("Annual saving", display.money(c.annual_savings), ""),
+        ("Annual saving", amount(c.annual_savings), ""),
         ("Payback", display.months(c.payback_months),
-         f"migration cost {display.money(inputs.migration_cost)} ÷ monthly saving"),
+         f"migration cost {amount(inputs.migration_cost)} ÷ monthly saving"),
     ]
     return (_heading(1, "cost", "Cost model")
             + "<p>The hidden-rework cost of admin-mediated issuance (COST-MODEL.md).</p>"

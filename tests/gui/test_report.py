@@ -220,3 +220,19 @@ def test_print_goes_through_the_print_dialog(window, tmp_path):
     assert len(texts) >= 10
     assert f"Page 1 of {len(texts)}" in texts[0]
     assert "Executive summary" in texts[2]
+
+
+def test_the_report_speaks_the_projects_currency(qapp, example, tmp_path):
+    """Issue 18's project currency reaches the report: figures, tables and chart axes."""
+    from models.currency import Currency
+
+    euros = example.model_copy(update={"currency": Currency(symbol="€", code="EUR")})
+    pdf, html = tmp_path / "eur.pdf", tmp_path / "eur.html"
+    write_report(euros, evaluate(euros), ReportMeta(as_of=TODAY, author="QA"), pdf=str(pdf),
+                 html=str(html), paper=Paper.A4)
+    text = " ".join(pages(pdf))
+    total = display.money(evaluate(euros).costs.total_cost, euros.currency)
+    assert total.startswith("€")
+    assert total in text
+    assert "£" not in text
+    assert "£" not in html.read_text()

@@ -30,6 +30,7 @@ from app.gui.palette import (
 from models import display
 from models.assessment import DIMENSIONS
 from models.cost import CostComponent, PaybackCurve
+from models.currency import GBP, Currency
 
 MAX_SCORE = 5
 ALIGN_CENTRE = Qt.AlignmentFlag.AlignCenter
@@ -154,7 +155,7 @@ def _legend(painter: QPainter, rect: QRectF,
 
 
 def _money_axis(painter: QPainter, plot: QRectF, low: float, high: float,
-                font: QFont) -> tuple[float, float]:
+                font: QFont, currency: Currency) -> tuple[float, float]:
     """Round money ticks and grid lines on the left of `plot`; returns the (low, high) shown."""
     scale = sticky_scale(low, high, None)
     grid = _pen(_tinted(CHART_GRID.darker(130), 90), 1)
@@ -165,8 +166,8 @@ def _money_axis(painter: QPainter, plot: QRectF, low: float, high: float,
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         _text(painter, QRectF(plot.left() - 200 - 6, y - metrics.height() / 2, 200,
                               metrics.height()),
-              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tick_label(value),
-              font)
+              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+              tick_label(value, currency), font)
     painter.setPen(_pen(CHART_GRID.darker(130), 1))
     painter.drawLine(plot.bottomLeft(), plot.topLeft())
     return scale.low, scale.high
@@ -185,7 +186,8 @@ def _plot_area(rect: QRectF, font: QFont, title: str, painter: QPainter,
 
 
 def paint_cost_bars(painter: QPainter, rect: QRectF, components: Sequence[CostComponent],
-                    *, today_total: float, projected_total: float, font: QFont) -> None:
+                    *, today_total: float, projected_total: float, font: QFont,
+                    currency: Currency = GBP) -> None:
     """Stacked bars today vs after migration, each bar's total on top, legend on the right."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -195,7 +197,7 @@ def paint_cost_bars(painter: QPainter, rect: QRectF, components: Sequence[CostCo
     plot = _plot_area(chart, font, "Annual cost: today vs after migration", painter,
                       bottom_lines=1.8)
     top = max(today_total, projected_total, 1.0) * 1.15
-    low, high = _money_axis(painter, plot, 0.0, top, font)
+    low, high = _money_axis(painter, plot, 0.0, top, font, currency)
 
     def y_of(value: float) -> float:
         return plot.bottom() - (value - low) / (high - low) * plot.height()
@@ -217,7 +219,7 @@ def paint_cost_bars(painter: QPainter, rect: QRectF, components: Sequence[CostCo
             base += height
         total_h = QFontMetricsF(total_font).height()
         _text(painter, QRectF(left - slot / 4, y_of(total) - total_h * 1.2, bar_w + slot / 2,
-                              total_h), ALIGN_CENTRE, display.money(total), total_font)
+                              total_h), ALIGN_CENTRE, display.money(total, currency), total_font)
         _text(painter, QRectF(plot.left() + slot * x, plot.bottom() + 4, slot,
                               metrics.height() * 1.4), ALIGN_CENTRE, name, font)
     painter.setPen(_pen(CHART_GRID.darker(130), 1))
@@ -238,7 +240,7 @@ def paint_cost_bars(painter: QPainter, rect: QRectF, components: Sequence[CostCo
 
 
 def paint_payback(painter: QPainter, rect: QRectF, curve: PaybackCurve, *,
-                  payback_text: str, font: QFont) -> None:
+                  payback_text: str, font: QFont, currency: Currency = GBP) -> None:
     """Cumulative savings minus the migration cost per month, break-even marked."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -247,7 +249,8 @@ def paint_payback(painter: QPainter, rect: QRectF, curve: PaybackCurve, *,
                       bottom_lines=3.0)
     low_net, high_net = min(min(curve.net), 0.0), max(max(curve.net), 0.0)
     pad = (high_net - low_net) * 0.12 or 1.0
-    low, high = _money_axis(painter, plot, low_net - pad * 0.5, high_net + pad, font)
+    low, high = _money_axis(painter, plot, low_net - pad * 0.5, high_net + pad, font,
+                            currency)
     last = curve.months[-1] or 1
 
     def at(month: float, value: float) -> QPointF:

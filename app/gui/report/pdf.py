@@ -122,10 +122,12 @@ class ChartData:
         elif name == "cost":
             paint_cost_bars(painter, rect, cost_components(
                 costs, combined_run_cost=inputs.combined_run_cost),
-                today_total=costs.total_cost, projected_total=costs.projected_cost, font=font)
+                today_total=costs.total_cost, projected_total=costs.projected_cost, font=font,
+                currency=self.project.currency)
         elif name == "payback":
             paint_payback(painter, rect, payback_curve(costs, inputs.migration_cost),
-                          payback_text=display.months(costs.payback_months), font=font)
+                          payback_text=display.months(costs.payback_months), font=font,
+                          currency=self.project.currency)
         else:
             raise ValueError(f"no chart called {name!r}")
 
