@@ -15,13 +15,16 @@ import functools
 import os
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from publicsuffixlist import PublicSuffixList
 
 from models.certificate import CertificateType, TypeId
+from models.common_name_patterns import normalise_cn_pattern
+from models.dns_names import normalise_pattern
+from models.email_names import normalise_email_pattern
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity, Workflow
 from models.issuance_policy import IssuanceProfileSettings
 from models.project import Project
@@ -390,7 +393,11 @@ def _proposal(key: Classification, members: tuple[int, ...],
     lifetimes = [d for c in certs if (d := c.lifetime_days) is not None]
     lifetime = round(statistics.median(lifetimes)) if lifetimes else None
     dns = [n for c in certs for n in c.dns_names]
-    patterns = san_patterns(dns)
+    patterns, unusable = _holdable(san_patterns(dns), normalise_pattern)
+    mails, bad_mails = _holdable(email_patterns(a for c in certs for a in c.email_addresses),
+                                 normalise_email_pattern)
+    cns, bad_cns = _holdable(() if dns else cn_patterns(c.common_name or "" for c in certs),
+                             normalise_cn_pattern)
     wildcards = sum(1 for c in certs if any(n.startswith("*.") for n in c.dns_names))
     owners = Counter(c.owner for c in certs if c.owner)
     assumptions = ["identity, blast radius and today's workflow assumed from purpose and "
@@ -399,13 +406,17 @@ def _proposal(key: Classification, members: tuple[int, ...],
         population = sum(1 for c in certs if c.live_on(today))
         issued = round(population * 365 / max(lifetime, 1))
         assumptions.append("annual volume estimated from the live population and lifetime")
+    if left_out := (*unusable, *bad_mails, *bad_cns):
+        shown = ", ".join(repr(n) for n in left_out[:5])
+        assumptions.append(f"left out of the profile, not a name pattern it can hold: {shown}"
+                           + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else ""))
     return Proposal(
         key=key, name=_proposal_name(key), members=members,
         population=sum(1 for c in certs if c.live_on(today)),
         annual_volume=issued, renewals=_renewals(certs, year_ago, today),
         lifetime_days=lifetime, san_patterns=patterns,
-        email_patterns=email_patterns(a for c in certs for a in c.email_addresses),
-        cn_patterns=() if dns else cn_patterns(c.common_name or "" for c in certs),
+        email_patterns=mails,
+        cn_patterns=cns,
         keys_seen=tuple(Counter(c.key_label for c in certs).most_common()),
         issuers=tuple(Counter(c.issuer for c in certs).most_common()),
         owners=tuple(o for o, _ in owners.most_common()),
@@ -413,6 +424,22 @@ def _proposal(key: Classification, members: tuple[int, ...],
         explanation=_explain(len(certs), certs, key, lifetime, patterns, wildcards),
         assumptions=tuple(assumptions),
     )
+
+
+def _holdable(patterns: Sequence[str], normalise: Callable[[str], str]
+              ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The observed patterns a profile can hold, and those it cannot (`localhost`, a host
+    name with a space): a certificate may carry any text, a profile only valid names."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for pattern in patterns:
+        try:
+            normalise(pattern)
+        except ValueError:
+            dropped.append(pattern)
+        else:
+            kept.append(pattern)
+    return tuple(kept), tuple(dropped)
 
 
 def merge(proposals: Sequence[Proposal], certs: Sequence[ObservedCertificate], *,

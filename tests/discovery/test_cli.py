@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from app.cli import main
 from app.discovery.endpoints import fetch, parse_endpoints
@@ -71,6 +72,30 @@ def test_discover_json_into_and_replay(small_estate: Path, tmp_path: Path, capsy
     lines = verdicts.read_text().splitlines()
     assert lines[0].startswith("source,fingerprint,common_name,names,issuer")
     assert len(lines) == 1 + 27
+
+
+def test_names_no_profile_can_hold_are_left_out_said_so(tmp_path: Path, capsys):
+    """Real estates hold `localhost` and free text in DNS SANs: discover proposed a type
+    from them and crashed with a pydantic traceback building its profile."""
+    ca = make_ca("Corp Root CA", "Example Corp")
+    folder = tmp_path / "certs"
+    folder.mkdir()
+    (folder / "odd.pem").write_bytes(pem([
+        leaf(ca, names=("localhost", "app.corp.example.net"), days=365, issued_days_ago=3),
+        leaf(ca, names=("Release Signing",), days=365, issued_days_ago=3,
+             ekus=(ExtendedKeyUsageOID.CODE_SIGNING,))]))
+    example = tmp_path / "example.certroute.json"
+    save_project(load_example(), example)
+    out_project = tmp_path / "out.certroute.json"
+    assert main(["discover", str(folder), "--into", str(example), "-o", str(out_project),
+                 "--json", "--as-of", NOW.date().isoformat()]) == 0
+    proposals = json.loads(capsys.readouterr().out)["proposals"]
+    assert [p["assumptions"][-1] for p in proposals] == [
+        "left out of the profile, not a name pattern it can hold: 'release signing'",
+        "left out of the profile, not a name pattern it can hold: 'localhost'"]
+    added = load_project(out_project).types[6:]
+    assert [t.profile.san_patterns if t.profile else None for t in added] == [
+        None, ("app.corp.example.net",)]
 
 
 @pytest.mark.parametrize(("argv", "message"), [
