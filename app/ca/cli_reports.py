@@ -57,7 +57,7 @@ def _print_list(data: dict[str, list[dict[str, Any]]]) -> None:
     lines: dict[str, Callable[[dict[str, Any]], str]] = {
         "requests": lambda r: f"  #{r['id']:<4} {r['state']:<12} {r['type_id']:<16} "
         f"{r['requester']:<14} {r['waiting_for'] or r['closed_reason']}",
-        "certificates": lambda c: f"  {c['serial'][:16]}  {c['workflow']:<14} "
+        "certificates": lambda c: f"  {c['serial']}  {c['workflow']:<14} "
         f"{c['type_id']:<16} until {c['not_after'][:10]}"
         f"{'  REVOKED' if c['revoked_at'] else ''}"
         f"{'  [row fails verification]' if c['row_problem'] else ''}  "

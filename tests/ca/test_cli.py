@@ -286,6 +286,19 @@ def test_list_shows_the_audit_logs_revocation_and_says_the_ledger_fails(cli, tmp
     assert "  ! the ledger fails verification (certroute ca verify lists why)" in out
 
 
+def test_the_serial_list_prints_is_one_revoke_takes(cli):
+    """`ca list` showed 16 of the 40 hex digits; `ca revoke` with what it showed said there
+    was no such certificate."""
+    serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
+                      "api.internal.example")["serial"]
+    status, out, _ = cli("list", "--certificates")
+    assert status == 0
+    shown = next(x for x in out.splitlines() if "internal-tls" in x).split()[0]
+    assert shown == serial
+    status, out, err = cli("revoke", shown, "--reason", "superseded")
+    assert status == 0, err
+
+
 def test_a_row_edited_in_sqlite_cannot_stop_a_key_compromise_revocation(cli, tmp_path: Path):
     serial = run_json(cli, "issue", "--type", "internal-tls", "--dns",
                       "api.internal.example")["serial"]
