@@ -323,7 +323,7 @@ def _proposal_name(key: Classification) -> str:
     return f"{key.purpose.label} ({key.ca.value}{level}, {key.validity.value} validity)"
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
@@ -333,8 +333,8 @@ def _explain(count: int, certs: Sequence[ObservedCertificate], key: Classificati
     usage = ", ".join(name for name, _ in ekus.most_common(2)) or (
         "CA" if key.purpose is Purpose.CA_SIGNING else "no extended key usage")
     issuers = {c.issuer for c in certs}
-    parts = [_plural(count, "certificate"), usage,
-             f"issued by {_plural(len(issuers), f'{key.ca.value} CA')}"]
+    parts = [plural(count, "certificate"), usage,
+             f"issued by {plural(len(issuers), f'{key.ca.value} CA')}"]
     if lifetime is not None:
         parts.append(f"{lifetime}-day lifetimes")
     if patterns:
@@ -342,7 +342,7 @@ def _explain(count: int, certs: Sequence[ObservedCertificate], key: Classificati
                                             len(patterns) > 3 else "")
         parts.append(shown)
     if wildcards:
-        parts.append(f"{_plural(wildcards, 'wildcard')} among them")
+        parts.append(f"{plural(wildcards, 'wildcard')} among them")
     return ", ".join(parts)
 
 

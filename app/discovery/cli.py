@@ -126,11 +126,14 @@ def _cmd_discover(args: argparse.Namespace) -> int:
 
 
 def _print(result: ScanResult, proposals: Sequence[Proposal], replayed: str | None) -> None:
-    print(f"{len(result.certificates):,} certificates ({result.duplicates:,} duplicates "
-          f"counted once), {len(result.problems):,} sources not read")
+    from models.discovery import plural
+
+    print(f"{plural(len(result.certificates), 'certificate')} "
+          f"({plural(result.duplicates, 'duplicate')} counted once), "
+          f"{plural(len(result.problems), 'source')} not read")
     for problem in result.problems:
         print(f"  not read: {_safe(str(problem))}")
-    print(f"{len(proposals)} proposed certificate types:")
+    print(f"{plural(len(proposals), 'proposed certificate type')}:")
     for proposal in proposals:
         print(f"  {_safe(proposal.name)}: {_safe(proposal.explanation)}")
     if replayed:

@@ -38,7 +38,15 @@ from app.gui.store import ProjectStore
 from app.gui.transfer_actions import run_with_progress
 from exporters.text_export import write_text
 from models.certificate import TypeId
-from models.discovery import Choice, Proposal, accept, merge, propose, split_by_domain
+from models.discovery import (
+    Choice,
+    Proposal,
+    accept,
+    merge,
+    plural,
+    propose,
+    split_by_domain,
+)
 from models.discovery_replay import Verdict, replay, summary
 from models.enums import Purpose
 from models.evaluation import evaluate
@@ -302,9 +310,11 @@ class DiscoverDialog(QDialog):
                              for p in proposals])
         result = self.scanned
         self.summary.setText(
-            f"{len(result.certificates):,} certificates ({result.duplicates:,} duplicates "
-            f"counted once) from {result.files_read:,} files · {len(proposals)} proposed "
-            f"types · {len(result.problems):,} sources not read")
+            f"{plural(len(result.certificates), 'certificate')} "
+            f"({plural(result.duplicates, 'duplicate')} counted once) from "
+            f"{plural(result.files_read, 'file')} · "
+            f"{plural(len(proposals), 'proposed type')} · "
+            f"{plural(len(result.problems), 'source')} not read")
         self.problems.setVisible(bool(result.problems))
         self.problems.setPlainText("\n".join(str(p) for p in result.problems[:500]))
         self._update_buttons()

@@ -42,7 +42,7 @@ def small_estate(tmp_path: Path) -> Path:
 def test_discover_prints_proposals_and_problems(small_estate: Path, capsys):
     assert main(["discover", str(small_estate), "--as-of", NOW.date().isoformat()]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "21 certificates (0 duplicates counted once), 1 sources not read"
+    assert out[0] == "21 certificates (0 duplicates counted once), 1 source not read"
     assert out[1].startswith(f"  not read: {small_estate / 'bad.pem'}: corrupt PEM")
     assert out[2] == "2 proposed certificate types:"
     assert out[3] == ("  Internal TLS (private, medium validity): 20 certificates, serverAuth, "
