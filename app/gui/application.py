@@ -6,7 +6,14 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMessageLogContext,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.gui import settings as keys
@@ -86,11 +93,37 @@ def offer_recovery(window: MainWindow) -> None:
         newest.file.unlink(missing_ok=True)
 
 
+OFFSCREEN_HINTS = "This plugin does not support propagateSizeHints()"
+_hints_quieted = False
+
+
+def _quiet_offscreen_hints() -> None:
+    """Drop the offscreen platform's one note per shown window (it has no window manager to
+    give size hints to), which `certroute screenshot` printed twice on every run."""
+    global _hints_quieted  # once a process, however many screenshots
+    if _hints_quieted:
+        return
+    _hints_quieted = True
+    previous = None
+
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message == OFFSCREEN_HINTS:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+
+
 def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: int = 1600,
                height: int = 1000, presentation: bool = False) -> int:
     """Render the main window offscreen to a PNG; `presentation` as on a W×H projector."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _application()
+    if QApplication.platformName() == "offscreen":
+        _quiet_offscreen_hints()
     if presentation:
         apply_style(app, presentation=True, screen_height=height)
     window = _window_or_report(file)
