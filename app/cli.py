@@ -285,7 +285,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
             as_of = dt.date.fromisoformat(args.as_of)
         except ValueError:
             raise CliError(f"--as-of {args.as_of!r}: expected a date, YYYY-MM-DD") from None
-    project = open_project(args.file)
+    # As `route --as-of`: the report's date is also the date of the public rules it applies.
+    project = dated(open_project(args.file), as_of)
     from app.gui.report.command import run_report  # lazy: Qt only for this command
 
     try:
@@ -354,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--paper", choices=("a4", "letter"),
                         help="paper size (default: from the system locale)")
     report.add_argument("--as-of", metavar="YYYY-MM-DD",
-                        help="the date the figures are as of (default: today)")
+                        help="the date the figures are as of and whose public rules "
+                        "apply (default: today, with the project's as-of date for the rules)")
     report.set_defaults(func=_cmd_report)
 
     for name in PLUGIN_MODULES:

@@ -165,6 +165,16 @@ def test_cli_writes_the_report(qapp, tmp_path, capsys):
     assert "2026-11-26" in pages(pdf)[0]
 
 
+def test_cli_as_of_dates_the_public_rules_too(qapp, tmp_path):
+    """`report --as-of 2029-04-01` stamped that date on a report still applying the
+    project's 200-day cap; like `route --as-of`, it now applies the 47-day one."""
+    html = tmp_path / "r.html"
+    assert main(["report", "--html", str(html), "--as-of", "2029-04-01"]) == 0
+    text = html.read_text(encoding="utf-8")
+    assert "issued on 2029-04-01 live at most 47 days" in text
+    assert "live at most 200 days" not in text
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["report"], "give --pdf OUT.pdf and/or --html OUT.html"),
     (["report", "--pdf", "X", "--as-of", "26/11/2026"], "--as-of '26/11/2026': expected a date"),
