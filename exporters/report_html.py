@@ -20,6 +20,7 @@ from exporters.policy.export import translations
 from models import display
 from models.assessment import DIMENSIONS
 from models.certificate import CertificateType
+from models.cliff import cliff_headline
 from models.enums import Workflow
 from models.evaluation import Evaluation
 from models.findings import Finding, Severity
@@ -79,7 +80,7 @@ def sections(project: Project) -> list[Section]:
            Section("types", "Certificate types")]
     out += [Section(type_anchor(t), t.name, 2) for t in project.types]
     out += [Section("findings", "Findings and fixes"), Section("radar", "PKI Health Radar"),
-            Section("cost", "Cost model"),
+            Section("cost", "Cost model"), Section("cliff", "The 47-day cliff"),
             Section("policy", "Appendix: policy as code — what each target loses")]
     return out
 
@@ -326,6 +327,35 @@ def cost(project: Project, evaluation: Evaluation, chart: ChartMarkup) -> str:
             + f'<p align="center">{chart("payback", *PAYBACK_SIZE)}</p>')
 
 
+def cliff(project: Project, evaluation: Evaluation) -> str:
+    """The 47-day cliff (INDUSTRY-RULES.md): tickets and their cost at each rule date, as-is
+    vs designed, and each type's maximum validity and tickets — the Cliff tab on paper."""
+    amount = functools.partial(display.money, currency=project.currency)
+    dates = evaluation.cliff.dates
+    totals = [[_e(d.date.isoformat()), f"{d.as_is_tickets:,.0f}", _e(amount(d.as_is_cost)),
+               f"{d.designed_tickets:,.0f}", _e(amount(d.designed_cost))] for d in dates]
+    names = {t.id: t.name for t in project.types}
+    per_type = [[_e(names[row.type_id])] + [
+        f"{d.types[n].max_validity_days} d · {d.types[n].as_is_tickets:,.0f} → "
+        f"{d.types[n].designed_tickets:,.0f}" for d in dates]
+        for n, row in enumerate(dates[0].types)] if dates else []
+    share = max(10, 70 // max(len(dates), 1))
+    return (_heading(1, "cliff", "The 47-day cliff")
+            + "<p>The public TLS cap falls to 200 days on 2026-03-15, 100 days on "
+            "2027-03-15 and 47 days on 2029-03-15 (TLS BR 6.3.2, ballot SC-081v3). "
+            "Every renewal of an admin-mediated certificate is a ticket: live certificates × "
+            "365 / (validity − renewal lead).</p>"
+            + f"<p><b>{_e(cliff_headline(evaluation.cliff, project.currency))}</b></p>"
+            + _table(("Rules as of", "As-is tickets / yr", "As-is cost / yr",
+                      "Designed tickets / yr", "Designed cost / yr"), totals,
+                     widths=(20, 20, 20, 20, 20))
+            + '<p style="margin-top: 14px">Per type: the maximum validity on each date, '
+            "then admin-mediated tickets "
+            "a year as-is → as designed.</p>"
+            + _table(("Certificate type", *(d.date.isoformat() for d in dates)), per_type,
+                     widths=(100 - share * len(dates), *([share] * len(dates)))))
+
+
 def policy_appendix(project: Project, evaluation: Evaluation) -> list[str]:
     """The appendix, one part per policy target (each starts a page in the PDF)."""
     parts = []
@@ -377,6 +407,7 @@ def report_chunks(project: Project, evaluation: Evaluation, meta: ReportMeta,
         Chunk(("findings",), findings(project, evaluation)),
         Chunk(("radar",), radar(project, evaluation, chart)),
         Chunk(("cost",), cost(project, evaluation, chart)),
+        Chunk(("cliff",), cliff(project, evaluation)),
         *(Chunk(() if n else ("policy",), part)
           for n, part in enumerate(policy_appendix(project, evaluation))),
     ]

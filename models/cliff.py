@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
+from models import display
 from models.certificate import CertificateType, TypeId
 from models.cost import CostInputs, compute_costs
+from models.currency import GBP, Currency
 from models.enums import Workflow
 from models.industry_rules import ValidityLimit, rule_dates
 from models.issuance_policy import type_validity_limit
@@ -130,3 +132,23 @@ def cliff_json(cliff: Cliff) -> dict[str, object]:
         "as_is_annual_cost": round(d.as_is_cost, 2),
         "designed_annual_cost": round(d.designed_cost, 2),
     } for d in cliff.dates]}
+
+
+def cliff_headline(cliff: Cliff, currency: Currency = GBP) -> str:
+    """The sentence a consultant says over the chart; every figure from models.cliff."""
+    first, last = cliff.dates[0], cliff.dates[-1]
+
+    def money(value: float) -> str:
+        return display.money(value, currency)
+
+    if first is last:
+        return (f"On {first.date.isoformat()} the as-is workflows raise "
+                f"{first.as_is_tickets:,.0f} admin-mediated tickets a year "
+                f"({money(first.as_is_cost)}); the designed routing "
+                f"{first.designed_tickets:,.0f} ({money(first.designed_cost)}).")
+    return (f"Staying as-is, admin-mediated tickets grow from {first.as_is_tickets:,.0f} a "
+            f"year on {first.date.isoformat()} to {last.as_is_tickets:,.0f} on "
+            f"{last.date.isoformat()} ({money(first.as_is_cost)} → "
+            f"{money(last.as_is_cost)}). The designed routing needs "
+            f"{first.designed_tickets:,.0f} → {last.designed_tickets:,.0f} "
+            f"({money(first.designed_cost)} → {money(last.designed_cost)}).")

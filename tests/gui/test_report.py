@@ -246,3 +246,14 @@ def test_the_report_speaks_the_projects_currency(qapp, example, tmp_path):
     assert total in text
     assert "£" not in text
     assert "£" not in html.read_text()
+
+
+def test_the_cliff_chapter_carries_the_timeline_figures(report, example):
+    """The 47-day cliff on paper: the same totals as `certroute timeline` and the Cliff tab."""
+    evaluation = evaluate(example, today=TODAY)
+    text = squashed(" ".join(pages(report)))
+    assert "The 47-day cliff" in text
+    for on in evaluation.cliff.dates:
+        assert squashed(f"{on.date.isoformat()} {on.as_is_tickets:,.0f} "
+                        f"{display.money(on.as_is_cost)} {on.designed_tickets:,.0f} "
+                        f"{display.money(on.designed_cost)}") in text

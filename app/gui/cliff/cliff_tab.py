@@ -20,8 +20,7 @@ from app.gui.store import ProjectStore
 from app.gui.tab_pages import RefreshWhenShown
 from app.gui.widgets import heading, wrapped_label
 from models import display
-from models.cliff import Cliff
-from models.currency import GBP, Currency
+from models.cliff import cliff_headline
 from models.enums import Workflow
 from models.industry_rules import CLIFF_END, CapScope, cap_rule
 
@@ -29,26 +28,6 @@ TILES = (("as_is_tickets", "As-is admin-mediated tickets a year"),
          ("designed_tickets", "Designed routing: tickets a year"),
          ("as_is_cost", "As-is annual cost"),
          ("designed_cost", "Designed annual cost"))
-
-
-def headline(cliff: Cliff, currency: Currency = GBP) -> str:
-    """The sentence a consultant says over the chart; every figure from models.cliff."""
-    first, last = cliff.dates[0], cliff.dates[-1]
-
-    def money(value: float) -> str:
-        return display.money(value, currency)
-
-    if first is last:
-        return (f"On {first.date.isoformat()} the as-is workflows raise "
-                f"{first.as_is_tickets:,.0f} admin-mediated tickets a year "
-                f"({money(first.as_is_cost)}); the designed routing "
-                f"{first.designed_tickets:,.0f} ({money(first.designed_cost)}).")
-    return (f"Staying as-is, admin-mediated tickets grow from {first.as_is_tickets:,.0f} a "
-            f"year on {first.date.isoformat()} to {last.as_is_tickets:,.0f} on "
-            f"{last.date.isoformat()} ({money(first.as_is_cost)} → "
-            f"{money(last.as_is_cost)}). The designed routing needs "
-            f"{first.designed_tickets:,.0f} → {last.designed_tickets:,.0f} "
-            f"({money(first.designed_cost)} → {money(last.designed_cost)}).")
 
 
 class CliffTab(QWidget):
@@ -141,7 +120,7 @@ class CliffTab(QWidget):
         self.cost_chart.set_currency(currency)
         self.tiles["as_is_cost"].setText(display.money(last.as_is_cost, currency))
         self.tiles["designed_cost"].setText(display.money(last.designed_cost, currency))
-        self.headline.setText(headline(cliff, currency))
+        self.headline.setText(cliff_headline(cliff, currency))
         dates = [d.date.isoformat() for d in cliff.dates]
         self.tickets_chart.set_values(dates, [d.as_is_tickets for d in cliff.dates],
                                       [d.designed_tickets for d in cliff.dates])
