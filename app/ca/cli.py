@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.ca.cli_acme import register_verbs as register_acme_verbs
 from app.ca.cli_issuance import (
     cmd_acknowledge,
     cmd_approve,
@@ -38,7 +39,8 @@ from app.ca.publication import DEFAULT_BASE_URL
 from app.cli import CliError
 
 VERBS = ("init", "pin-project", "issue", "request", "approve", "reject", "fulfil",
-         "acknowledge", "list", "revoke", "crl", "verify", "passphrase", "serve-files")
+         "acknowledge", "list", "revoke", "crl", "verify", "passphrase", "serve-files",
+         "serve", "eab", "orders")
 
 
 def _no_verb(args: argparse.Namespace) -> int:
@@ -95,7 +97,8 @@ def register(subparsers: Any) -> None:
     """Add `ca` and its verbs to the `certroute` parser (app.cli.PLUGIN_MODULES)."""
     ca = subparsers.add_parser(
         "ca", help="local test CA: init, pin-project, issue, "
-        "request/approve/reject/fulfil/acknowledge, list, revoke, crl, verify",
+        "request/approve/reject/fulfil/acknowledge, list, revoke, crl, verify, "
+        "serve (ACME), eab, orders",
         description=f"The local two-tier test CA. The CA passphrase comes from "
         f"${ENV_PASSPHRASE} or is asked for; the root key has its own, from "
         f"${ENV_ROOT_PASSPHRASE}, needed only for the root CRL and subordinate CAs. A CA "
@@ -239,3 +242,5 @@ def register(subparsers: Any) -> None:
                        help="another port than the base URL's (its certificates still name "
                        "the base URL)")
     serve.set_defaults(func=cmd_serve_files)
+
+    register_acme_verbs(verbs, _common)
