@@ -150,7 +150,8 @@ def register_verbs(verbs: Any, common: Any) -> None:
     serve.add_argument("--dns-resolver", metavar="HOST:PORT",
                        help="DNS server dns-01 validation asks (default: the system's)")
     serve.add_argument("--resolve", action="append", metavar="NAME=IP",
-                       help="address http-01 validation uses for NAME (repeatable)")
+                       help="address http-01 validation uses for NAME (repeatable; NAME * is "
+                       "any name)")
     serve.set_defaults(func=cmd_serve, json=False)
 
     eab = verbs.add_parser("eab", help="external account binding keys: one per requester")

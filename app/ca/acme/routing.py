@@ -94,9 +94,10 @@ def route(project: Project, decisions: tuple[Decision, ...], names: list[str],
             raise AcmeProblem("rejectedIdentifier", f"{', '.join(names)}: {why}")
         ctype, decision = by_id[candidates[0].id]
     if decision.workflow is Workflow.ADMIN_MEDIATED:
-        # ACME is only the request channel; the approvers verify the rest.
-        named = [c for c in acme_challenges(ctype) if c in SERVED]
-        return Route(ctype, decision, tuple(named) or SERVED)
+        # ACME is only the request channel: any served challenge proves domain control, and
+        # the approvers verify the rest (the combined design's identity method is not in
+        # force for a type that routes admin-mediated).
+        return Route(ctype, decision, SERVED)
     named = acme_challenges(ctype)
     if not named:
         raise AcmeProblem("rejectedIdentifier", f"{ctype.name} ({ctype.id}) is combined and "
@@ -111,11 +112,14 @@ def route(project: Project, decisions: tuple[Decision, ...], names: list[str],
 
 
 def _check_names(ctype: CertificateType, names: list[str]) -> None:
+    """Refuse names the type's profile forbids, every violation in the one-line detail."""
     profile = profile_for(ctype)
-    for name in names:
-        violations = name_violations(name, patterns=profile.san_patterns,
-                                     allow_wildcards=profile.allow_wildcards)
-        if violations or not profile.san_patterns:
-            text = violations[0].message if violations else \
-                f"{ctype.name} certificates carry no DNS names"
-            raise AcmeProblem("rejectedIdentifier", f"{ctype.id}: {text}", identifier=name)
+    if not profile.san_patterns:
+        raise AcmeProblem("rejectedIdentifier", f"{ctype.id}: {ctype.name} certificates carry "
+                          "no DNS names", identifier=names[0])
+    violations = [v for n in names for v in name_violations(
+        n, patterns=profile.san_patterns, allow_wildcards=profile.allow_wildcards)]
+    if violations:
+        raise AcmeProblem("rejectedIdentifier", f"{ctype.id}: "
+                          + "; ".join(v.message for v in violations),
+                          identifier=violations[0].subject)

@@ -31,9 +31,11 @@ class Validator:
     dns_server: tuple[str, int] | None = None  # --dns-resolver HOST:PORT; None: the system's
 
     def address(self, name: str) -> str:
-        """The IP to connect to for `name`: --resolve first, then the system resolver."""
-        if name in self.resolve:
-            return self.resolve[name]
+        """The IP to connect to for `name`: --resolve first (`*` stands for any name), then
+        the system resolver."""
+        ip = self.resolve.get(name.lower()) or self.resolve.get("*")
+        if ip:
+            return ip
         try:
             return socket.getaddrinfo(name, self.http_port, type=socket.SOCK_STREAM)[0][4][0]
         except OSError as exc:
