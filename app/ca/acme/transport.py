@@ -135,14 +135,14 @@ class _HttpsServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = True  # shutdown waits for the requests in flight
 
-    def __init__(self, address: tuple[str, int], acme: AcmeServer,
-                 context: ssl.SSLContext) -> None:
+    def __init__(self, address: tuple[str, int], acme: AcmeServer) -> None:
         self.acme = acme
-        self.context = context
+        self.context: ssl.SSLContext | None = None  # set before serving starts
         super().__init__(address, _Handler)
 
     def get_request(self) -> tuple[socket, Any]:
         conn, address = self.socket.accept()
+        assert self.context is not None
         # The handshake happens in the connection's own thread, not in the accept loop.
         return self.context.wrap_socket(conn, server_side=True,
                                         do_handshake_on_connect=False), address
@@ -151,10 +151,9 @@ class _HttpsServer(ThreadingHTTPServer):
 class RunningServer:
     """An ACME server listening on HOST:PORT in a background thread; `stop` ends it cleanly."""
 
-    def __init__(self, acme: AcmeServer, host: str, port: int,
-                 context: ssl.SSLContext) -> None:
+    def __init__(self, acme: AcmeServer, host: str, port: int) -> None:
         self.acme = acme
-        self.httpd = _HttpsServer((host, port), acme, context)
+        self.httpd = _HttpsServer((host, port), acme)
         self.port = int(self.httpd.server_address[1])
         self._thread = threading.Thread(target=self.httpd.serve_forever,
                                         kwargs={"poll_interval": 0.2},
@@ -189,7 +188,7 @@ def start_server(service: CaService, acme: AcmeServer, *, host: str = "127.0.0.1
     actually bound.
     """
     name = server_name(host)
-    chain, key = issue_server_certificate(service, name)
-    running = RunningServer(acme, host, port, tls_context(chain, key))
+    running = RunningServer(acme, host, port)  # bound first: no certificate for a busy port
+    running.httpd.context = tls_context(*issue_server_certificate(service, name))
     acme.base = f"https://{name}:{running.port}"
     return running.start() if background else running
