@@ -23,10 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import josepy as jose
 from acme import jws as acme_jws
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from josepy.errors import DeserializationError
+from josepy.jwk import JWK, JWKOct
+from josepy.jws import JWS as PlainJWS
 
 from app.ca.acme.problems import AcmeProblem
 from app.ca.acme.routing import profiles, route
@@ -72,7 +74,7 @@ class Signed:
     """A verified request: its payload, the key that signed it and the account (kid) if any."""
 
     payload: bytes
-    key: jose.JWK
+    key: JWK
     account: Account | None
 
     def json(self) -> dict[str, Any]:
@@ -113,6 +115,13 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _jwk(data: Any) -> JWK:
+    key = JWK.from_json(data)
+    if not isinstance(key, JWK):
+        raise DeserializationError("not a JWK")
+    return key
 
 
 def _action(path: str) -> str:
@@ -240,7 +249,7 @@ class AcmeServer:
         try:
             parsed = acme_jws.JWS.from_json(raw)
             header = parsed.signature.combined
-        except (jose.DeserializationError, ValueError, TypeError, KeyError,
+        except (DeserializationError, ValueError, TypeError, KeyError,
                 binascii.Error, AttributeError) as exc:
             raise AcmeProblem("malformed", f"the JWS does not parse: "
                               f"{str(exc).splitlines()[0][:160] or type(exc).__name__}") from None
@@ -254,7 +263,7 @@ class AcmeServer:
         account = None
         if header.kid is not None:
             account = self._account_of(header.kid)
-            key = jose.JWK.from_json(account.jwk)
+            key = _jwk(account.jwk)
         elif not jwk_ok:
             raise AcmeProblem("malformed", f"{path} must be signed by an account (kid), not "
                               "a bare jwk")
@@ -343,13 +352,13 @@ class AcmeServer:
                                             contact=contact, eab=eab)
         return self._account_response(account, 201)
 
-    def _eab(self, binding: Any, key: jose.JWK) -> Any:
+    def _eab(self, binding: Any, key: JWK) -> Any:
         """The EAB key that signed this binding (RFC 8555 §7.3.4), or a problem."""
         try:
-            outer = jose.JWS.from_json(binding)
+            outer = PlainJWS.from_json(binding)
             protected = json.loads(_unb64(binding["protected"]))
             alg, kid, url = protected.get("alg"), protected.get("kid"), protected.get("url")
-        except (jose.DeserializationError, ValueError, TypeError, KeyError, AttributeError,
+        except (DeserializationError, ValueError, TypeError, KeyError, AttributeError,
                 binascii.Error):
             raise AcmeProblem("malformed", "the externalAccountBinding is not a JWS") from None
         if alg not in HMAC_ALGS:
@@ -361,12 +370,12 @@ class AcmeServer:
                               + ("revoked" if eab else "unknown"))
         if url != self.url("new-account"):
             raise AcmeProblem("unauthorized", "the EAB url is not the newAccount URL")
-        if not outer.verify(jose.JWKOct(key=_unb64(eab.hmac_key))):
+        if not outer.verify(JWKOct(key=_unb64(eab.hmac_key))):
             raise AcmeProblem("unauthorized", f"the EAB for {eab.kid} was not signed with its "
                               "HMAC key")
         try:
-            bound = jose.JWK.from_json(json.loads(outer.payload))
-        except (ValueError, jose.DeserializationError):
+            bound = _jwk(json.loads(outer.payload))
+        except (ValueError, DeserializationError):
             raise AcmeProblem("malformed", "the EAB payload is not a JWK") from None
         if bound.thumbprint() != key.thumbprint():
             raise AcmeProblem("unauthorized", "the EAB binds another key than the account's")
@@ -400,7 +409,7 @@ class AcmeServer:
         try:
             inner = acme_jws.JWS.from_json(signed.json())
             header = inner.signature.combined
-        except (jose.DeserializationError, ValueError, TypeError, KeyError, AttributeError,
+        except (DeserializationError, ValueError, TypeError, KeyError, AttributeError,
                 binascii.Error):
             raise AcmeProblem("malformed", "the keyChange payload is not a JWS") from None
         if header.jwk is None or header.kid is not None or header.nonce:
@@ -414,8 +423,8 @@ class AcmeServer:
             raise AcmeProblem("malformed", "the inner JWS is not signed by the new key")
         try:
             change = json.loads(inner.payload)
-            old = jose.JWK.from_json(change["oldKey"])
-        except (ValueError, KeyError, TypeError, jose.DeserializationError):
+            old = _jwk(change["oldKey"])
+        except (ValueError, KeyError, TypeError, DeserializationError):
             raise AcmeProblem("malformed", "the keyChange needs account and oldKey") from None
         if change.get("account") != self.url("account", account.id):
             raise AcmeProblem("unauthorized", "keyChange names another account")
@@ -691,7 +700,7 @@ class AcmeServer:
         else:
             mine = cert.public_key().public_bytes(serialization.Encoding.DER,
                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
-            theirs = signed.key.public_key().key.public_bytes(  # type: ignore[attr-defined]
+            theirs = signed.key.public_key().key.public_bytes(
                 serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
             if mine != theirs:
                 raise AcmeProblem("unauthorized", "the request is signed neither by an account "

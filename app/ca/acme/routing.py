@@ -78,7 +78,8 @@ def route(project: Project, decisions: tuple[Decision, ...], names: list[str],
             text); a combined type proved other than by an ACME challenge, or only by one this
             server does not validate (rejectedIdentifier naming the type's channel).
     """
-    by_id = {t.id: (t, d) for t, d in zip(project.types, decisions, strict=True)}
+    by_id: dict[str, tuple[CertificateType, Decision]] = {
+        t.id: (t, d) for t, d in zip(project.types, decisions, strict=True)}
     if profile:
         if profile not in by_id:
             raise AcmeProblem(INVALID_PROFILE, f"profile {profile!r} is not a certificate type "

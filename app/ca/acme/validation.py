@@ -13,8 +13,8 @@ import dns.message
 import dns.query
 import dns.rdatatype
 import dns.resolver
-import josepy as jose
 from acme import challenges
+from josepy.jwk import JWK
 
 from app.ca.acme.problems import AcmeProblem
 
@@ -37,12 +37,12 @@ class Validator:
         if ip:
             return ip
         try:
-            return socket.getaddrinfo(name, self.http_port, type=socket.SOCK_STREAM)[0][4][0]
+            return str(socket.getaddrinfo(name, self.http_port, type=socket.SOCK_STREAM)[0][4][0])
         except OSError as exc:
             raise AcmeProblem("dns", f"cannot resolve {name}: {exc}", identifier=name) from None
 
     def validate(self, kind: str, name: str, token: bytes,
-                 account_key: jose.JWK) -> AcmeProblem | None:
+                 account_key: JWK) -> AcmeProblem | None:
         """Validate one challenge of `kind` for `name`; the problem, or None when valid."""
         try:
             if kind == "http-01":
@@ -55,7 +55,7 @@ class Validator:
             return problem
         return None
 
-    def _http01(self, name: str, chall: challenges.HTTP01, key: jose.JWK) -> None:
+    def _http01(self, name: str, chall: challenges.HTTP01, key: JWK) -> None:
         expected = chall.validation(key)
         path = chall.path
         ip = self.address(name)
@@ -77,7 +77,7 @@ class Validator:
                               f"{body[:60].decode('latin-1')!r}, not the key authorization",
                               identifier=name)
 
-    def _dns01(self, name: str, chall: challenges.DNS01, key: jose.JWK) -> None:
+    def _dns01(self, name: str, chall: challenges.DNS01, key: JWK) -> None:
         expected = chall.validation(key)
         record = chall.validation_domain_name(name)
         try:
