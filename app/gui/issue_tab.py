@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.gui import file_dialogs
 from app.gui import settings as keys
+from app.gui.acme_panel import AcmePanel
 from app.gui.approval_queue import ApprovalQueuePanel
 from app.gui.ca_folder_bar import CaFolderBar
 from app.gui.ca_session import CaSession
@@ -73,6 +74,8 @@ class IssueTab(QWidget):
         self.delivery = DeliveryForm()
         self.approvals = ApprovalQueuePanel()
         self.ledger_tabs = LedgerTabs()
+        self.acme = AcmePanel()
+        self.ledger_tabs.addTab(self.acme, "ACME server")
         self.message = wrapped_label()
         self._lay_out()
         self._shown_type: object = _NOTHING_SHOWN  # (type, decision) the panels show
@@ -130,6 +133,12 @@ class IssueTab(QWidget):
         queue.fulfil_button.clicked.connect(self.fulfil)
         queue.acknowledge_button.clicked.connect(self.acknowledge)
         self.ledger_tabs.revoke_button.clicked.connect(self.revoke_selected)
+        self.acme.start_button.clicked.connect(self.start_acme)
+        self.acme.stop_button.clicked.connect(self.stop_acme)
+        self.acme.eab_button.clicked.connect(self.add_eab_key)
+        self.acme.requester_edit.textChanged.connect(self.refresh_acme)
+        # Queued: the server's threads emit, the UI thread refreshes.
+        self.acme.orders_changed.connect(self.refresh_lists)
         session.message.connect(self.show_message)
         session.failed.connect(self.show_error)
         session.violations_found.connect(self.csr.show_violations)
@@ -191,9 +200,14 @@ class IssueTab(QWidget):
 
     def _on_session_ca_changed(self) -> None:
         opened = self.service is not None
+        if self.acme.running is not None and self.acme.running.acme.service is not self.service:
+            self.stop_acme()  # the server belongs to the CA folder that was closed
         for button in (self.csr.check_button, self.pages.combined.issue_button,
-                       self.pages.admin.request_button, self.ledger_tabs.revoke_button):
+                       self.pages.admin.request_button, self.ledger_tabs.revoke_button,
+                       self.acme.start_button, self.acme.eab_button):
             button.setEnabled(opened)
+        self.acme.show_running(self.acme.running)
+        self.acme.start_button.setEnabled(opened and self.acme.running is None)
         self.folder_bar.show_service(self.service)
         self.approvals.update_buttons()
         self.ca_changed.emit()
@@ -336,6 +350,65 @@ class IssueTab(QWidget):
         dialog = RevokeDialog(serial, subject, self)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    # --- the ACME server -----------------------------------------------------------------
+
+    def start_acme(self) -> None:
+        """Serve ACME on the open CA (unlocked first) for the project open in the app."""
+        from app.ca.acme.front import ServeOptions, serve
+        from app.ca.errors import CaError
+
+        if self.service is None or self.acme.running is not None or not self.unlock():
+            return
+        project = self._store.project
+        source = self.service.project_source(project, None)
+        address = self.acme.resolve_edit.text().strip()
+        options = ServeOptions(port=self.acme.port_spin.value(),
+                               http_01_port=self.acme.http_port_spin.value(),
+                               resolve={"*": address} if address else {})
+        try:
+            running = serve(self.service, project, source, options)
+        except CaError as exc:
+            self.show_error(str(exc))
+            return
+        running.acme.listeners.append(self.acme.orders_changed.emit)
+        self.acme.show_running(running)
+        self.show_message(f"ACME server at {running.directory_url}; clients trust "
+                          f"{self.service.folder / 'root.crt'}")
+        self.refresh_lists()
+
+    def stop_acme(self) -> None:
+        running = self.acme.running
+        if running is None:
+            return
+        running.stop()
+        self.acme.show_running(None)
+        self.show_message("ACME server stopped")
+
+    def add_eab_key(self) -> None:
+        """A new EAB key for the requester typed in; the HMAC key is shown once."""
+        from app.ca.acme.store import AcmeStore
+        from app.ca.errors import CaError
+
+        if self.service is None:
+            return
+        try:
+            key = AcmeStore(self.service.ledger).eab_add(self.acme.requester_edit.text(),
+                                                         actor="certroute-gui")
+        except CaError as exc:
+            self.show_error(str(exc))
+            return
+        self.acme.show_new_key(key)
+        self.refresh_lists()
+
+    def refresh_acme(self) -> None:
+        from app.ca.acme.store import AcmeStore
+
+        if self.service is None:
+            return
+        store = AcmeStore(self.service.ledger)
+        self.acme.set_keys(store.eab_keys())
+        self.acme.set_orders(store.orders())
+
     # --- the ledger's records ------------------------------------------------------------
 
     def refresh_lists(self) -> None:
@@ -347,3 +420,4 @@ class IssueTab(QWidget):
         self.ledger_tabs.set_records(certificates=ledger.certificates(),
                                      renewals=self.service.renewals(),
                                      audit=list(reversed(ledger.audit(limit=200))))
+        self.refresh_acme()

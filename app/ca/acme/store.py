@@ -141,6 +141,8 @@ class AcmeStore:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        if self._rows("SELECT 1 FROM sqlite_master WHERE name = 'acme_challenges'"):
+            return  # a read, not a write transaction, for every store the app opens
         with ledger.transaction() as conn:
             # executescript would commit the open transaction: one statement at a time.
             for statement in SCHEMA.split(";"):
