@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
@@ -107,8 +107,12 @@ class AdminPath:
                 justification: str, validity_days: int | None = None,
                 ttl_days: int = REQUEST_TTL_DAYS, approval_ttl_days: int = APPROVAL_TTL_DAYS,
                 now: dt.datetime | None = None, source: ProjectSource | None = None,
-                accept_project_change: bool = False) -> Request:
+                accept_project_change: bool = False,
+                then: Callable[[sqlite3.Connection, Request], None] | None = None) -> Request:
         """Raise a request; its CSR is checked now, and the approval routing frozen into it.
+
+        `then(conn, request)` runs inside the request's transaction (an ACME order moving to
+        `processing` commits with the request).
 
         The project is checked against the CA's pin and recorded, as for `CaService.issue`.
 
@@ -175,7 +179,10 @@ class AdminPath:
                                    "project": origin.to_json(),
                                    **decision_detail(ctype, decision)},
                                rows=[request_row(request_id)])
-            return self.ledger.request(request_id, conn)
+            raised = self.ledger.request(request_id, conn)
+            if then is not None:
+                then(conn, raised)
+            return raised
 
     # --- approvals -------------------------------------------------------------------------
 

@@ -72,6 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         running.httpd.server_close()  # waits for the requests in flight
+        running.acme.store.close()
         service.close()
     print("ACME server stopped; every change was committed", flush=True)
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -385,8 +385,12 @@ class CaService:
     def issue(self, project: Project, type_id: str, csr: CsrInput, *, requester: str,
               validity_days: int | None = None, identity_evidence: str = "",
               now: dt.datetime | None = None, source: ProjectSource | None = None,
-              accept_project_change: bool = False) -> Issued:
+              accept_project_change: bool = False,
+              then: Callable[[sqlite3.Connection, Issued], None] | None = None) -> Issued:
         """Combined path (SPEC.md §3): check the CSR, issue at once, schedule renewal.
+
+        `then(conn, issued)` runs inside the issuing transaction: a caller's own record of
+        the issuance (an ACME order turning valid) commits with it or not at all.
 
         The audit entry names the project (`source`, else the in-memory project as the app's
         document) and whether the type's workflow came from a manual override.
@@ -437,6 +441,8 @@ class CaService:
                                    "project": origin.to_json(),
                                    **decision_detail(ctype, decision)},
                                rows=[certificate_row(issued.record.serial)])
+            if then is not None:
+                then(conn, issued)
         return issued
 
     # --- delivery that failed after issuance ----------------------------------------------

@@ -75,6 +75,7 @@ class IssueTab(QWidget):
         self.approvals = ApprovalQueuePanel()
         self.ledger_tabs = LedgerTabs()
         self.acme = AcmePanel()
+        self._acme: Any = None  # app.ca.acme.store.AcmeStore of the open CA
         self.ledger_tabs.addTab(self.acme, "ACME server")
         self.message = wrapped_label()
         self._lay_out()
@@ -386,13 +387,12 @@ class IssueTab(QWidget):
 
     def add_eab_key(self) -> None:
         """A new EAB key for the requester typed in; the HMAC key is shown once."""
-        from app.ca.acme.store import AcmeStore
         from app.ca.errors import CaError
 
         if self.service is None:
             return
         try:
-            key = AcmeStore(self.service.ledger).eab_add(self.acme.requester_edit.text(),
+            key = self._acme_store().eab_add(self.acme.requester_edit.text(),
                                                          actor="certroute-gui")
         except CaError as exc:
             self.show_error(str(exc))
@@ -400,12 +400,20 @@ class IssueTab(QWidget):
         self.acme.show_new_key(key)
         self.refresh_lists()
 
-    def refresh_acme(self) -> None:
+    def _acme_store(self) -> Any:
+        """The ACME tables of the open CA (one reader connection per CA, kept)."""
         from app.ca.acme.store import AcmeStore
 
+        if self._acme is None or self._acme.ledger is not self.service.ledger:
+            if self._acme is not None:
+                self._acme.close()
+            self._acme = AcmeStore(self.service.ledger)
+        return self._acme
+
+    def refresh_acme(self) -> None:
         if self.service is None:
             return
-        store = AcmeStore(self.service.ledger)
+        store = self._acme_store()
         self.acme.set_keys(store.eab_keys())
         self.acme.set_orders(store.orders())
 

@@ -133,7 +133,7 @@ def _action(path: str) -> str:
 
 
 def _json(data: Any) -> bytes:
-    return json.dumps(data, indent=2).encode("utf-8")
+    return json.dumps(data, separators=(",", ":")).encode("utf-8")
 
 
 class AcmeServer:
@@ -260,6 +260,10 @@ class AcmeServer:
         if (header.jwk is None) == (header.kid is None):
             raise AcmeProblem("malformed", "the protected header must have exactly one of "
                               "jwk and kid")
+        if header.kid is not None and not isinstance(header.kid, str):
+            raise AcmeProblem("malformed", "kid must be a string (the account URL)")
+        if header.url is not None and not isinstance(header.url, str):
+            raise AcmeProblem("malformed", "url must be a string")
         account = None
         if header.kid is not None:
             account = self._account_of(header.kid)
@@ -570,23 +574,21 @@ class AcmeServer:
                                   for c in self.store.challenges(a.id) if c.status == "valid"})
         try:
             if order.workflow == "admin-mediated":
-                request = self.service.admin.request(
+                self.service.admin.request(
                     self.project, order.type_id, csr, requester=account.requester,
                     justification=f"ACME order {order.id} for {names} (account {account.id}, "
                     f"domain control proved by {', '.join(challenge_types)})",
-                    source=self.source)
-                with self.store.write() as conn:
-                    self.store.set_order(conn, order, status="processing",
-                                         actor=account.requester, action="finalize",
-                                         request_id=request.id)
+                    source=self.source, then=lambda conn, request: self.store.set_order(
+                        conn, order, status="processing", actor=account.requester,
+                        action="finalize", request_id=request.id))
             else:
-                issued = self.service.issue(
+                self.service.issue(
                     self.project, order.type_id, csr, requester=account.requester,
                     identity_evidence=f"ACME {', '.join(challenge_types)} for {names} (order "
-                    f"{order.id}, account {account.id})", source=self.source)
-                with self.store.write() as conn:
-                    self.store.set_order(conn, order, status="valid", actor=account.requester,
-                                         action="finalize", serial=issued.record.serial)
+                    f"{order.id}, account {account.id})", source=self.source,
+                    then=lambda conn, issued: self.store.set_order(
+                        conn, order, status="valid", actor=account.requester,
+                        action="finalize", serial=issued.record.serial))
         except PolicyRefused as exc:
             code = "badPublicKey" if any(v.code in KEY_CODES for v in exc.violations) \
                 else "badCSR"

@@ -13,13 +13,14 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from app.ca.errors import CaError
-from app.ca.ledger import Ledger
+from app.ca.ledger import BUSY_TIMEOUT_S, Ledger
 from app.ca.lookup import utc_now
 from app.ca.records import iso
 
@@ -141,6 +142,11 @@ class AcmeStore:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        # Reads on a connection of their own: in WAL mode they never wait for a write's
+        # fsync, which holds the ledger connection's lock (polling clients read most).
+        self._reader = sqlite3.connect(ledger.path, isolation_level=None,
+                                       timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        self._read_lock = threading.Lock()
         if self._rows("SELECT 1 FROM sqlite_master WHERE name = 'acme_challenges'"):
             return  # a read, not a write transaction, for every store the app opens
         with ledger.transaction() as conn:
@@ -169,8 +175,11 @@ class AcmeStore:
                                detail={"problem": code, "reason": detail, **extra})
 
     def _rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        with self.ledger.snapshot():
-            return list(self.ledger.conn.execute(sql, args).fetchall())
+        with self._read_lock:
+            return list(self._reader.execute(sql, args).fetchall())
+
+    def close(self) -> None:
+        self._reader.close()
 
     # --- external account binding ----------------------------------------------------------
 

@@ -178,6 +178,7 @@ class RunningServer:
         self.httpd.server_close()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
+        self.acme.store.close()
 
 
 def start_server(service: CaService, acme: AcmeServer, *, host: str = "127.0.0.1",
