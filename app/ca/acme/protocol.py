@@ -668,16 +668,19 @@ class AcmeServer:
         if order is None or order.account_id != account.id:
             raise AcmeProblem("unauthorized", f"certificate {serial[:40]} was not issued to "
                               "this account")
-        record = self.service.ledger.certificate(serial)
-        cert = x509.load_pem_x509_certificate(record.pem.encode("ascii"))
-        pem = b"".join(c.public_bytes(serialization.Encoding.PEM)
-                       for c in [cert, *self.service.authority.chain_for(cert)])
+        pem = self.store.certificate_pem(serial)
+        if pem is None:  # deleted from the ledger behind the CA's back
+            raise AcmeProblem("serverInternal", f"certificate {serial} is not in the ledger "
+                              "(see certroute ca verify)")
+        cert = x509.load_pem_x509_certificate(pem.encode("ascii"))
+        chain = b"".join(c.public_bytes(serialization.Encoding.PEM)
+                         for c in [cert, *self.service.authority.chain_for(cert)])
         if order.request_id is not None:
             request = self.service.ledger.request(order.request_id)
             if request.state is RequestState.FULFILLED:
                 # ACME.md: the acknowledgement step closes when the client downloads it.
                 self.service.admin.acknowledge(order.request_id, requester=request.requester)
-        return Response(200, pem, {"Content-Type": PEM_CHAIN})
+        return Response(200, chain, {"Content-Type": PEM_CHAIN})
 
     def _revoke(self, signed: Signed) -> Response:
         body = signed.json()

@@ -322,6 +322,12 @@ class AcmeStore:
                           "ORDER BY id", account_id)
         return [self._order(r) for r in rows]
 
+    def certificate_pem(self, serial: str) -> str | None:
+        """The issued certificate's PEM, read beside the CA's own reads (never blocked by a
+        write's fsync)."""
+        rows = self._rows("SELECT pem FROM certificates WHERE serial = ?", serial)
+        return str(rows[0][0]) if rows else None
+
     def order_for_serial(self, serial: str) -> Order | None:
         rows = self._rows("SELECT * FROM acme_orders WHERE serial = ?", serial)
         return self._order(rows[0]) if rows else None

@@ -18,7 +18,7 @@ import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from socket import socket
+from socket import IPPROTO_TCP, TCP_NODELAY, socket
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -90,6 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HttpsServer
     protocol_version = "HTTP/1.1"
     timeout = 30  # a silent connection is dropped, never holds a thread for ever
+    # Buffered: headers and body leave in one write when the request is done (the base
+    # class flushes), not as small segments that wait for delayed ACKs.
+    wbufsize = 64 * 1024
 
     def log_message(self, format: str, *args: Any) -> None:
         _log.debug("%s %s", self.address_string(), format % args)
@@ -143,6 +146,7 @@ class _HttpsServer(ThreadingHTTPServer):
     def get_request(self) -> tuple[socket, Any]:
         conn, address = self.socket.accept()
         assert self.context is not None
+        conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1)  # answers are small: send at once
         # The handshake happens in the connection's own thread, not in the accept loop.
         return self.context.wrap_socket(conn, server_side=True,
                                         do_handshake_on_connect=False), address
