@@ -527,7 +527,10 @@ class CaService:
 
     def verify(self, *, expect_head: str | None = None) -> AuditReport:
         """The audit chain and rows, the project pin, every certificate against the CA, and
-        the CRLs already published against the audit log (`revocation.published_problems`)."""
+        the CRLs already published against the audit log (`revocation.published_problems`),
+        and the ACME tables against the audit log (`app.ca.acme.audit`)."""
+        from app.ca.acme.audit import acme_problems  # the ACME package imports this module
+
         report, bound, _ = self.ledger.inspect(expect_head=expect_head)
         problems = list(report.problems)
         problems += pin_problems(self.ledger.audit(), pinned(self.ledger))
@@ -543,6 +546,8 @@ class CaService:
                     not self.authority.issued_by_me(cert):
                 row_level.append(f"certificate {record.serial} does not verify against the "
                                  "issuing CA")
+        acme = acme_problems(self.ledger)
+        row_level += acme
         problems += row_level[len(report.row_level):]
         return AuditReport(report.entries, report.head, tuple(problems), tuple(row_level))
 

@@ -139,3 +139,22 @@ def test_renewal_info_follows_the_types_renewal_point(env: Env):
     assert record.renew_at is not None
     renew_at = dt.datetime.fromisoformat(record.renew_at)
     assert renew_at <= suggested <= cert.not_valid_after_utc
+
+
+def test_verify_names_acme_rows_edited_in_sqlite(env: Env):
+    import sqlite3
+
+    acme = env.client("alice")
+    _issue(env, acme, "v.example.com", profile=HTTP_TYPE)
+    assert env.service.verify().ok
+    other = env.key_for("mallory")
+    conn = sqlite3.connect(env.folder / "ledger.sqlite3")
+    conn.execute("UPDATE acme_orders SET account_id = 2, status = 'pending'")
+    conn.execute("UPDATE acme_eab SET requester = 'alice' WHERE kid = ?", (other.kid,))
+    conn.commit()
+    conn.close()
+    problems = env.service.verify().problems
+    assert "ACME order 1 was edited outside Certroute: account_id is 2, the audit log says " \
+        "1, status is 'pending', the audit log says 'valid'" in problems
+    assert f"ACME eab {other.kid} was edited outside Certroute: requester is 'alice', the " \
+        "audit log says 'mallory'" in problems
