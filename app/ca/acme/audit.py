@@ -26,6 +26,8 @@ def _expected(entries: list[tuple[str, str, str]]) -> dict[tuple[str, str], dict
         if action == "acme:new-order":
             row.update(account_id=detail["account"], type_id=detail["type"],
                        identifiers=detail["identifiers"], status="pending")
+            for challenge in detail.get("challenge_ids", []):
+                state[("challenge", str(challenge))] = {"status": "pending"}
         elif action in ("acme:order", "acme:finalize"):
             row["status"] = detail["status"]
             for column, field in (("request_id", "request"), ("serial", "serial")):

@@ -293,6 +293,7 @@ class AcmeStore:
                 "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
                 (account.id, type_id, workflow, profile, json.dumps(names), expires, at, at))
             order_id = int(cursor.lastrowid or 0)
+            challenge_ids: list[int] = []
             for name in names:
                 wildcard = name.startswith("*.")
                 authz = conn.execute(
@@ -302,13 +303,16 @@ class AcmeStore:
                 # RFC 8555 §8.4: a wildcard is proved by DNS only.
                 for kind in challenges if not wildcard else [c for c in challenges
                                                              if c == "dns-01"]:
-                    conn.execute("INSERT INTO acme_challenges (authz_id, type, token, status) "
-                                 "VALUES (?, ?, ?, 'pending')", (authz, kind, new_token()))
+                    challenge_ids.append(int(conn.execute(
+                        "INSERT INTO acme_challenges (authz_id, type, token, status) "
+                        "VALUES (?, ?, ?, 'pending')", (authz, kind, new_token())).lastrowid
+                        or 0))
             self.log(conn, actor=account.requester, action="new-order",
                      subject=f"acme order {order_id}",
                      detail={"account": account.id, "type": type_id, "workflow": workflow,
                              "profile": profile, "identifiers": names,
-                             "challenges": list(challenges), **detail})
+                             "challenges": list(challenges),
+                             "challenge_ids": challenge_ids, **detail})
         return self.order(order_id)
 
     def order(self, order_id: int) -> Order:

@@ -146,10 +146,11 @@ def test_verify_names_acme_rows_edited_in_sqlite(env: Env):
 
     acme = env.client("alice")
     _issue(env, acme, "v.example.com", profile=HTTP_TYPE)
+    acme.new_order(new_csr("w.internal.example")[0], profile=ADMIN_TYPE)  # challenges unanswered
     assert env.service.verify().ok
     other = env.key_for("mallory")
     conn = sqlite3.connect(env.folder / "ledger.sqlite3")
-    conn.execute("UPDATE acme_orders SET account_id = 2, status = 'pending'")
+    conn.execute("UPDATE acme_orders SET account_id = 2, status = 'pending' WHERE id = 1")
     conn.execute("UPDATE acme_eab SET requester = 'alice' WHERE kid = ?", (other.kid,))
     conn.commit()
     conn.close()
