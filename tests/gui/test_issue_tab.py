@@ -423,7 +423,8 @@ def test_ledger_tab_titles_count_their_rows(qtbot, ca_tab):
     ca_tab.select_type("internal-tls")
     generate(qtbot, ca_tab, ca_tab.issue, "api.internal.example")
     titles = [ca_tab.ledger_tabs.tabText(i) for i in range(ca_tab.ledger_tabs.count())]
-    assert titles == ["Issued certificates (1)", "Renewal calendar (1)", "Audit log"]
+    assert titles == ["Issued certificates (1)", "Renewal calendar (1)", "Audit log",
+                      "ACME server"]
 
 
 def test_reordered_types_keep_the_chosen_type(tab, store):
