@@ -4,7 +4,6 @@ live from a real `acme`-library client, admin-mediated orders in the same approv
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import josepy as jose
 import pytest
@@ -12,36 +11,23 @@ from acme import challenges, client, messages
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from app.ca.csr import build_csr, csr_pem, generate_key
-from app.gui import settings as keys
 from app.gui.issue_tab import IssueTab
-
-PASSPHRASE = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def own_settings(monkeypatch, tmp_path: Path) -> Path:
-    folder = tmp_path / "config"
-    monkeypatch.setenv(keys.CONFIG_DIR_ENV, str(folder))
-    return folder
+from tests.gui.test_issue_tab import ca_tab as new_ca_tab  # noqa: F401 (fixtures)
+from tests.gui.test_issue_tab import own_settings, tab  # noqa: F401
 
 
 @pytest.fixture
-def ca_tab(qtbot, store, tmp_path: Path):
-    tab = IssueTab(store)
-    qtbot.addWidget(tab)
-    tab._ask_folder = lambda title: str(tmp_path / "ca")
-    tab._ask_passphrase = lambda title, confirm=False: PASSPHRASE
-    with qtbot.waitSignal(tab.task_finished, timeout=10_000):
-        tab.new_ca()
-    yield tab
-    tab.stop_acme()
+def ca_tab(new_ca_tab: IssueTab):  # noqa: F811 (the imported fixture, wrapped)
+    """The Issue tab on a new CA; its ACME server is stopped afterwards."""
+    yield new_ca_tab
+    new_ca_tab.stop_acme()
 
 
-def _client(tab: IssueTab, kid: str, hmac: str) -> client.ClientV2:
+def _client(issue_tab: IssueTab, kid: str, hmac: str) -> client.ClientV2:
     key = jose.JWKEC(key=ec.generate_private_key(ec.SECP256R1()))
-    net = client.ClientNetwork(key, alg=jose.ES256, verify_ssl=str(tab.service.folder /
+    net = client.ClientNetwork(key, alg=jose.ES256, verify_ssl=str(issue_tab.service.folder /
                                                                    "root.crt"))
-    directory = client.ClientV2.get_directory(tab.acme.running.directory_url, net)
+    directory = client.ClientV2.get_directory(issue_tab.acme.running.directory_url, net)
     acme = client.ClientV2(directory, net)
     acme.new_account(messages.NewRegistration.from_data(
         terms_of_service_agreed=True, external_account_binding=messages.ExternalAccountBinding

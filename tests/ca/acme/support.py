@@ -133,6 +133,14 @@ class Env:
             acme.answer_challenge(chall, response)
 
 
+def ready_order(env: Env, acme: client.ClientV2, *names: str,
+                profile: str | None = None) -> messages.OrderResource:
+    """An order for `names` whose http-01 challenges are answered and valid."""
+    order = acme.new_order(new_csr(*names)[0], profile=profile)
+    env.answer_http01(acme, order)
+    return acme.poll_authorizations(order, deadline())
+
+
 def new_csr(*names: str, kind: str = "ec") -> tuple[bytes, Any]:
     key = generate_key(kind)
     return csr_pem(build_csr(key, list(names))), key

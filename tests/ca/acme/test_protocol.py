@@ -13,7 +13,15 @@ from acme import jws as acme_jws
 from cryptography import x509
 
 from app.ca.records import RequestState
-from tests.ca.acme.support import ADMIN_TYPE, HTTP_TYPE, Env, deadline, new_csr, rsa_account_key
+from tests.ca.acme.support import (
+    ADMIN_TYPE,
+    HTTP_TYPE,
+    Env,
+    deadline,
+    new_csr,
+    ready_order,
+    rsa_account_key,
+)
 
 
 def _issue(env: Env, acme, *names: str, profile: str | None = None):
@@ -55,11 +63,8 @@ def test_an_order_without_profile_is_classified_by_its_names(env: Env):
 
 def test_admin_mediated_order_waits_in_processing_until_fulfilled(env: Env):
     acme = env.client("carol")
-    csr, _ = new_csr("mf.internal.example")
-    order = acme.new_order(csr, profile=ADMIN_TYPE)
-    env.answer_http01(acme, order)
-    order = acme.poll_authorizations(order, deadline())
-    order = acme.begin_finalization(order)
+    order = acme.begin_finalization(ready_order(env, acme, "mf.internal.example",
+                                                profile=ADMIN_TYPE))
     assert order.body.status == messages.STATUS_PROCESSING
     [stored] = env.store.orders()
     request = env.service.ledger.request(stored.request_id)
@@ -79,10 +84,8 @@ def test_admin_mediated_order_waits_in_processing_until_fulfilled(env: Env):
 
 def test_rejected_admin_order_is_invalid_with_the_reason(env: Env):
     acme = env.client("carol")
-    csr, _ = new_csr("mf2.internal.example")
-    order = acme.new_order(csr, profile=ADMIN_TYPE)
-    env.answer_http01(acme, order)
-    order = acme.begin_finalization(acme.poll_authorizations(order, deadline()))
+    order = acme.begin_finalization(ready_order(env, acme, "mf2.internal.example",
+                                                profile=ADMIN_TYPE))
     request_id = env.store.orders()[0].request_id
     env.service.admin.reject(request_id, approver="bob", role="Team lead",
                              reason="not in the CMDB")

@@ -160,9 +160,14 @@ def test_certbot_gets_a_combined_type_at_once(served: Served):
         x509.ReasonFlags.superseded
 
 
-def _wait_for_request(served: Served, timeout: float = 120) -> int:
+def _wait_for_request(served: Served, thread: threading.Thread,
+                      result: list[subprocess.CompletedProcess[str]],
+                      timeout: float = 120) -> int:
+    """The id of the request certbot's order raised; fails with certbot's output if it ended."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
+        if not thread.is_alive():
+            raise AssertionError(f"certbot ended first: {result[0].stderr if result else ''}")
         pending = json.loads(certroute("ca", "list", "--requests", "--state", "pending",
                                        "--ca", str(served.ca), "--json").stdout)["requests"]
         if pending:
@@ -181,7 +186,7 @@ def _in_background(run) -> tuple[threading.Thread, list[subprocess.CompletedProc
 def test_certbot_admin_type_waits_for_approval_and_fulfilment_in_the_cli(served: Served):
     thread, result = _in_background(lambda: served.certonly(
         "mf.internal.example", profile=ADMIN_TYPE, name="admin"))
-    request_id = _wait_for_request(served)
+    request_id = _wait_for_request(served, thread, result)
     time.sleep(2)  # certbot is polling the order, which stays `processing`
     assert thread.is_alive()
     [order] = _orders(served)
@@ -202,7 +207,7 @@ def test_certbot_admin_type_waits_for_approval_and_fulfilment_in_the_cli(served:
 def test_certbot_reports_the_rejection_reason(served: Served):
     thread, result = _in_background(lambda: served.certonly(
         "mf3.internal.example", profile=ADMIN_TYPE, name="rejected"))
-    request_id = _wait_for_request(served)
+    request_id = _wait_for_request(served, thread, result)
     certroute("ca", "reject", str(request_id), "--ca", str(served.ca), "--approver", "bob",
               "--role", "Team lead", "--reason", "host is not in the CMDB")
     thread.join(timeout=150)

@@ -16,7 +16,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from app.ca.acme.protocol import MAX_BODY
-from tests.ca.acme.support import ADMIN_TYPE, HTTP_TYPE, MESH_TYPE, Env, deadline, new_csr
+from tests.ca.acme.support import (
+    ADMIN_TYPE,
+    HTTP_TYPE,
+    MESH_TYPE,
+    Env,
+    deadline,
+    new_csr,
+    ready_order,
+)
 
 JOSE = {"Content-Type": "application/jose+json"}
 
@@ -182,10 +190,7 @@ def test_a_type_whose_identity_method_is_not_acme(env: Env):
 
 def test_csr_that_differs_from_the_order(env: Env):
     acme = env.client("alice")
-    csr, _ = new_csr("a.example.com")
-    order = acme.new_order(csr, profile=HTTP_TYPE)
-    env.answer_http01(acme, order)
-    order = acme.poll_authorizations(order, deadline())
+    order = ready_order(env, acme, "a.example.com", profile=HTTP_TYPE)
     other, _ = new_csr("a.example.com", "b.example.com")
     with pytest.raises(messages.Error) as caught:
         acme.finalize_order(order.update(csr_pem=other), deadline())
@@ -233,8 +238,5 @@ def test_oversized_body(env: Env):
 def test_admin_type_is_not_issued_through_the_combined_path(env: Env):
     """Finalizing an admin-mediated order raises a request, never a certificate."""
     acme = env.client("carol")
-    csr, _ = new_csr("mf.internal.example")
-    order = acme.new_order(csr, profile=ADMIN_TYPE)
-    env.answer_http01(acme, order)
-    acme.begin_finalization(acme.poll_authorizations(order, deadline()))
+    acme.begin_finalization(ready_order(env, acme, "mf.internal.example", profile=ADMIN_TYPE))
     _still_serving_and_nothing_issued(env)
