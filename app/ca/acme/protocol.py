@@ -469,7 +469,8 @@ class AcmeServer:
         if profile is not None and not isinstance(profile, str):
             raise AcmeProblem("malformed", "profile must be a string")
         try:
-            chosen = route(self.project, self.decisions, names, profile)
+            chosen = route(self.project, self.decisions, names, profile,
+                           on=utc_now().date())
         except AcmeProblem as problem:
             problem.actor = account.requester
             raise

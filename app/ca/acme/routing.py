@@ -7,6 +7,7 @@ profile check does that at finalize).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -56,11 +57,12 @@ def profiles(project: Project, decisions: tuple[Decision, ...]) -> dict[str, str
     return shown
 
 
-def matching_types(project: Project, names: list[str]) -> list[CertificateType]:
-    """The types whose profile allows every name (the DNS SAN patterns and wildcard rule)."""
+def matching_types(project: Project, names: list[str], *,
+                   on: dt.date) -> list[CertificateType]:
+    """The types whose profile on `on` allows every name (SAN patterns, wildcard rule)."""
     found = []
     for ctype in project.types:
-        profile = profile_for(ctype)
+        profile = profile_for(ctype, on=on)
         if profile.san_patterns and not any(
                 name_violations(n, patterns=profile.san_patterns,
                                 allow_wildcards=profile.allow_wildcards) for n in names):
@@ -69,7 +71,7 @@ def matching_types(project: Project, names: list[str]) -> list[CertificateType]:
 
 
 def route(project: Project, decisions: tuple[Decision, ...], names: list[str],
-          profile: str | None) -> Route:
+          profile: str | None, *, on: dt.date) -> Route:
     """The type an order is for: the profile it names, else the one type its names fit.
 
     Raises:
@@ -85,9 +87,9 @@ def route(project: Project, decisions: tuple[Decision, ...], names: list[str],
             raise AcmeProblem(INVALID_PROFILE, f"profile {profile!r} is not a certificate type "
                               f"of this project (profiles: {', '.join(by_id) or 'none'})")
         ctype, decision = by_id[profile]
-        _check_names(ctype, names)
+        _check_names(ctype, names, on=on)
     else:
-        candidates = matching_types(project, names)
+        candidates = matching_types(project, names, on=on)
         if len(candidates) != 1:
             listed = ", ".join(t.id for t in candidates)
             why = f"they fit several types ({listed}): name one as the order's profile" \
@@ -112,9 +114,9 @@ def route(project: Project, decisions: tuple[Decision, ...], names: list[str],
     return Route(ctype, decision, served)
 
 
-def _check_names(ctype: CertificateType, names: list[str]) -> None:
+def _check_names(ctype: CertificateType, names: list[str], *, on: dt.date) -> None:
     """Refuse names the type's profile forbids, every violation in the one-line detail."""
-    profile = profile_for(ctype)
+    profile = profile_for(ctype, on=on)
     if not profile.san_patterns:
         raise AcmeProblem("rejectedIdentifier", f"{ctype.id}: {ctype.name} certificates carry "
                           "no DNS names", identifier=names[0])

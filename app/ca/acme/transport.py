@@ -30,11 +30,12 @@ from app.ca.files import make_private_dir, write_private
 from app.ca.lookup import utc_now
 from app.ca.records import iso
 from app.ca.service import CaService
-from models.enums import Purpose, Workflow
+from models.enums import CaKind, Purpose, Workflow
 from models.issuance_policy import IssuanceProfile
 from models.key_rules import ExtendedKeyUsage, KeyKind, KeyRequirement
 
 _log = logging.getLogger(__name__)
+DRAIN_LIMIT = 1024 * 1024  # an oversized body up to this is read and dropped, not cut off
 SERVER_DAYS = 7  # the server's own TLS certificate: short-lived, a new one each start
 SERVER_TYPE = "acme-server"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -56,7 +57,7 @@ def issue_server_certificate(service: CaService, name: str) -> tuple[bytes, byte
         allow_wildcards=False, requires_dns_name=True,
         key_types=(KeyRequirement(kind=KeyKind.EC, min_size=256),),
         max_validity_days=SERVER_DAYS, class_max_days=SERVER_DAYS,
-        ekus=(ExtendedKeyUsage.SERVER_AUTH,))
+        ekus=(ExtendedKeyUsage.SERVER_AUTH,), ca=CaKind.PRIVATE)
     with service.ledger.transaction() as conn:
         issued = service.sign_and_record(
             conn, csr, facts_from_csr(csr), profile, workflow=Workflow.COMBINED,
@@ -103,9 +104,14 @@ class _Handler(BaseHTTPRequestHandler):
             size = int(length) if length else 0
         except ValueError:
             size = -1
-        if size < 0 or size > MAX_BODY:
-            # Never read an oversized body; the connection closes after the answer.
+        if size < 0 or size > DRAIN_LIMIT:
+            # Never read a huge body; the connection closes after the answer.
             body, self.close_connection = b"x" * (MAX_BODY + 1), True
+        elif size > MAX_BODY:
+            # Read and drop it (in pieces) so the client, still sending, reads the 413.
+            while size > 0 and (chunk := self.rfile.read(min(size, 65536))):
+                size -= len(chunk)
+            body = b"x" * (MAX_BODY + 1)
         else:
             body = self.rfile.read(size) if size else b""
         response = self.server.acme.handle(method, self.path.split("?")[0],

@@ -240,3 +240,16 @@ def test_admin_type_is_not_issued_through_the_combined_path(env: Env):
     acme = env.client("carol")
     acme.begin_finalization(ready_order(env, acme, "mf.internal.example", profile=ADMIN_TYPE))
     _still_serving_and_nothing_issued(env)
+
+
+def test_a_huge_body_is_cut_off_unread(env: Env):
+    """Past the drain limit the body is not read: the client may see the 413 or a reset."""
+    from app.ca.acme.transport import DRAIN_LIMIT
+
+    try:
+        response = _post(env, env.server.acme.url("new-order"), b"x" * (DRAIN_LIMIT + 1))
+    except requests.ConnectionError:
+        pass
+    else:
+        assert response.status_code == 413
+    _still_serving_and_nothing_issued(env)
