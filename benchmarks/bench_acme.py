@@ -149,7 +149,8 @@ def main(*, smoke: bool = False) -> None:
         folder = Path(tmp)
         project = folder / "acme.certroute.json"
         save_project(acme_project(), project)
-        env = {**os.environ, "CERTROUTE_CA_PASSPHRASE": PASSPHRASE}
+        env = {**os.environ, "CERTROUTE_CA_PASSPHRASE": PASSPHRASE,
+               "CERTROUTE_CA_ROOT_PASSPHRASE": f"root {PASSPHRASE}"}
         cli = [sys.executable, "-m", "app", "ca"]
         ca = folder / "ca"
         subprocess.run([*cli, "init", str(ca), "--project", str(project)], env=env,

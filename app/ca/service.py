@@ -546,8 +546,7 @@ class CaService:
                     not self.authority.issued_by_me(cert):
                 row_level.append(f"certificate {record.serial} does not verify against the "
                                  "issuing CA")
-        acme = acme_problems(self.ledger)
-        row_level += acme
+        row_level += acme_problems(self.ledger)
         problems += row_level[len(report.row_level):]
         return AuditReport(report.entries, report.head, tuple(problems), tuple(row_level))
 

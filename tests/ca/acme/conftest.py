@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests.ca.acme.support import Env, acme_env
-from tests.ca.test_cli import cli  # noqa: F401 (the `certroute ca` fixture, shared)
 
 
 @pytest.fixture

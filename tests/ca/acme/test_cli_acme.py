@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from tests.ca.test_cli import error_line, other_project, run_json
+from tests.ca.helpers import error_line, run_json
+from tests.ca.test_cli import other_project
 
 
 def test_eab_add_list_revoke(cli):

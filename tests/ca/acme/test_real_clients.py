@@ -38,6 +38,7 @@ def free_port() -> int:
 
 def _env(**extra: str) -> dict[str, str]:
     env = {**os.environ, "CERTROUTE_CA_PASSPHRASE": PASSPHRASE,
+           "CERTROUTE_CA_ROOT_PASSPHRASE": f"root {PASSPHRASE}",
            "PYTHONPATH": str(Path(__file__).resolve().parents[3]), **extra}
     return env
 
