@@ -128,6 +128,11 @@ class RouteTab(QWidget):
         body.setStretchFactor(1, 2)
         body.setSizes([1060, 540])
         body.setChildrenCollapsible(False)
+        # Stacked (see _adapt): the table above, the card and the findings side by side below.
+        self._table_box, self._left = table_box, left
+        self._lower = lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.setChildrenCollapsible(False)
+        lower.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -263,9 +268,47 @@ class RouteTab(QWidget):
             self.org_label.setVisible(not compact)
         stacked = narrower_than(self, STACKED_CHARS)
         orientation = Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal
-        if self.body.orientation() != orientation:
-            self.body.setOrientation(orientation)
-            self._card_scroll.setMinimumWidth(0 if stacked else 440)
+        if self.body.orientation() != orientation and not self._restack_pending:
+            # Not inside a resize or a style change: moving splitter children there crashes.
+            self._restack_pending = True
+            QTimer.singleShot(0, self._restack)
+
+    _restack_pending = False
+
+    def _restack(self) -> None:
+        self._restack_pending = False
+        stacked = narrower_than(self, STACKED_CHARS)
+        if (self.body.orientation() == Qt.Orientation.Vertical) != stacked:
+            self._stack(stacked)
+
+    def _stack(self, stacked: bool) -> None:
+        """Stacked: the table takes the width above, a compact card and the findings share
+        the room below it; otherwise the table and findings on the left, the card right."""
+        body, lower, left = self.body, self._lower, self._left
+        body.setOrientation(Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal)
+        self._card_scroll.setMinimumWidth(0 if stacked else 440)
+        self.card.set_compact(stacked)
+        if stacked:
+            body.insertWidget(0, self._table_box)
+            lower.addWidget(self._card_scroll)
+            lower.addWidget(self.findings)
+            body.addWidget(lower)
+            left.hide()
+            lower.show()
+            for splitter, shares in ((body, (50, 0, 50)), (lower, (60, 40))):
+                splitter.setSizes([share * 100 for share in shares])
+                for index, share in enumerate(shares):
+                    splitter.setStretchFactor(index, share)
+        else:
+            left.insertWidget(0, self._table_box)
+            left.addWidget(self.findings)
+            body.insertWidget(0, left)
+            body.addWidget(self._card_scroll)
+            lower.hide()
+            left.show()
+            body.setStretchFactor(0, 3)
+            body.setStretchFactor(1, 2)
+            body.setSizes([1060, 540])
 
     compact = False
 
