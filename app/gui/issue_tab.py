@@ -101,7 +101,8 @@ class IssueTab(QWidget):
             top.addWidget(_scrolling(widget))
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.ledger_tabs)
-        bottom.addWidget(_scrolling(self.approvals))
+        self._queue_scroll = _scrolling(self.approvals)  # on a 720-line projector it scrolls
+        bottom.addWidget(self._queue_scroll)
         self._outer = outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
         outer.addWidget(bottom)
@@ -142,6 +143,9 @@ class IssueTab(QWidget):
                 layout = form.layout()
                 if isinstance(layout, QFormLayout):
                     wrap_long_rows(layout, narrow)
+        # Down, never sideways: room for the queue's widest row beside its scroll bar.
+        bar = self._queue_scroll.verticalScrollBar().sizeHint().width()
+        self._queue_scroll.setMinimumWidth(self.approvals.minimumSizeHint().width() + bar)
         if narrow and self._outer.height() != self._fitted_height:
             self._fitted_height = self._outer.height()
             forms = max(self.csr.sizeHint().height(), self.pages.sizeHint().height())

@@ -121,18 +121,19 @@ class RouteTab(QWidget):
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 1)
 
+        # Stacked (see _adapt) the findings join the card, side by side under the table; the
+        # card itself never moves (a field being typed in keeps the cursor).
+        self._left = left
+        self._right = right = QSplitter(Qt.Orientation.Horizontal)
+        right.setChildrenCollapsible(False)
+        right.addWidget(card_scroll)
         self.body = body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
-        body.addWidget(card_scroll)
+        body.addWidget(right)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
         body.setSizes([1060, 540])
         body.setChildrenCollapsible(False)
-        # Stacked (see _adapt): the table above, the card and the findings side by side below.
-        self._table_box, self._left = table_box, left
-        self._lower = lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.setChildrenCollapsible(False)
-        lower.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -284,31 +285,18 @@ class RouteTab(QWidget):
     def _stack(self, stacked: bool) -> None:
         """Stacked: the table takes the width above, a compact card and the findings share
         the room below it; otherwise the table and findings on the left, the card right."""
-        body, lower, left = self.body, self._lower, self._left
+        body, left, right = self.body, self._left, self._right
         body.setOrientation(Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal)
         self._card_scroll.setMinimumWidth(0 if stacked else 440)
         self.card.set_compact(stacked)
-        if stacked:
-            body.insertWidget(0, self._table_box)
-            lower.addWidget(self._card_scroll)
-            lower.addWidget(self.findings)
-            body.addWidget(lower)
-            left.hide()
-            lower.show()
-            for splitter, shares in ((body, (50, 0, 50)), (lower, (60, 40))):
-                splitter.setSizes([share * 100 for share in shares])
-                for index, share in enumerate(shares):
-                    splitter.setStretchFactor(index, share)
-        else:
-            left.insertWidget(0, self._table_box)
-            left.addWidget(self.findings)
-            body.insertWidget(0, left)
-            body.addWidget(self._card_scroll)
-            lower.hide()
-            left.show()
-            body.setStretchFactor(0, 3)
-            body.setStretchFactor(1, 2)
-            body.setSizes([1060, 540])
+        (right if stacked else left).addWidget(self.findings)
+        for splitter, shares in ((body, (50, 50) if stacked else (1060, 540)),
+                                 (right, (60, 40)), (left, (2, 1))):
+            splitter.setSizes([share * 100 for share in shares])
+        body.setStretchFactor(0, 1 if stacked else 3)
+        body.setStretchFactor(1, 1 if stacked else 2)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
 
     compact = False
 

@@ -88,8 +88,8 @@ MEASURE = textwrap.dedent("""
                 "source": csr.source_combo, "DNS names": csr.dns_edit,
                 "common name": csr.cn_edit, "key": csr.key_combo,
                 "validity": csr.validity_spin, "check": csr.check_button,
-                **path, "ledger": tab.ledger_tabs, "new CA": tab.folder_bar.new_button,
-                "verify": tab.folder_bar.verify_button}
+                **path, "ledger": tab.ledger_tabs, "queue": tab.approvals.queue,
+                "new CA": tab.folder_bar.new_button, "verify": tab.folder_bar.verify_button}
 
     report = {"point_size": app.font().pointSizeF()}
     for name in ("route", "assess", "cost", "cliff", "issue"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -41,7 +42,7 @@ class CliffTab(QWidget):
         self.tiles: dict[str, QLabel] = {}
         self.intro = wrapped_label(muted=True)
         self.headline = wrapped_label()
-        self.headline.setStyleSheet("font-size: 12pt; color: #1d2733;")
+        self.headline.setStyleSheet("color: #1d2733;")  # 1.2 × the type: _fit_heights
         self.tickets_chart = CliffChart("Admin-mediated tickets a year, by rule date",
                                         lambda v: f"{v:,.0f}", money=False)
         self.cost_chart = CliffChart("Their annual cost (the Cost tab's model)",
@@ -85,6 +86,9 @@ class CliffTab(QWidget):
     def _fit_heights(self) -> None:
         """Minimums in lines of the current type: the charts stay readable on a 720-line
         projector, the table shows its header and a few rows and scrolls the rest."""
+        font = QFont(self.font())
+        font.setPointSizeF(1.2 * font.pointSizeF())
+        self.headline.setFont(font)
         line = self.fontMetrics().height()
         for chart in (self.tickets_chart, self.cost_chart):
             chart.setMinimumHeight(8 * line)
