@@ -148,7 +148,8 @@ class IssueTab(QWidget):
         self._queue_scroll.setMinimumWidth(self.approvals.minimumSizeHint().width() + bar)
         if narrow and self._outer.height() != self._fitted_height:
             self._fitted_height = self._outer.height()
-            forms = max(self.csr.sizeHint().height(), self.pages.sizeHint().height())
+            forms = max(self.csr.sizeHint().height(), self.pages.sizeHint().height(),
+                        self._outer.height() * 44 // 100)  # the normal share, if more
             self._outer.setSizes([forms, max(1, self._outer.height() - forms)])
 
     _fitted_height = -1
