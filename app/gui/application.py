@@ -134,11 +134,13 @@ def screenshot(out: str, *, file: str | None = None, tab: str = "route", width: 
         print(f"certroute: error: --tab {tab!r}: choose from {', '.join(names)}",
               file=sys.stderr)
         return 2
-    window.tab_widgets.show(tab.lower())
+    # The first tab adapts to the size while shown, as it does when F5 is pressed on it:
+    # a hidden tab's wide layout would otherwise hold the window wider than the screen.
     window.resize(width, height)
     window.show()
     for _ in range(5):
         app.processEvents()
+    window.tab_widgets.show(tab.lower())
     # A layout that adapts to the width may have needed the first pass to shrink: ask again,
     # as a window manager does for a full-screen window.
     window.resize(width, height)

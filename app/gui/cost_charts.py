@@ -89,7 +89,7 @@ def text_scale(widget: QWidget) -> float:
     return max(1.0, widget.font().pointSizeF() / BASE_POINT_SIZE)
 
 
-def _sized_font(widget: QWidget, points: float, *, bold: bool = False) -> QFont:
+def sized_font(widget: QWidget, points: float, *, bold: bool = False) -> QFont:
     font = QFont(widget.font())
     font.setPointSizeF(points * text_scale(widget))
     if bold:
@@ -102,7 +102,7 @@ def _plot_style(plot: pg.PlotWidget) -> None:
     item.hideButtons()
     item.setMenuEnabled(False)
     item.setMouseEnabled(x=False, y=False)
-    font = _sized_font(plot, 9.5)
+    font = sized_font(plot, 9.5)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(CHART_GRID.darker(130)))
@@ -215,7 +215,7 @@ class CostBarChart(MoneyPlot):
         # The legend keeps the right of the plot; larger text needs a wider right part.
         self.setXRange(-0.55, 2.5 + 0.6 * (scale - 1), padding=0)
         for label in self.totals:
-            label.setFont(_sized_font(self, 11, bold=True))
+            label.setFont(sized_font(self, 11, bold=True))
 
     def set_components(self, components: Sequence[CostComponent], *, today_total: float,
                        projected_total: float) -> None:
@@ -251,14 +251,14 @@ class PaybackChart(MoneyPlot):
         self.break_even_dot = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(SAVING_TONE),
                                                  pen=pg.mkPen("w", width=2))
         self.break_even_label = pg.TextItem(color=CHART_TEXT)
-        self.break_even_label.setFont(_sized_font(self, 10.5, bold=True))
+        self.break_even_label.setFont(sized_font(self, 10.5, bold=True))
         for piece in (self.spending, self.saving, self.zero, self.line, self.break_even,
                       self.break_even_dot, self.break_even_label):
             self.addItem(piece)
 
     def restyle(self) -> None:
         super().restyle()
-        self.break_even_label.setFont(_sized_font(self, 10.5, bold=True))
+        self.break_even_label.setFont(sized_font(self, 10.5, bold=True))
 
     def set_curve(self, curve: PaybackCurve, *, payback_text: str) -> None:
         """Draw the curve; `payback_text` is the formatted payback ("9 months", "never")."""

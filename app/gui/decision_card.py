@@ -203,6 +203,17 @@ class DecisionCard(QWidget):
         if self._refresh_pending:  # show_row() may have refreshed already
             self._refresh()
 
+    compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact (stacked under the table on a projector): the type's name, workflow,
+        reason, rationale and controls fit without scrolling; the profile line (the table's
+        columns say it), the validity cap and the note wait for the normal layout."""
+        self.compact = compact
+        self.validity.setVisible(not compact)
+        self.profile.setVisible(not (compact and self._row is not None))
+        self.note.setVisible(bool(self.note.text()) and not compact)
+
     def show_row(self, row: int | None) -> None:
         self._row = row
         self._refresh()
@@ -219,6 +230,7 @@ class DecisionCard(QWidget):
         visible = self._row is not None
         for widget in (self.components_box, self.override_box, self.badge):
             widget.setVisible(visible)
+        self.profile.setVisible(not (visible and self.compact))  # or it says what to do
         if not visible:
             if types:
                 self.title.setText("No certificate type selected")
@@ -244,7 +256,7 @@ class DecisionCard(QWidget):
         self.reason.setText(f"{decision.label}  ·  {rule}")
         self.rationale.setText(decision.rationale)
         self.note.setText(f"Note: {decision.note}" if decision.note else "")
-        self.note.setVisible(bool(decision.note))
+        self.note.setVisible(bool(decision.note) and not self.compact)
         self.controls.setText("Controls to document:\n" + "\n".join(
             f"  •  {c}" for c in decision.controls))
         self.exceptions.setText("\n".join(f"Exception: {e}" for e in decision.exceptions))

@@ -38,6 +38,15 @@ DELIVERY_TARGETS = ("folder to write cert.pem, chain.pem, fullchain.pem, privkey
 SECRET_MODE = 2
 
 
+CHECK_TEXT = "Check against the profile"
+
+
+def wrap_long_rows(form: QFormLayout, narrow: bool) -> None:
+    """Narrow: a field that does not fit beside its label goes under it (no sideways scroll)."""
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows if narrow
+                          else QFormLayout.RowWrapPolicy.DontWrapRows)
+
+
 def _combo(items: Sequence[str]) -> QComboBox:
     """A drop-down that may shrink below its longest item (the popup still shows it all)."""
     combo = QComboBox()
@@ -88,7 +97,7 @@ class CsrForm(QGroupBox):
         path_row.addWidget(self.browse_button)
         self.validity_spin = QSpinBox()
         self.validity_spin.setSuffix(" days")
-        self.check_button = QPushButton("Check against the profile")
+        self.check_button = QPushButton(CHECK_TEXT)
         self.check_result = QLabel()  # one line: no height-for-width to inflate the scroller
         self.violations_model = RecordsTableModel(VIOLATION_COLUMNS, self)
         self.violations = records_view(self.violations_model)
@@ -119,6 +128,13 @@ class CsrForm(QGroupBox):
 
     def from_file(self) -> bool:
         return self.source_combo.currentIndex() == 1
+
+    def set_narrow(self, narrow: bool) -> None:
+        """Narrow pane (presentation type on a projector): a short check button, so the
+        label column leaves the fields their room; a field too wide goes under its label."""
+        self.check_button.setText("Check CSR" if narrow else CHECK_TEXT)
+        self.check_button.setToolTip(CHECK_TEXT if narrow else "")
+        wrap_long_rows(self._form, narrow)
 
     def source(self) -> CsrSource:
         """What the form asks for, as a value the CA session acts on."""

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFormLayout,
     QFrame,
     QInputDialog,
     QLineEdit,
@@ -23,13 +24,13 @@ from app.gui.acme_panel import AcmePanel
 from app.gui.approval_queue import ApprovalQueuePanel
 from app.gui.ca_folder_bar import CaFolderBar
 from app.gui.ca_session import CaSession
-from app.gui.issue_forms import CsrForm, DeliveryForm, PathForms
+from app.gui.issue_forms import CsrForm, DeliveryForm, PathForms, wrap_long_rows
 from app.gui.ledger_tabs import LedgerTabs
 from app.gui.profile_panel import ProfilePanel
 from app.gui.revoke_dialog import RevokeDialog
 from app.gui.store import ProjectStore
 from app.gui.tab_pages import RefreshWhenShown
-from app.gui.widgets import wrapped_label
+from app.gui.widgets import narrower_than, wrapped_label
 from models.issuance_policy import profile_for, with_organisation
 
 
@@ -43,6 +44,8 @@ def _scrolling(widget: QWidget) -> QScrollArea:
 
 
 _NOTHING_SHOWN = object()
+NARROW_CHARS = 200  # narrower than this many characters: the narrow layout (_adapt)
+
 
 class IssueTab(QWidget):
     """The local CA: choose a folder, pick a type, issue or run the approval workflow.
@@ -102,8 +105,9 @@ class IssueTab(QWidget):
             top.addWidget(_scrolling(widget))
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.ledger_tabs)
-        bottom.addWidget(self.approvals)
-        outer = QSplitter(Qt.Orientation.Vertical)
+        self._queue_scroll = _scrolling(self.approvals)  # on a 720-line projector it scrolls
+        bottom.addWidget(self._queue_scroll)
+        self._outer = outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
         outer.addWidget(bottom)
         # Shares, not pixels: the splitters scale them to the space they get.
@@ -117,6 +121,42 @@ class IssueTab(QWidget):
         body.addWidget(self.folder_bar)
         body.addWidget(outer, 1)
         body.addWidget(self.message)
+
+    # --- adapting to the width (presentation mode on a projector) ------------------------
+
+    narrow = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._adapt()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._adapt()  # the same width holds fewer characters of a larger type
+
+    def _adapt(self) -> None:
+        """Narrow: the forms' labels stop widening their panes (a short check button, long
+        rows wrapped), so no pane scrolls sideways; the issuing forms get the height they
+        need and the ledger and approval queue the rest."""
+        narrow = narrower_than(self, NARROW_CHARS)
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.csr.set_narrow(narrow)
+            for form in (self.pages.combined, self.pages.admin, self.delivery):
+                layout = form.layout()
+                if isinstance(layout, QFormLayout):
+                    wrap_long_rows(layout, narrow)
+        # Down, never sideways: room for the queue's widest row beside its scroll bar.
+        bar = self._queue_scroll.verticalScrollBar().sizeHint().width()
+        self._queue_scroll.setMinimumWidth(self.approvals.minimumSizeHint().width() + bar)
+        if narrow and self._outer.height() != self._fitted_height:
+            self._fitted_height = self._outer.height()
+            forms = max(self.csr.sizeHint().height(), self.pages.sizeHint().height(),
+                        self._outer.height() * 44 // 100)  # the normal share, if more
+            self._outer.setSizes([forms, max(1, self._outer.height() - forms)])
+
+    _fitted_height = -1
 
     def _connect(self) -> None:
         bar, queue, session = self.folder_bar, self.approvals, self.session

@@ -121,9 +121,15 @@ class RouteTab(QWidget):
         left.setStretchFactor(0, 2)
         left.setStretchFactor(1, 1)
 
+        # Stacked (see _adapt) the findings join the card, side by side under the table; the
+        # card itself never moves (a field being typed in keeps the cursor).
+        self._left = left
+        self._right = right = QSplitter(Qt.Orientation.Horizontal)
+        right.setChildrenCollapsible(False)
+        right.addWidget(card_scroll)
         self.body = body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
-        body.addWidget(card_scroll)
+        body.addWidget(right)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
         body.setSizes([1060, 540])
@@ -263,9 +269,34 @@ class RouteTab(QWidget):
             self.org_label.setVisible(not compact)
         stacked = narrower_than(self, STACKED_CHARS)
         orientation = Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal
-        if self.body.orientation() != orientation:
-            self.body.setOrientation(orientation)
-            self._card_scroll.setMinimumWidth(0 if stacked else 440)
+        if self.body.orientation() != orientation and not self._restack_pending:
+            # Not inside a resize or a style change: moving splitter children there crashes.
+            self._restack_pending = True
+            QTimer.singleShot(0, self._restack)
+
+    _restack_pending = False
+
+    def _restack(self) -> None:
+        self._restack_pending = False
+        stacked = narrower_than(self, STACKED_CHARS)
+        if (self.body.orientation() == Qt.Orientation.Vertical) != stacked:
+            self._stack(stacked)
+
+    def _stack(self, stacked: bool) -> None:
+        """Stacked: the table takes the width above, a compact card and the findings share
+        the room below it; otherwise the table and findings on the left, the card right."""
+        body, left, right = self.body, self._left, self._right
+        body.setOrientation(Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal)
+        self._card_scroll.setMinimumWidth(0 if stacked else 440)
+        self.card.set_compact(stacked)
+        (right if stacked else left).addWidget(self.findings)
+        for splitter, shares in ((body, (50, 50) if stacked else (1060, 540)),
+                                 (right, (60, 40)), (left, (2, 1))):
+            splitter.setSizes([share * 100 for share in shares])
+        body.setStretchFactor(0, 1 if stacked else 3)
+        body.setStretchFactor(1, 1 if stacked else 2)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
 
     compact = False
 

@@ -18,11 +18,12 @@ import pytest
 from app.gui.style import presentation_scale
 
 SIZES = ((1280, 720), (1366, 768), (1920, 1080), (3840, 2160))
-TABS = ("route", "assess", "cost", "issue")
+TABS = ("route", "assess", "cost", "cliff", "issue")
 
 MEASURE = textwrap.dedent("""
     import json
     from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QAbstractScrollArea, QScrollArea
     from app.gui.application import _application, build_window
     from models.columns import COLUMNS
 
@@ -35,43 +36,101 @@ MEASURE = textwrap.dedent("""
         for _ in range(12):
             app.processEvents()
 
-    def inside(widget):
+    def on_window(widget):
+        return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
+
+    def clipped(widget):
+        \"\"\"Why `widget` is not wholly on screen, or "" when it is: shown, inside the window
+        and inside every parent (a scroll area's viewport clips what needs scrolling to see),
+        with no sideways scroll bar on any scroll area holding it.\"\"\"
         if not widget.isVisibleTo(window):
-            return False
-        corner = widget.mapTo(window, widget.rect().topLeft())
-        return window.rect().contains(QRect(corner, widget.size()))
+            return "hidden"
+        rect = on_window(widget)
+        if not window.rect().contains(rect):
+            return "outside the window"
+        parent = widget.parentWidget()
+        while parent is not None and parent is not window:
+            if not on_window(parent).contains(rect):
+                area = parent.parentWidget()
+                return ("outside its scroll area's viewport" if isinstance(area, QScrollArea)
+                        else f"cut by its {type(parent).__name__}")
+            if (isinstance(parent, QAbstractScrollArea)
+                    and parent.horizontalScrollBar().isVisible()):
+                return "in a scroll area that scrolls sideways"
+            parent = parent.parentWidget()
+        return ""
 
     def whole(widget):
         need = widget.minimumSizeHint()
         return widget.width() >= need.width() and widget.height() >= need.height()
 
+    def essentials(name, tab):
+        if name == "route":
+            card = tab.card
+            return {"table": tab.table, "summary": tab.summary, "name": card.title,
+                    "workflow": card.badge, "reason": card.reason,
+                    "rationale": card.rationale, "controls": card.controls}
+        if name == "assess":
+            return {"radar": tab.chart, "level": tab.level, "overall": tab.overall}
+        if name == "cost":
+            return {**tab.tiles, "bar chart": tab.bar_chart,
+                    "payback chart": tab.payback_chart}
+        if name == "cliff":
+            return {**tab.tiles, "headline": tab.headline, "table": tab.table,
+                    "tickets chart": tab.tickets_chart, "cost chart": tab.cost_chart}
+        csr, combined, admin = tab.csr, tab.pages.combined, tab.pages.admin
+        path = ({"evidence": combined.identity_edit, "requester": combined.requester_edit,
+                 "issue": combined.issue_button}
+                if tab.pages.currentWidget() is combined else
+                {"requester": admin.requester_edit, "justification": admin.justification_edit,
+                 "raise": admin.request_button})
+        return {"type": tab.profile.type_combo, "workflow": tab.profile.badge,
+                "source": csr.source_combo, "DNS names": csr.dns_edit,
+                "common name": csr.cn_edit, "key": csr.key_combo,
+                "validity": csr.validity_spin, "check": csr.check_button,
+                **path, "ledger": tab.ledger_tabs, "queue": tab.approvals.queue,
+                "new CA": tab.folder_bar.new_button, "verify": tab.folder_bar.verify_button}
+
     report = {"point_size": app.font().pointSizeF()}
-    for name in ("route", "assess", "cost", "issue"):
+    for name in ("route", "assess", "cost", "cliff", "issue"):
         tab = window.tab_widgets.show(name)
         settle()
-        shown = {"window": [window.width(), window.height()],
-                 "tab_whole": whole(tab)}
-        if name == "route":
+        rows = range(tab.model.rowCount()) if name == "route" else [None]
+        cut = {}
+        for row in rows:  # every type's decision card, not only the first
+            if row is not None:
+                tab.select_row(row)
+                settle()
+            for key, widget in essentials(name, tab).items():
+                why = clipped(widget)
+                if why:
+                    cut[key if row is None else f"{key} (row {row})"] = why
+        shown = {"window": [window.width(), window.height()], "tab_whole": whole(tab),
+                 "clipped": cut}
+        if name in ("route", "cliff"):
             table, view = tab.table, tab.table.viewport().width()
+            keys = ("name", "workflow", "reason") if name == "route" else ("name",)
             columns = {}
-            for key in ("name", "workflow", "reason"):
-                col = next(n for n, c in enumerate(COLUMNS) if c.key == key)
+            for key in keys:
+                col = (next(n for n, c in enumerate(COLUMNS) if c.key == key)
+                       if name == "route" else 0)
                 left = table.columnViewportPosition(col)
                 columns[key] = 0 <= left and left + table.columnWidth(col) <= view
-            shown.update(columns=columns, stacked=tab.body.orientation().name == "Vertical",
-                         inside=all(inside(w) for w in (table, tab.summary, tab._card_scroll)),
+            shown["columns"] = columns
+        if name == "route":
+            shown.update(stacked=tab.body.orientation().name == "Vertical",
                          card_wide_enough=tab._card_scroll.viewport().width()
                          >= tab.card.minimumSizeHint().width())
         elif name == "cost":
-            tiles = {key: inside(v) and v.width() >= v.fontMetrics().horizontalAdvance(v.text())
+            tiles = {key: v.width() >= v.fontMetrics().horizontalAdvance(v.text())
                      for key, v in tab.tiles.items()}
-            charts = [inside(c) and c.width() >= 300 and c.height() >= 150
+            charts = [c.width() >= 300 and c.height() >= 150
                       for c in (tab.bar_chart, tab.payback_chart)]
             tick = tab.bar_chart.getPlotItem().getAxis("left").style["tickFont"].pointSizeF()
             shown.update(tiles=tiles, charts=charts, tick_point_size=tick)
-        elif name == "assess":
-            shown.update(inside=all(inside(w) and whole(w)
-                                    for w in (tab.chart, tab.level, tab.overall)))
+        elif name == "cliff":
+            shown["charts"] = [c.width() >= 300 and c.height() >= 150
+                               for c in (tab.tickets_chart, tab.cost_chart)]
         report[name] = shown
     print(json.dumps(report))
 """)
@@ -103,11 +162,20 @@ def test_every_tab_fits_the_screen_unsqueezed(shown):
         assert report[tab]["tab_whole"], tab  # laid out at or above its minimum size
 
 
+@pytest.mark.parametrize("tab", TABS)
+def test_no_essential_widget_is_clipped_or_scrolls_sideways(shown, tab):
+    # Route: the table, the summary and every type's card (name, workflow, reason,
+    # rationale, controls); Assess: radar, level, overall; Cost: the four tiles and both
+    # charts; Cliff: tiles, headline, both charts, the table; Issue: type, CSR fields,
+    # the path's fields and button, the ledger, the CA folder buttons.
+    _size, report = shown
+    assert report[tab]["clipped"] == {}
+
+
 def test_route_shows_name_workflow_reason_and_the_card(shown):
     _size, report = shown
     route = report["route"]
     assert route["columns"] == {"name": True, "workflow": True, "reason": True}
-    assert route["inside"]
     assert route["card_wide_enough"]
 
 
@@ -119,9 +187,10 @@ def test_cost_summary_and_both_charts_are_whole_and_chart_text_scaled(shown):
     assert cost["tick_point_size"] == pytest.approx(9.5 * presentation_scale(size[1]), rel=0.02)
 
 
-def test_assess_radar_and_level_are_whole(shown):
+def test_cliff_charts_have_room_and_the_type_names_show(shown):
     _size, report = shown
-    assert report["assess"]["inside"]
+    assert report["cliff"]["charts"] == [True, True]
+    assert report["cliff"]["columns"] == {"name": True}
 
 
 def test_narrow_screens_stack_the_card_under_the_table(shown):

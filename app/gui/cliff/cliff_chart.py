@@ -6,10 +6,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
-from app.gui.cost_charts import BAR_HEADROOM, MoneyPlot, nice_step
+from app.gui.cost_charts import BAR_HEADROOM, MoneyPlot, nice_step, sized_font, text_scale
 from app.gui.palette import CHART_TEXT, SAVING_TONE, WORKFLOW_TONE
 from models.enums import Workflow
 
@@ -30,9 +29,8 @@ class CliffChart(MoneyPlot):
         super().__init__(parent, title)
         self._format = formatter
         self._money = money
-        legend = self.getPlotItem().addLegend(offset=(8, 8), labelTextColor=CHART_TEXT,
-                                              brush=pg.mkBrush(255, 255, 255, 230))
-        legend.setLabelTextSize("9pt")
+        self.legend = legend = self.getPlotItem().addLegend(
+            offset=(8, 8), labelTextColor=CHART_TEXT, brush=pg.mkBrush(255, 255, 255, 230))
         self.bars: dict[str, pg.BarGraphItem] = {}
         self.labels: dict[str, list[pg.TextItem]] = {key: [] for key, *_ in SERIES}
         for key, label, tone, _offset in SERIES:
@@ -41,9 +39,23 @@ class CliffChart(MoneyPlot):
             self.addItem(bar)
             legend.addItem(bar, label)
             self.bars[key] = bar
-        self._font = QFont(self.font())
-        self._font.setPointSizeF(9.5)
-        self._font.setWeight(QFont.Weight.DemiBold)
+        self._font = sized_font(self, 9.5, bold=True)
+        self._labels_style()
+
+    def restyle(self) -> None:
+        """Legend and value labels too follow the widget's font (presentation mode)."""
+        super().restyle()
+        self._labels_style()
+
+    def _labels_style(self) -> None:
+        size = f"{9 * text_scale(self):.1f}pt"
+        self.legend.setLabelTextSize(size)
+        for _sample, label in self.legend.items:
+            label.setText(label.text, size=size)
+        self._font = sized_font(self, 9.5, bold=True)
+        for labels in getattr(self, "labels", {}).values():
+            for item in labels:
+                item.setFont(self._font)
 
     def _label(self, key: str, n: int) -> pg.TextItem:
         labels = self.labels[key]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -40,7 +42,7 @@ class CliffTab(QWidget):
         self.tiles: dict[str, QLabel] = {}
         self.intro = wrapped_label(muted=True)
         self.headline = wrapped_label()
-        self.headline.setStyleSheet("font-size: 12pt; color: #1d2733;")
+        self.headline.setStyleSheet("color: #1d2733;")  # 1.2 × the type: _fit_heights
         self.tickets_chart = CliffChart("Admin-mediated tickets a year, by rule date",
                                         lambda v: f"{v:,.0f}", money=False)
         self.cost_chart = CliffChart("Their annual cost (the Cost tab's model)",
@@ -59,7 +61,6 @@ class CliffTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setMinimumHeight(230)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -74,7 +75,24 @@ class CliffTab(QWidget):
         store.project_replaced.connect(self._refresh)
         # A currency change leaves the evaluation equal: relabel the amounts all the same.
         store.types_changed.connect(self._on_store_types_changed)
+        self._fit_heights()
         self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_heights()  # presentation type: the charts keep room to read
+
+    def _fit_heights(self) -> None:
+        """Minimums in lines of the current type: the charts stay readable on a 720-line
+        projector, the table shows its header and a few rows and scrolls the rest."""
+        font = QFont(self.font())
+        font.setPointSizeF(1.2 * font.pointSizeF())
+        self.headline.setFont(font)
+        line = self.fontMetrics().height()
+        for chart in (self.tickets_chart, self.cost_chart):
+            chart.setMinimumHeight(8 * line)
+        self.table.setMinimumHeight(5 * line)
 
     def _on_store_types_changed(self, _rows: object) -> None:
         if self._store.project.currency != self.cost_chart.currency:
@@ -88,6 +106,7 @@ class CliffTab(QWidget):
             tile, inner = card(padding=10, spacing=0)
             name = QLabel(caption)
             name.setProperty("role", "muted")
+            name.setWordWrap(True)  # four dated captions never widen the window
             value = QLabel()
             value.setProperty("role", "figure")
             tone = SAVING_TONE if key.startswith("designed") else WORKFLOW_TONE[
