@@ -55,7 +55,7 @@ def _free_port() -> int:
 def _wait_for(url: str, root: Path, process: subprocess.Popen[bytes]) -> None:
     for _ in range(200):
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         try:
             if requests.get(url, verify=str(root), timeout=2).status_code == 200:
                 return
@@ -69,7 +69,8 @@ def _cycle(directory_url: str, root: Path, responder: Http01Responder, name: str
            eab: tuple[str, str] | None, profile: str | None) -> None:
     """One full ACME cycle with a new account key."""
     key = jose.JWKEC(key=ec.generate_private_key(ec.SECP256R1()))
-    net = client.ClientNetwork(key, alg=jose.ES256, verify_ssl=str(root),
+    # requests takes a CA bundle path where acme annotates verify_ssl as bool.
+    net = client.ClientNetwork(key, alg=jose.ES256, verify_ssl=str(root),  # type: ignore[arg-type]
                                user_agent="certroute-bench")
     directory = client.ClientV2.get_directory(directory_url, net)
     acme = client.ClientV2(directory, net)

@@ -62,6 +62,13 @@ _PATH = re.compile(r"^/acme/(account|order|authz|chall|cert|renewal-info)/([A-Za
                    r"(/finalize|/orders)?$")
 
 
+def _acme_header(header: object) -> acme_jws.Header:
+    """The protected header with ACME's `url`, `nonce` and `kid` (RFC 8555 §6.2)."""
+    if not isinstance(header, acme_jws.Header):  # acme_jws.JWS always parses into one
+        raise AcmeProblem("malformed", "the JWS protected header is not an ACME header")
+    return header
+
+
 @dataclass(frozen=True, slots=True)
 class Response:
     status: int
@@ -248,7 +255,7 @@ class AcmeServer:
                               "protected, payload and signature (no unprotected header)")
         try:
             parsed = acme_jws.JWS.from_json(raw)
-            header = parsed.signature.combined
+            header = _acme_header(parsed.signature.combined)
         except (DeserializationError, ValueError, TypeError, KeyError,
                 binascii.Error, AttributeError) as exc:
             raise AcmeProblem("malformed", f"the JWS does not parse: "
@@ -271,6 +278,8 @@ class AcmeServer:
         elif not jwk_ok:
             raise AcmeProblem("malformed", f"{path} must be signed by an account (kid), not "
                               "a bare jwk")
+        elif header.jwk is None:  # excluded above (exactly one of jwk and kid); for mypy
+            raise AcmeProblem("malformed", "the protected header has no jwk")
         else:
             key = header.jwk
         try:
@@ -412,7 +421,7 @@ class AcmeServer:
         account = self._owner(signed)
         try:
             inner = acme_jws.JWS.from_json(signed.json())
-            header = inner.signature.combined
+            header = _acme_header(inner.signature.combined)
         except (DeserializationError, ValueError, TypeError, KeyError, AttributeError,
                 binascii.Error):
             raise AcmeProblem("malformed", "the keyChange payload is not a JWS") from None

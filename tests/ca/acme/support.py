@@ -14,6 +14,7 @@ from typing import Any
 
 import josepy as jose
 from acme import challenges, client, messages
+from acme.client import ClientV2
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -105,11 +106,12 @@ class Env:
         return self.eab[requester]
 
     def client(self, requester: str = "alice", *, key: jose.JWK | None = None,
-               register: bool = True) -> client.ClientV2:
+               register: bool = True) -> ClientV2:
         """A ClientV2 with a fresh account key, registered with `requester`'s EAB key."""
         key = key or jose.JWKEC(key=ec.generate_private_key(ec.SECP256R1()))
         alg = jose.ES256 if isinstance(key, jose.JWKEC) else jose.RS256
-        net = client.ClientNetwork(key, alg=alg, verify_ssl=str(self.root),
+        # requests takes a CA bundle path where acme annotates verify_ssl as bool.
+        net = client.ClientNetwork(key, alg=alg, verify_ssl=str(self.root),  # type: ignore[arg-type]
                                    user_agent="certroute-tests")
         directory = client.ClientV2.get_directory(self.directory, net)
         acme = client.ClientV2(directory, net)
@@ -123,7 +125,7 @@ class Env:
                 external_account_binding=binding))
         return acme
 
-    def answer_http01(self, acme: client.ClientV2, order: messages.OrderResource) -> None:
+    def answer_http01(self, acme: ClientV2, order: messages.OrderResource) -> None:
         key = acme.net.key
         for authz in order.authorizations:
             chall = next(c for c in authz.body.challenges
