@@ -39,10 +39,8 @@ class TrustStore:
     roots: dict[x509.Name, list[x509.Certificate]] = field(default_factory=dict)
     pool: dict[x509.Name, list[x509.Certificate]] = field(default_factory=dict)
     _orgs: tuple[int, frozenset[str]] | None = field(default=None, repr=False)
-    # Derived from roots and pool; rebuilt after add_pool or when the number of roots changes.
-    _index: dict[x509.Name, tuple[list[x509.Certificate], list[x509.Certificate]]] | None = \
-        field(default=None, repr=False)
-    _indexed_roots: int = field(default=0, repr=False)
+    # Derived from roots and pool: rebuilt after add_pool or when the number of roots changes.
+    _indexed_roots: int = field(default=-1, repr=False)
     _root_set: frozenset[x509.Certificate] = field(default=frozenset(), repr=False)
     _tails: dict[tuple[x509.Certificate, int], tuple[Trust, str] | x509.Certificate] = \
         field(default_factory=dict, repr=False)
@@ -67,7 +65,7 @@ class TrustStore:
     def add_pool(self, certs: Iterable[x509.Certificate]) -> None:
         for cert in certs:
             self.pool.setdefault(cert.subject, []).append(cert)
-        self._index = None
+        self._indexed_roots = -1
 
     def public_organisations(self) -> frozenset[str]:
         """The organisations that run the trusted roots (computed once per set of roots)."""
@@ -79,9 +77,8 @@ class TrustStore:
 
     def _issuers(self, cert: x509.Certificate, issuer_name: x509.Name
                  ) -> list[tuple[x509.Certificate, bool]]:
-        roots, pool = self._by_subject().get(issuer_name, ((), ()))
-        found = [(c, True) for c in roots]
-        found += [(c, False) for c in pool if c != cert]
+        found = [(c, True) for c in self.roots.get(issuer_name, [])]
+        found += [(c, False) for c in self.pool.get(issuer_name, []) if c != cert]
         good = []
         for issuer, is_root in found:
             try:
@@ -91,18 +88,13 @@ class TrustStore:
             good.append((issuer, is_root))
         return good
 
-    def _by_subject(self) -> dict[x509.Name, tuple[list[x509.Certificate],
-                                                   list[x509.Certificate]]]:
-        """Roots and scanned certificates per subject, in one dict (one Name hash a lookup)."""
+    def _refresh(self) -> None:
+        """Forget remembered chains when the roots changed since they were walked."""
         roots = sum(map(len, self.roots.values()))
-        if self._index is None or self._indexed_roots != roots:
+        if self._indexed_roots != roots:
             self._indexed_roots = roots
-            self._index = {}
-            for subject in self.roots.keys() | self.pool.keys():
-                self._index[subject] = (self.roots.get(subject, []), self.pool.get(subject, []))
-            self._root_set = frozenset(c for roots in self.roots.values() for c in roots)
+            self._root_set = frozenset(c for same in self.roots.values() for c in same)
             self._tails = {}
-        return self._index
 
     def judge(self, cert: x509.Certificate, issuer: x509.Name | None = None,
               has_scts: bool | None = None) -> tuple[Trust, str]:
@@ -112,6 +104,7 @@ class TrustStore:
         chain above a verified issuer is walked (and its signatures verified) once per scan
         and remembered for the next certificate that issuer signed.
         """
+        self._refresh()
         end = self._walk(cert, issuer if issuer is not None else cert.issuer, MAX_CHAIN)
         if isinstance(end, tuple):
             return end
