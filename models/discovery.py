@@ -26,6 +26,7 @@ from models.common_name_patterns import normalise_cn_pattern
 from models.dns_names import normalise_pattern
 from models.email_names import normalise_email_pattern
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity, Workflow
+from models.gc_pause import gc_paused
 from models.issuance_policy import IssuanceProfileSettings
 from models.project import Project
 
@@ -387,8 +388,14 @@ def propose(certs: Sequence[ObservedCertificate], *, today: dt.date) -> tuple[Pr
     """Group the current certificates by classification, largest group first.
 
     Certificates that expired more than a year before `today` describe an estate that no
-    longer exists: they are not proposed (the caller reports how many).
+    longer exists: they are not proposed (the caller reports how many). The cyclic collector
+    is paused meanwhile: right after a scan it would walk every certificate held, repeatedly.
     """
+    with gc_paused():
+        return _propose(certs, today=today)
+
+
+def _propose(certs: Sequence[ObservedCertificate], *, today: dt.date) -> tuple[Proposal, ...]:
     groups: dict[Classification, list[int]] = {}
     for index, cert in enumerate(certs):
         if current(cert, today):
