@@ -26,6 +26,7 @@ from models.common_name_patterns import normalise_cn_pattern
 from models.dns_names import normalise_pattern
 from models.email_names import normalise_email_pattern
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity, Workflow
+from models.gc_pause import gc_paused
 from models.issuance_policy import IssuanceProfileSettings
 from models.project import Project
 
@@ -56,6 +57,9 @@ SMIME_LEVELS = {"1": "mailbox", "2": "organisation", "3": "sponsor", "4": "indiv
 MAX_PATTERNS_PER_DOMAIN = 12
 # Names under one parent from which a `*.parent` pattern is proposed instead of each name.
 WILDCARD_FROM = 3
+
+
+_SHORT_DAYS = Validity.SHORT.max_days
 
 
 class Trust(StrEnum):
@@ -137,10 +141,15 @@ class Classification:
     level: str  # "EV", "OV", "DV", "IV", an S/MIME level, or "" (no CA/B Forum policy)
 
 
+@functools.cache
+def _by_maximum() -> tuple[tuple[int, Validity], ...]:
+    return tuple(sorted((v.max_days, v) for v in Validity))
+
+
 def validity_class(days: int) -> Validity:
     """The shortest class whose maximum holds `days` (ROUTING-RULES.md; beyond: long)."""
-    for validity in sorted(Validity, key=lambda v: v.max_days):
-        if days <= validity.max_days:
+    for max_days, validity in _by_maximum():
+        if days <= max_days:
             return validity
     return Validity.LONG
 
@@ -155,15 +164,20 @@ def validation_level(policy_oids: Sequence[str]) -> str:
     return ""
 
 
-def purpose_of(cert: ObservedCertificate) -> Purpose:
-    """Purpose from basic constraints, then extended key usage, then key usage and names."""
+def purpose_of(cert: ObservedCertificate, days: int | None = None) -> Purpose:
+    """Purpose from basic constraints, then extended key usage, then key usage and names.
+
+    `days` is the certificate's lifetime when the caller has it already.
+    """
     ekus = set(cert.ekus)
     if cert.is_ca:
         return Purpose.CA_SIGNING
     if SERVER_AUTH in ekus:
         if EV_TLS in cert.policy_oids:
             return Purpose.EV_TLS
-        short = (cert.lifetime_days or 0) <= Validity.SHORT.max_days
+        if days is None:
+            days = cert.lifetime_days
+        short = (days or 0) <= _SHORT_DAYS
         if CLIENT_AUTH in ekus and cert.trust is not Trust.PUBLIC and short:
             return Purpose.MTLS  # a private, short-lived server+client identity: a mesh
         return Purpose.TLS_EXTERNAL if cert.trust is Trust.PUBLIC else Purpose.TLS_INTERNAL
@@ -190,7 +204,7 @@ def classify(cert: ObservedCertificate) -> Classification:
     """The certificate's purpose, CA kind, validity class and validation level."""
     days = cert.lifetime_days
     return Classification(
-        purpose=purpose_of(cert),
+        purpose=purpose_of(cert, days),
         ca=CaKind.PUBLIC if cert.trust is Trust.PUBLIC else CaKind.PRIVATE,
         validity=validity_class(days) if days is not None else Validity.MEDIUM,
         level=validation_level(cert.policy_oids),
@@ -204,6 +218,7 @@ def _suffix_list() -> PublicSuffixList:
     return PublicSuffixList()  # the list the package ships: no download at run time
 
 
+@functools.lru_cache(maxsize=65536)  # renewals, merges and splits ask for the same names again
 def registrable_domain(name: str) -> str:
     """`shop.example.co.uk` -> `example.co.uk` (Public Suffix List); a suffix stays itself."""
     bare = name.lower().rstrip(".").removeprefix("*.")
@@ -373,8 +388,14 @@ def propose(certs: Sequence[ObservedCertificate], *, today: dt.date) -> tuple[Pr
     """Group the current certificates by classification, largest group first.
 
     Certificates that expired more than a year before `today` describe an estate that no
-    longer exists: they are not proposed (the caller reports how many).
+    longer exists: they are not proposed (the caller reports how many). The cyclic collector
+    is paused meanwhile: right after a scan it would walk every certificate held, repeatedly.
     """
+    with gc_paused():
+        return _propose(certs, today=today)
+
+
+def _propose(certs: Sequence[ObservedCertificate], *, today: dt.date) -> tuple[Proposal, ...]:
     groups: dict[Classification, list[int]] = {}
     for index, cert in enumerate(certs):
         if current(cert, today):
@@ -392,6 +413,7 @@ def _proposal(key: Classification, members: tuple[int, ...],
                  and year_ago < c.not_before.date() <= today)
     lifetimes = [d for c in certs if (d := c.lifetime_days) is not None]
     lifetime = round(statistics.median(lifetimes)) if lifetimes else None
+    population = sum(1 for c in certs if c.live_on(today))
     dns = [n for c in certs for n in c.dns_names]
     patterns, unusable = _holdable(san_patterns(dns), normalise_pattern)
     mails, bad_mails = _holdable(email_patterns(a for c in certs for a in c.email_addresses),
@@ -403,7 +425,6 @@ def _proposal(key: Classification, members: tuple[int, ...],
     assumptions = ["identity, blast radius and today's workflow assumed from purpose and "
                    "lifetimes"]
     if not issued and lifetime:
-        population = sum(1 for c in certs if c.live_on(today))
         issued = round(population * 365 / max(lifetime, 1))
         assumptions.append("annual volume estimated from the live population and lifetime")
     if left_out := (*unusable, *bad_mails, *bad_cns):
@@ -412,7 +433,7 @@ def _proposal(key: Classification, members: tuple[int, ...],
                            + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else ""))
     return Proposal(
         key=key, name=_proposal_name(key), members=members,
-        population=sum(1 for c in certs if c.live_on(today)),
+        population=population,
         annual_volume=issued, renewals=_renewals(certs, year_ago, today),
         lifetime_days=lifetime, san_patterns=patterns,
         email_patterns=mails,

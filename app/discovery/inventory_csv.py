@@ -178,12 +178,12 @@ def read_inventory(text: str, source: str, store: TrustStore, *,
 
 def _row(row: Sequence[str], columns: ColumnMap, where: str,
          store: TrustStore) -> ObservedCertificate:
-    if any(len(cell) > MAX_CELL for cell in row):
+    width = len(row)
+    if max(map(len, row), default=0) > MAX_CELL:
         raise ValueError(f"a cell is longer than {MAX_CELL:,} characters")
-
-    def cell(name: str) -> str:
-        index = columns.fields.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+    values = dict.fromkeys(FIELDS, "")  # "" for a field without a column
+    values.update((name, row[i].strip()) for name, i in columns.fields.items() if i < width)
+    cell = values.__getitem__
 
     names = [n.strip().removeprefix("DNS:").removeprefix("dns:")
              for n in re.split(r"[,;\s|]+", cell("sans")) if n.strip()]

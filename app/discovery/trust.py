@@ -39,6 +39,13 @@ class TrustStore:
     roots: dict[x509.Name, list[x509.Certificate]] = field(default_factory=dict)
     pool: dict[x509.Name, list[x509.Certificate]] = field(default_factory=dict)
     _orgs: tuple[int, frozenset[str]] | None = field(default=None, repr=False)
+    # Derived from roots and pool: rebuilt after add_pool or when the number of roots changes.
+    _indexed_roots: int = field(default=-1, repr=False)
+    _root_set: frozenset[x509.Certificate] = field(default=frozenset(), repr=False)
+    _tails: dict[tuple[x509.Certificate, int], tuple[Trust, str] | x509.Certificate] = \
+        field(default_factory=dict, repr=False)
+    _names: dict[str, tuple[Trust, str]] = field(default_factory=dict, repr=False)
+    _names_for: frozenset[str] | None = field(default=None, repr=False)
 
     @classmethod
     def mozilla(cls) -> TrustStore:
@@ -58,6 +65,7 @@ class TrustStore:
     def add_pool(self, certs: Iterable[x509.Certificate]) -> None:
         for cert in certs:
             self.pool.setdefault(cert.subject, []).append(cert)
+        self._indexed_roots = -1
 
     def public_organisations(self) -> frozenset[str]:
         """The organisations that run the trusted roots (computed once per set of roots)."""
@@ -80,35 +88,70 @@ class TrustStore:
             good.append((issuer, is_root))
         return good
 
+    def _refresh(self) -> None:
+        """Forget remembered chains when the roots changed since they were walked."""
+        roots = sum(map(len, self.roots.values()))
+        if self._indexed_roots != roots:
+            self._indexed_roots = roots
+            self._root_set = frozenset(c for same in self.roots.values() for c in same)
+            self._tails = {}
+
     def judge(self, cert: x509.Certificate, issuer: x509.Name | None = None,
               has_scts: bool | None = None) -> tuple[Trust, str]:
-        """Public, private or unknown, with the reason (`issuer` and `has_scts` when known)."""
-        current, current_issuer = cert, issuer if issuer is not None else cert.issuer
-        for _ in range(MAX_CHAIN):
-            issuers = self._issuers(current, current_issuer)
-            trusted = next((i for i, is_root in issuers if is_root), None)
-            if trusted is not None:
-                return Trust.PUBLIC, f"chains to {_label(trusted)} (Mozilla root program)"
-            subject = current.subject
-            if subject in self.roots and current in self.roots[subject]:
-                return Trust.PUBLIC, f"chains to {_label(current)} (Mozilla root program)"
-            if current_issuer == subject:
-                return Trust.PRIVATE, f"chains to {_label(current)}, not in Mozilla's program"
-            if not issuers:
-                break
-            current = issuers[0][0]
-            current_issuer = current.issuer
+        """Public, private or unknown, with the reason (`issuer` and `has_scts` when known).
+
+        Every certificate's own signature is verified against each candidate issuer; the
+        chain above a verified issuer is walked (and its signatures verified) once per scan
+        and remembered for the next certificate that issuer signed.
+        """
+        self._refresh()
+        end = self._walk(cert, issuer if issuer is not None else cert.issuer, MAX_CHAIN)
+        if isinstance(end, tuple):
+            return end
         if has_scts if has_scts is not None else _has_scts(cert):
             return Trust.PUBLIC, "carries embedded Certificate Transparency SCTs"
-        if current is not cert:
-            return Trust.PRIVATE, (f"chain ends at {_label(current)}, whose issuer is not in "
+        if end is not cert:
+            return Trust.PRIVATE, (f"chain ends at {_label(end)}, whose issuer is not in "
                                    "the scan nor in Mozilla's program")
         return Trust.UNKNOWN, "issuer not found in the scan nor in Mozilla's root program"
 
+    def _walk(self, current: x509.Certificate, current_issuer: x509.Name, budget: int
+              ) -> tuple[Trust, str] | x509.Certificate:
+        """The verdict of the chain from `current`, or the certificate where it stopped."""
+        if budget == 0:
+            return current
+        issuers = self._issuers(current, current_issuer)
+        trusted = next((i for i, is_root in issuers if is_root), None)
+        if trusted is not None:
+            return Trust.PUBLIC, f"chains to {_label(trusted)} (Mozilla root program)"
+        if current in self._root_set:
+            return Trust.PUBLIC, f"chains to {_label(current)} (Mozilla root program)"
+        if current_issuer == current.subject:
+            return Trust.PRIVATE, f"chains to {_label(current)}, not in Mozilla's program"
+        if not issuers:
+            return current
+        above = issuers[0][0]
+        key = (above, budget - 1)
+        if key not in self._tails:
+            self._tails[key] = self._walk(above, above.issuer, budget - 1)
+        return self._tails[key]
+
     def judge_issuer_name(self, issuer: str) -> tuple[Trust, str]:
-        """For an inventory row: public if the issuer's organisation runs a Mozilla root."""
-        lowered = issuer.lower()
+        """For an inventory row: public if the issuer's organisation runs a Mozilla root.
+
+        Remembered per issuer text (an inventory names a handful of issuers many times).
+        """
         orgs = self.public_organisations()
+        if self._names_for is not orgs:
+            self._names_for, self._names = orgs, {}
+        verdict = self._names.get(issuer)
+        if verdict is None:
+            verdict = self._names[issuer] = self._judge_issuer_name(issuer, orgs)
+        return verdict
+
+    @staticmethod
+    def _judge_issuer_name(issuer: str, orgs: frozenset[str]) -> tuple[Trust, str]:
+        lowered = issuer.lower()
         for alias, org in ISSUER_ALIASES.items():
             if alias in lowered and org in orgs:
                 return Trust.PUBLIC, f"{alias.title()} is operated by a Mozilla-program CA"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from cryptography import x509
@@ -25,6 +26,7 @@ def _common_name(name: x509.Name) -> str | None:
     return value if isinstance(value, str) else value.decode("latin-1")
 
 
+@functools.lru_cache(maxsize=4096)  # an estate has few issuers, each naming many certificates
 def issuer_label(name: x509.Name) -> str:
     """A readable issuer: its common name and organisation ("R10 · Let's Encrypt")."""
     parts = [_common_name(name)]

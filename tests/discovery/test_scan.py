@@ -118,3 +118,29 @@ def test_presets_map_a_clm_tools_column_names():
                           preset="keyfactor")
     assert dict(columns.fields) == {"common_name": 0, "not_after": 1, "key_size": 2}
     assert dict(columns.notes) == {3: "Extra"}
+
+
+def test_remembered_chains_give_the_verdict_a_fresh_walk_gives(estate: Estate, trust):
+    """The chain above each issuer is walked once per scan; a fresh store per certificate
+    (nothing remembered) judges every certificate of the estate the same, reason included."""
+    found = [f.certificate for path in sorted(estate.folder.rglob("*.pem"))
+             for f in read_certificates(path)[0]]
+    shared = TrustStore(roots=dict(trust.roots))
+    shared.add_pool(found)
+    verdicts = [shared.judge(c) for c in found]
+    assert {t for t, _ in verdicts} == {Trust.PUBLIC, Trust.PRIVATE}
+    for cert, verdict in zip(found[::7], verdicts[::7], strict=True):
+        fresh = TrustStore(roots=dict(trust.roots))
+        fresh.add_pool(found)
+        assert fresh.judge(cert) == verdict
+
+
+def test_a_root_added_after_judging_is_seen(estate: Estate):
+    leaf = read_certificates(estate.folder / "tls" / "public_tls.pem")[0][0].certificate
+    store = TrustStore()
+    store.add_pool([leaf, *(f.certificate for f in
+                            read_certificates(estate.folder / "chain.pem")[0])])
+    assert store.judge(leaf)[0] is Trust.PRIVATE
+    root = estate.public_root.cert
+    store.roots.setdefault(root.subject, []).append(root)
+    assert store.judge(leaf)[0] is Trust.PUBLIC
