@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from app.gui.palette import (
@@ -110,9 +110,19 @@ def _plot_style(plot: pg.PlotWidget) -> None:
         axis.setStyle(tickFont=font)
 
 
-def _title(plot: pg.PlotWidget, text: str) -> None:
-    plot.getPlotItem().setTitle(text, color=CHART_TEXT.name(),
-                                size=f"{11 * text_scale(plot):.1f}pt", bold=True)
+def _title(plot: pg.PlotWidget, text: str, short: str = "") -> str:
+    """Set the chart's title; the short one where the full one would not fit its width (a
+    title wider than the chart widens pyqtgraph's scene past the widget, cutting the chart
+    at the window's edge on a projector). Returns the title shown."""
+    size = 11 * text_scale(plot)
+    font = QFont(plot.font())
+    font.setPointSizeF(size)
+    font.setBold(True)
+    fits = QFontMetricsF(font).horizontalAdvance(text) <= plot.width() - 24
+    shown = text if fits or not short else short
+    plot.getPlotItem().setTitle(shown, color=CHART_TEXT.name(), size=f"{size:.1f}pt",
+                                bold=True)
+    return shown
 
 
 class MoneyPlot(pg.PlotWidget):
@@ -124,11 +134,11 @@ class MoneyPlot(pg.PlotWidget):
     scale changes.
     """
 
-    def __init__(self, parent: QWidget | None, title: str) -> None:
+    def __init__(self, parent: QWidget | None, title: str, short_title: str = "") -> None:
         super().__init__(parent, background="w")
-        self._title_text = title
+        self._title_text, self._short_title = title, short_title
         _plot_style(self)
-        _title(self, title)
+        self._shown_title = _title(self, title, short_title)
         self.scale: AxisScale | None = None
         self._grid: list[pg.InfiniteLine] = []
         self.currency = GBP
@@ -147,7 +157,12 @@ class MoneyPlot(pg.PlotWidget):
     def restyle(self) -> None:
         """Size axis, title and label text from the widget's font (presentation mode)."""
         _plot_style(self)
-        _title(self, self._title_text)
+        self._shown_title = _title(self, self._title_text, self._short_title)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "_shown_title") and self._short_title:
+            self._shown_title = _title(self, self._title_text, self._short_title)
 
     def show_y(self, low: float, high: float) -> None:
         """Show `low`–`high` on a sticky round scale, and settle the view before the paint.
@@ -182,7 +197,7 @@ class CostBarChart(MoneyPlot):
 
     def __init__(self, keys: Sequence[str], labels: Sequence[str],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent, "Annual cost: today vs after migration")
+        super().__init__(parent, "Annual cost: today vs after migration", "Annual cost")
         self.getPlotItem().getAxis("bottom").setTicks(
             [[(0, "Today"), (1, "After migration")]])
         # The right third of the plot is the legend's, clear of both bars at any height
@@ -212,10 +227,28 @@ class CostBarChart(MoneyPlot):
         self.legend.setLabelTextSize(f"{9 * scale:.1f}pt")
         for _sample, label in self.legend.items:
             label.setText(label.text, size=f"{9 * scale:.1f}pt")
-        # The legend keeps the right of the plot; larger text needs a wider right part.
-        self.setXRange(-0.55, 2.5 + 0.6 * (scale - 1), padding=0)
+        self._fit_x(scale)
         for label in self.totals:
             label.setFont(sized_font(self, 11, bold=True))
+
+    def _fit_x(self, scale: float) -> None:
+        """The legend keeps the right of the plot: the x range leaves the bars (and their
+        totals, to x = 1.55) left of it, however wide the legend's text is for the chart."""
+        span = 3.05 + 0.6 * (scale - 1)
+        plot_px = self.getViewBox().width()
+        legend_px = self.legend.boundingRect().width()
+        # The second bar's total is centred on x = 1: half its text must clear the legend too.
+        total_px = max((t.textItem.boundingRect().width() for t in self.totals), default=0.0)
+        room = plot_px - legend_px - 24 - total_px / 2
+        if plot_px > 0 and room > 0:
+            span = max(span, (1 + 0.55) * plot_px / room)
+        self.setXRange(-0.55, -0.55 + span, padding=0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "totals"):
+            # After pyqtgraph has laid out the view box for the new size.
+            QTimer.singleShot(0, lambda: self._fit_x(text_scale(self)))
 
     def set_components(self, components: Sequence[CostComponent], *, today_total: float,
                        projected_total: float) -> None:
@@ -237,7 +270,7 @@ class PaybackChart(MoneyPlot):
     """Cumulative savings minus the migration cost, month by month, break-even marked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, "Payback: cumulative savings minus migration cost")
+        super().__init__(parent, "Payback: cumulative savings minus migration cost", "Payback")
         item = self.getPlotItem()
         item.setLabel("bottom", "months after the migration", color=MUTED_TEXT.name())
         item.getAxis("bottom").setTickSpacing(6, 3)
