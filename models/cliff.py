@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from models import display
 from models.certificate import CertificateType, TypeId
@@ -26,6 +27,7 @@ DAYS_PER_YEAR = 365
 EARLIEST_RENEWAL_SHARE = Fraction(1, 3)
 
 
+@lru_cache(maxsize=1024)  # exact Fraction comparisons, asked for every type on every date
 def renewal_lead_days(notice_days: tuple[int, ...], validity_days: int) -> float:
     """Days before expiry a renewal starts: the earliest renewal notice (AdminDesign) that
     leaves the certificate two thirds of its life, else a third of the validity.
