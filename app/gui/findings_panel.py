@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
 from app.gui.labels import WrappedLabel
@@ -22,6 +23,11 @@ class FindingCard(QFrame):
 
     Cards are reused as findings come and go (`set_finding`): creating and styling widgets
     on every edit costs more than the rest of the edit together.
+
+    A card is measured by itself, not by the panel's layout: its content sits in a body
+    widget it places on resize, and it tells the panel one fixed height. At 5,000 types the
+    per-type findings make hundreds of cards, and a layout of height-for-width widgets asked
+    every card's wrapped labels their heights again whenever one card changed.
     """
 
     show_type = Signal(str)
@@ -30,7 +36,8 @@ class FindingCard(QFrame):
         super().__init__(parent)
         self.finding: Finding | None = None
         self.setObjectName("findingCard")
-        layout = QVBoxLayout(self)
+        self._body = QWidget(self)
+        layout = self._body_layout = QVBoxLayout(self._body)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)
         # Wrapped labels that remember their measurements: findings change on most edits.
@@ -47,6 +54,19 @@ class FindingCard(QFrame):
             layout.addWidget(widget)
         layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignLeft)
 
+    def _fit(self) -> None:
+        """Place the body at the card's width and take the height it needs there."""
+        width = self.width()
+        height = self._body_layout.totalHeightForWidth(width)
+        self._body.setGeometry(0, 0, width, height)
+        if self.minimumHeight() != height or self.maximumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
+
     def set_finding(self, finding: Finding) -> None:
         self.finding = finding
         kind = "Exception" if finding.severity is Severity.EXCEPTION else (
@@ -55,6 +75,7 @@ class FindingCard(QFrame):
         self.detail.setText(finding.detail)
         self.fix.setText(f"Fix: {finding.fix}")
         self.button.setVisible(bool(finding.type_ids))
+        self._fit()
 
     def _on_button_clicked(self) -> None:
         if self.finding is not None and self.finding.type_ids:
@@ -108,8 +129,12 @@ class FindingsPanel(QWidget):
             self._card_layout.addWidget(card)
             self._cards.append(card)
         for card, finding in zip(self._cards, findings, strict=False):
-            card.set_finding(finding)
-            card.show()
+            # Per-type findings run to hundreds at 5,000 types: touch only the cards that
+            # change, so the others keep their laid-out sizes.
+            if card.finding != finding:
+                card.set_finding(finding)
+            if card.isHidden():
+                card.show()
         for card in self._cards[len(findings):]:
             card.finding = None
             card.hide()
