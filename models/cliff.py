@@ -92,9 +92,12 @@ class Cliff:
     dates: tuple[CliffDate, ...]
 
 
-def type_on_date(ctype: CertificateType, decision: Decision, on: dt.date) -> TypeOnDate:
-    """Renewals and tickets of one type on one date, as-is and as designed."""
-    limit = type_validity_limit(ctype, on=on)
+def type_on_date(ctype: CertificateType, decision: Decision, on: dt.date,
+                 limit: ValidityLimit | None = None) -> TypeOnDate:
+    """Renewals and tickets of one type on one date, as-is and as designed (`limit`: its
+    `type_validity_limit` on `on`, if known)."""
+    if limit is None:
+        limit = type_validity_limit(ctype, on=on)
     lead = renewal_lead_days(ctype.admin.notice_days, limit.days)
     renewals = renewals_per_certificate(limit.days, lead)
     population = ctype.live_certificates

@@ -49,7 +49,7 @@ from models.findings import (
     workflow_drift,
 )
 from models.industry_rules import ValidityLimit, evaluated_class, rule_dates
-from models.issuance_policy import type_validity_limit
+from models.issuance_policy import type_validity_limits
 from models.project import Project
 from models.routing import CAPPED_SHORT_EXCEPTION, Decision, RoutingContext, route
 
@@ -83,10 +83,12 @@ class _Row:
 
 
 def _row(ctype: CertificateType, context: RoutingContext, dates: tuple[dt.date, ...]) -> _Row:
-    limit = type_validity_limit(ctype, on=dates[0])
+    limits = type_validity_limits(ctype, dates)
+    limit = limits[0]
     evaluated = evaluated_class(ctype.validity, limit)
     decision = route(ctype, context, validity=evaluated)
-    on_dates = tuple(type_on_date(ctype, decision, on) for on in dates)
+    on_dates = tuple(type_on_date(ctype, decision, on, lim)
+                     for on, lim in zip(dates, limits, strict=True))
     inventory = _inventory(ctype)
     combined = decision.workflow is Workflow.COMBINED
     impossible = impossible_finding(ctype, on_dates[0].limit, evaluated)

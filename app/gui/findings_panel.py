@@ -90,6 +90,7 @@ class FindingsPanel(QWidget):
     """
 
     show_type = Signal(str)
+    PAGE = 25  # cards shown at first, and added by each "Show more"
 
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +104,11 @@ class FindingsPanel(QWidget):
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(0, 0, 0, 0)
         inner_layout.addLayout(self._card_layout)
+        # Hundreds of per-type findings at 5,000 types: cards are made a page at a time.
+        self._limit = self.PAGE
+        self.more_button = QPushButton()
+        self.more_button.clicked.connect(self._on_more_clicked)
+        inner_layout.addWidget(self.more_button, alignment=Qt.AlignmentFlag.AlignLeft)
         inner_layout.addStretch(1)
         self.scroll_area = scroll = SteadyScrollArea(inner)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -123,20 +129,31 @@ class FindingsPanel(QWidget):
         if findings == self._shown:
             return  # most edits leave the findings as they were
         self._shown = findings
-        while len(self._cards) < len(findings):
+        self._show(findings)
+
+    def _on_more_clicked(self) -> None:
+        self._limit += self.PAGE
+        if self._shown is not None:
+            self._show(self._shown)
+
+    def _show(self, findings: tuple[Finding, ...]) -> None:
+        shown = findings[:self._limit]
+        while len(self._cards) < len(shown):
             card = FindingCard()
             card.show_type.connect(self.show_type)
             self._card_layout.addWidget(card)
             self._cards.append(card)
-        for card, finding in zip(self._cards, findings, strict=False):
-            # Per-type findings run to hundreds at 5,000 types: touch only the cards that
-            # change, so the others keep their laid-out sizes.
+        for card, finding in zip(self._cards, shown, strict=False):
+            # Only the cards that change are touched: the others keep their measured sizes.
             if card.finding != finding:
                 card.set_finding(finding)
             if card.isHidden():
                 card.show()
-        for card in self._cards[len(findings):]:
+        for card in self._cards[len(shown):]:
             card.finding = None
             card.hide()
+        hidden = len(findings) - len(shown)
+        self.more_button.setText(f"Show {min(hidden, self.PAGE)} more ({hidden:,} not shown)")
+        self.more_button.setVisible(hidden > 0)
         self._none.setVisible(not findings)
-        self._title.setText(f"Findings ({len(findings)})" if findings else "Findings")
+        self._title.setText(f"Findings ({len(findings):,})" if findings else "Findings")
