@@ -75,6 +75,7 @@ class AuditedView:
         self._ledger = ledger
         self._state: _State | None = None
         self._calendar = CalendarView()
+        self._checkpoint = checkpoint.Reader(ledger.checkpoint_path)
 
     def reset(self) -> None:
         """Verify in full at the next refresh."""
@@ -94,6 +95,7 @@ class AuditedView:
                     state.head_seq and (tip is None or tip[0] != state.head_hash)):
                 state = self._state = self._full(conn, version)
                 self._calendar.rebuild(state.bound)
+                self._checkpoint = checkpoint.Reader(ledger.checkpoint_path)
             else:
                 self._advance(conn, state)
             return self._report(conn, state), state.bound
@@ -135,12 +137,13 @@ class AuditedView:
             self._check_row(state, label)
         return state
 
-    def _advance(self, conn: sqlite3.Connection, state: _State) -> None:
-        """Walk the entries after the verified head; re-read the rows they record."""
+    def _advance(self, conn: sqlite3.Connection, state: _State) -> bool:
+        """Walk the entries after the verified head; re-read the rows they record. False:
+        there were none."""
         new = conn.execute("SELECT * FROM audit WHERE seq > ? ORDER BY seq",
                            (state.head_seq,)).fetchall()
         if not new:
-            return
+            return False
         _head, problems = audit_chain.walk_chain(
             new, start=(state.head_seq + 1, state.head_hash or audit_chain.GENESIS))
         state.chain_problems += problems
@@ -169,6 +172,7 @@ class AuditedView:
                 serials.append(ref.key[0])
             self._check_row(state, label)
         self._reread_certificates(conn, state, serials)
+        return True
 
     def _reread_certificates(self, conn: sqlite3.Connection, state: _State,
                              serials: list[str]) -> None:
@@ -209,9 +213,8 @@ class AuditedView:
                     if t not in triggers]
         problems += state.chain_problems
         problems += audit_chain.head_problems(head, ledger.meta("audit_head"))
-        problems += checkpoint.problems(
-            ledger.checkpoint_path, state.hashes,
-            required=ledger.version(conn) >= CHECKPOINT_VERSION)
+        problems += self._checkpoint.problems(
+            state.hashes, required=ledger.version(conn) >= CHECKPOINT_VERSION)
         row_level = audit_chain.crl_number_problems(ledger.meta(CRL_NUMBER_KEY),
                                                     state.last_crl)
         row_level += list(state.reference_problems.values())

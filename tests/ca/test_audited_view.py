@@ -155,3 +155,21 @@ def test_a_bad_entry_after_the_verified_head_is_found_without_a_full_walk(
     assert f"audit entry {seq} does not link to the entry before it" in report.problems
     assert f"audit entry {seq} was edited: its hash does not match" in report.problems
     assert not ca.ledger.certificates()[0].ledger_verified
+
+
+def test_the_checkpoint_is_read_on_every_refresh(ca, revoked):
+    """The checkpoint is a file beside the ledger: deleting or trimming it changes no
+    data_version, so every refresh reads what was appended and notices a replaced file."""
+    ca.ledger.certificates()
+    path = ca.ledger.checkpoint_path
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n")  # rewritten shorter: read from the start
+    assert ca.ledger.view.refresh()[0].ok
+    path.write_text(path.read_text() + f"99 {'a' * 64}\n")
+    (problem,) = ca.ledger.view.refresh()[0].problems
+    assert "audit entries" in problem
+    assert "the checkpoint audit.checkpoint recorded entry 99" in problem
+    assert_same_as_full(ca)
+    path.unlink()
+    assert ca.ledger.view.refresh()[0].problems[0].startswith(
+        "the audit checkpoint audit.checkpoint is missing")
