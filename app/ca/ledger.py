@@ -136,6 +136,7 @@ class Ledger:
         self._lock = threading.RLock()
         self._head: str | None = None  # appended by this transaction, for the checkpoint
         self.view = AuditedView(self)
+        self._entries: dict[tuple[Any, ...], AuditEntry] = {}  # `audit`'s parsed rows
         self.conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S,
                                     check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -305,8 +306,12 @@ class Ledger:
             rows = self.conn.execute(
                 "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
                 (-1 if limit is None else limit,)).fetchall()
-        return [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])
-                for r in rows]
+        # The Issue tab lists the newest 200 after every action: an entry read again as it
+        # was (every column equal) is the entry parsed before, not its JSON parsed again.
+        if len(self._entries) > 4 * len(rows) + 1000:
+            self._entries.clear()
+        return [self._entries.get(r) or self._entries.setdefault(r, AuditEntry(
+            r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])) for r in rows]
 
     def first_detail(self) -> dict[str, Any]:
         """The detail of the first (init) entry, {} in an empty log: one indexed read."""
