@@ -35,6 +35,7 @@ def _timed(name: str, fn, baseline: float):
 
 def _project_steps(folder: Path, n_types: int, baseline: float) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     from app.gui import commands
@@ -72,7 +73,7 @@ def _project_steps(folder: Path, n_types: int, baseline: float) -> None:
             opened.store.undo_stack.setClean()
             opened.close()
             opened.deleteLater()
-            app.processEvents()
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # really gone
     gc.unfreeze()
     gc.collect()
     report(f"open {n_types:,} types in the window", statistics.median(samples["app"]), "s",

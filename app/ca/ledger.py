@@ -306,12 +306,14 @@ class Ledger:
             rows = self.conn.execute(
                 "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
                 (-1 if limit is None else limit,)).fetchall()
+        if limit is None:
+            return [_audit_entry(r) for r in rows]
         # The Issue tab lists the newest 200 after every action: an entry read again as it
         # was (every column equal) is the entry parsed before, not its JSON parsed again.
-        if len(self._entries) > 4 * len(rows) + 1000:
+        if len(self._entries) > 4 * limit:
             self._entries.clear()
-        return [self._entries.get(r) or self._entries.setdefault(r, AuditEntry(
-            r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])) for r in rows]
+        return [self._entries.get(r) or self._entries.setdefault(r, _audit_entry(r))
+                for r in rows]
 
     def first_detail(self) -> dict[str, Any]:
         """The detail of the first (init) entry, {} in an empty log: one indexed read."""
@@ -464,6 +466,11 @@ class Ledger:
         with self._lock:
             rows = self.conn.execute("SELECT * FROM certificates ORDER BY issued_at, serial")
             return [_certificate(r) for r in rows.fetchall()]
+
+
+def _audit_entry(row: tuple[Any, ...]) -> AuditEntry:
+    return AuditEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6],
+                      row[7])
 
 
 def _approval(row: tuple[Any, ...]) -> Approval:
