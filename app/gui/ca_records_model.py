@@ -159,7 +159,7 @@ def records_view(model: RecordsTableModel) -> QTableView:
     header.setStretchLastSection(not any(c.stretch for c in model.columns))
     # Widths from the first rows: a 10,000-certificate ledger measured every row again on
     # each refresh (the default precision is 1,000 rows a column, three tables).
-    header.setResizeContentsPrecision(0)
+    header.setResizeContentsPrecision(60)
     for section, column in enumerate(model.columns):
         header.setSectionResizeMode(section, QHeaderView.ResizeMode.Stretch if column.stretch
                                     else QHeaderView.ResizeMode.ResizeToContents)

@@ -79,7 +79,13 @@ class IssueTab(QWidget):
         self.ledger_tabs = LedgerTabs()
         self.acme = AcmePanel()
         self._acme: Any = None  # app.ca.acme.store.AcmeStore of the open CA
-        self.ledger_tabs.addTab(self.acme, "ACME server")
+        # Scrolled, so its form never makes the ledger tabs taller than the other pages need
+        # (a projector's 720 lines leave the issuing forms above it their height: issue 17).
+        acme_page = QScrollArea()
+        acme_page.setWidgetResizable(True)
+        acme_page.setFrameShape(QFrame.Shape.NoFrame)
+        acme_page.setWidget(self.acme)
+        self.ledger_tabs.addTab(acme_page, "ACME server")
         self.message = wrapped_label()
         self._lay_out()
         self._shown_type: object = _NOTHING_SHOWN  # (type, decision) the panels show
