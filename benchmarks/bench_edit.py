@@ -27,7 +27,7 @@ def _edit_latency(n_types: int, steps: int, *, field: str, values: tuple[str, st
         samples.append(time.perf_counter() - start)
     samples.sort()
     evaluate_only = median_seconds(lambda: evaluate(store.project, today=TODAY),
-                                   repeat=max(3, steps // 4))
+                                   repeat=max(3, steps // 4))  # the full one, as before
     store.undo_stack.setClean()
     window.close()
     return samples[len(samples) // 2], evaluate_only
@@ -44,7 +44,7 @@ EDITS = (
 def main(*, smoke: bool = False) -> None:
     sizes = ((100, 5),) if smoke else ((100, 60), (5_000, 30))
     for n, steps in sizes:
-        target = "≤ 16 ms" if n <= 100 else "≤ 100 ms"
+        target = "≤ 16 ms"  # one 60 Hz frame, at 5,000 types too (issue 21)
         for label, field, values in EDITS:
             edit, evaluate_only = _edit_latency(n, steps, field=field, values=values)
             report(f"{label}, {n:,} types", edit * 1e3, "ms", target=target)

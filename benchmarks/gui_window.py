@@ -28,9 +28,11 @@ def open_window(n_types: int):
     app = styled_app()
     from app.gui.main_window import MainWindow
     from app.gui.store import ProjectStore
+    from app.loading import loading
 
-    store = ProjectStore(synthetic_project(n_types), today=TODAY)
-    window = MainWindow(store)
+    with loading():  # as the app opens a document: the GC paused, then the objects frozen
+        store = ProjectStore(synthetic_project(n_types), today=TODAY)
+        window = MainWindow(store)
     window.resize(1600, 1000)
     window.show()
     app.processEvents()

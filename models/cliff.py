@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from models import display
 from models.certificate import CertificateType, TypeId
@@ -26,6 +27,7 @@ DAYS_PER_YEAR = 365
 EARLIEST_RENEWAL_SHARE = Fraction(1, 3)
 
 
+@lru_cache(maxsize=1024)  # exact Fraction comparisons, asked for every type on every date
 def renewal_lead_days(notice_days: tuple[int, ...], validity_days: int) -> float:
     """Days before expiry a renewal starts: the earliest renewal notice (AdminDesign) that
     leaves the certificate two thirds of its life, else a third of the validity.
@@ -90,9 +92,12 @@ class Cliff:
     dates: tuple[CliffDate, ...]
 
 
-def type_on_date(ctype: CertificateType, decision: Decision, on: dt.date) -> TypeOnDate:
-    """Renewals and tickets of one type on one date, as-is and as designed."""
-    limit = type_validity_limit(ctype, on=on)
+def type_on_date(ctype: CertificateType, decision: Decision, on: dt.date,
+                 limit: ValidityLimit | None = None) -> TypeOnDate:
+    """Renewals and tickets of one type on one date, as-is and as designed (`limit`: its
+    `type_validity_limit` on `on`, if known)."""
+    if limit is None:
+        limit = type_validity_limit(ctype, on=on)
     lead = renewal_lead_days(ctype.admin.notice_days, limit.days)
     renewals = renewals_per_certificate(limit.days, lead)
     population = ctype.live_certificates

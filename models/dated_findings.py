@@ -7,7 +7,7 @@ from models.certificate import CertificateType
 from models.cliff import Cliff, TypeOnDate
 from models.enums import Validity, Workflow
 from models.findings import Finding, FindingCode, Severity, type_names
-from models.industry_rules import CapScope, class_impossible, domain_reuse
+from models.industry_rules import CapScope, ValidityLimit, class_impossible, domain_reuse
 from models.project import Project
 from models.routing import Decision
 
@@ -30,32 +30,33 @@ def _public_tls(on: TypeOnDate) -> bool:
     return on.limit.cap is not None and on.limit.cap.scope is CapScope.TLS
 
 
-def _impossible(project: Project, classes: tuple[Validity, ...],
-                cliff: Cliff) -> list[Finding]:
-    as_of = cliff.dates[0]
-    out = []
-    for row, ctype in enumerate(project.types):
-        limit = as_of.types[row].limit
-        if not class_impossible(ctype.validity, limit):
-            continue
-        out.append(Finding(
-            FindingCode.IMPOSSIBLE_VALIDITY, Severity.WARNING, "Validity class impossible",
-            f"{ctype.name} is {ctype.validity.value}, but {limit.reason}: no {ctype.validity.value}"
-            f" certificate can be issued on {limit.on.isoformat()}, so it is evaluated as "
-            f"{classes[row].value}.",
-            f"Reclassify {ctype.name} as {classes[row].value} and plan its renewals at that "
-            "cadence; or, if its relying parties can trust a private CA, move it there "
-            "(private CAs keep their own caps).",
-            (ctype.id,)))
-    return out
+def impossible_finding(ctype: CertificateType, limit: ValidityLimit,
+                       evaluated: Validity) -> Finding | None:
+    """A type whose class no public certificate may have on the as-of date (`limit`)."""
+    if not class_impossible(ctype.validity, limit):
+        return None
+    return Finding(
+        FindingCode.IMPOSSIBLE_VALIDITY, Severity.WARNING, "Validity class impossible",
+        f"{ctype.name} is {ctype.validity.value}, but {limit.reason}: no {ctype.validity.value}"
+        f" certificate can be issued on {limit.on.isoformat()}, so it is evaluated as "
+        f"{evaluated.value}.",
+        f"Reclassify {ctype.name} as {evaluated.value} and plan its renewals at that "
+        "cadence; or, if its relying parties can trust a private CA, move it there "
+        "(private CAs keep their own caps).",
+        (ctype.id,))
 
 
-def _cliff(project: Project, decisions: tuple[Decision, ...], cliff: Cliff) -> list[Finding]:
-    first, last = cliff.dates[0], cliff.dates[-1]
-    rows = [r for r, d in enumerate(decisions)
-            if d.workflow is Workflow.ADMIN_MEDIATED and _public_tls(last.types[r])]
+def meets_cliff(decision: Decision, last: TypeOnDate) -> bool:
+    """An admin-mediated public TLS type (`last`: the type on the last rule date)."""
+    return decision.workflow is Workflow.ADMIN_MEDIATED and _public_tls(last)
+
+
+def cliff_finding(project: Project, rows: list[int], cliff: Cliff) -> Finding | None:
+    """The rows `meets_cliff` holds for: their tickets per certificate at the cliff."""
     if not rows:
-        return []
+        return None
+    first, last = cliff.dates[0], cliff.dates[-1]
+
     def now(r: int) -> str:
         return "" if first is last else (
             f" (on {first.date.isoformat()}: {first.types[r].renewals_per_certificate:.1f})")
@@ -64,24 +65,29 @@ def _cliff(project: Project, decisions: tuple[Decision, ...], cliff: Cliff) -> l
         f"{project.types[r].name}: {last.types[r].renewals_per_certificate:.1f} tickets per "
         f"certificate a year at {last.types[r].max_validity_days} days from "
         f"{last.date.isoformat()}{now(r)}" for r in rows[:5])
-    return [Finding(
+    return Finding(
         FindingCode.TICKET_CLIFF, Severity.WARNING, "Admin-mediated public TLS meets the cliff",
         f"Every renewal of an admin-mediated certificate is a ticket. {detail}.",
         "Keep the human approval where it is a control (EV vetting is reusable for 398 days) "
         "and automate the renewal itself — ACME with the approval bound to the account — or "
         "route the type combined with documented controls.",
-        tuple(project.types[r].id for r in rows))]
+        tuple(project.types[r].id for r in rows))
 
 
-def _manual_validation(project: Project, decisions: tuple[Decision, ...],
-                       cliff: Cliff) -> list[Finding]:
+def validated_by_person(ctype: CertificateType, decision: Decision, last: TypeOnDate) -> bool:
+    """A public TLS type whose domain validation needs a person (`last`: on the last date)."""
+    return _public_tls(last) and needs_person(ctype, decision)
+
+
+def manual_validation_finding(project: Project, rows: list[int],
+                              cliff: Cliff) -> Finding | None:
+    """The rows `validated_by_person` holds for, once validations are reused for less than
+    their certificates live."""
     last = cliff.dates[-1]
     reuse = domain_reuse(last.date)
-    rows = [r for r, d in enumerate(decisions)
-            if _public_tls(last.types[r]) and needs_person(project.types[r], d)]
     if not rows or reuse.days > last.types[rows[0]].max_validity_days:
-        return []
-    return [Finding(
+        return None
+    return Finding(
         FindingCode.MANUAL_DOMAIN_VALIDATION, Severity.WARNING,
         "Domain validation needs a person at every renewal",
         f"From {reuse.effective.isoformat()} a domain validation is reused for at most "
@@ -91,34 +97,30 @@ def _manual_validation(project: Project, decisions: tuple[Decision, ...],
         "Move domain validation to an automated method: ACME DNS-01 (a delegated "
         "_acme-challenge CNAME keeps DNS credentials narrow) or HTTP-01; keep e-mail DCV for "
         "break-glass only.",
-        tuple(project.types[r].id for r in rows))]
+        tuple(project.types[r].id for r in rows))
 
 
-def _approval_path(project: Project, decisions: tuple[Decision, ...],
-                   cliff: Cliff) -> list[Finding]:
-    out = []
-    for row, decision in enumerate(decisions):
-        if decision.workflow is not Workflow.ADMIN_MEDIATED:
-            continue
-        ctype = project.types[row]
-        path = ctype.admin.approval_sla_days + ctype.admin.fulfilment_days
-        first_late = next(((d.date, d.types[row]) for d in cliff.dates
-                           if path > d.types[row].lead_days), None)
-        if first_late is None:
-            continue
-        when, late = first_late
-        out.append(Finding(
-            FindingCode.APPROVAL_OUTLASTS_LEAD, Severity.EXCEPTION,
-            "Approval path longer than the renewal lead",
-            f"{ctype.name}: on {when.isoformat()} a {late.max_validity_days}-day certificate "
-            f"is renewed {late.lead_days:g} days before expiry, but approval "
-            f"({ctype.admin.approval_sla_days:g} d) and fulfilment "
-            f"({ctype.admin.fulfilment_days:g} d) take {path:g} days: the certificate expires "
-            "while the ticket waits.",
-            "Shorten the approval SLA or automate fulfilment so the path fits the lead, send "
-            "the renewal notice earlier, or move the renewal to the combined workflow.",
-            (ctype.id,)))
-    return out
+def approval_finding(ctype: CertificateType, decision: Decision,
+                     on_dates: tuple[TypeOnDate, ...]) -> Finding | None:
+    """An admin-mediated type whose approval path outlasts its renewal lead on a rule date
+    (`on_dates`: the type on each rule date, as-of date first)."""
+    if decision.workflow is not Workflow.ADMIN_MEDIATED:
+        return None
+    path = ctype.admin.approval_sla_days + ctype.admin.fulfilment_days
+    late = next((on for on in on_dates if path > on.lead_days), None)
+    if late is None:
+        return None
+    return Finding(
+        FindingCode.APPROVAL_OUTLASTS_LEAD, Severity.EXCEPTION,
+        "Approval path longer than the renewal lead",
+        f"{ctype.name}: on {late.limit.on.isoformat()} a {late.max_validity_days}-day "
+        f"certificate is renewed {late.lead_days:g} days before expiry, but approval "
+        f"({ctype.admin.approval_sla_days:g} d) and fulfilment "
+        f"({ctype.admin.fulfilment_days:g} d) take {path:g} days: the certificate expires "
+        "while the ticket waits.",
+        "Shorten the approval SLA or automate fulfilment so the path fits the lead, send "
+        "the renewal notice earlier, or move the renewal to the combined workflow.",
+        (ctype.id,))
 
 
 def dated_findings(project: Project, decisions: tuple[Decision, ...],
@@ -126,6 +128,15 @@ def dated_findings(project: Project, decisions: tuple[Decision, ...],
     """The industry-rule findings, in the order a workshop meets them."""
     if not project.types:
         return ()
-    return (*_impossible(project, classes, cliff), *_cliff(project, decisions, cliff),
-            *_manual_validation(project, decisions, cliff),
-            *_approval_path(project, decisions, cliff))
+    types = project.types
+    first, last = cliff.dates[0].types, cliff.dates[-1].types
+    rows = range(len(types))
+    found = (
+        *(impossible_finding(types[r], first[r].limit, classes[r]) for r in rows),
+        cliff_finding(project, [r for r in rows if meets_cliff(decisions[r], last[r])], cliff),
+        manual_validation_finding(project, [
+            r for r in rows if validated_by_person(types[r], decisions[r], last[r])], cliff),
+        *(approval_finding(types[r], decisions[r], tuple(d.types[r] for d in cliff.dates))
+          for r in rows),
+    )
+    return tuple(f for f in found if f is not None)

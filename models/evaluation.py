@@ -80,6 +80,11 @@ def design_migration_share(
             today_admin += ctype.annual_volume
             if decision.workflow is Workflow.COMBINED:
                 moving += ctype.annual_volume
+    return design_share(moving, today_admin)
+
+
+def design_share(moving: int, today_admin: int) -> tuple[float | None, str]:
+    """`design_migration_share` from its two volumes: moving to combined, admin today."""
     if today_admin == 0:
         return None, "no type has an annual volume issued admin-mediated today"
     return moving / today_admin, (
@@ -95,15 +100,40 @@ def inventory_tickets(types: tuple[CertificateType, ...]) -> int | None:
     return sum(volumes) if volumes else None
 
 
-def _ticket_count(project: Project) -> TicketCount:
+def ticket_count(project: Project, inventory: int | None) -> TicketCount:
+    """The tickets a year the cost model uses: the input, or the `inventory_tickets`."""
     inputs = project.cost.inputs
-    inventory = inventory_tickets(project.types)
     if project.cost.tickets_source is TicketsSource.INVENTORY and inventory is not None:
         return TicketCount(float(inventory), TicketsSource.INVENTORY, inventory,
                            f"inventory: {inventory:,} admin-mediated issuances a year as-is")
     explanation = "the input" if project.cost.tickets_source is TicketsSource.INPUT else (
         "the input (the inventory has no annual volume issued admin-mediated today)")
     return TicketCount(inputs.tickets_per_year, TicketsSource.INPUT, inventory, explanation)
+
+
+def cost_inputs(project: Project, tickets: TicketCount) -> CostInputs:
+    """The project's cost inputs with the ticket count the model uses."""
+    inputs = project.cost.inputs
+    if tickets.source is TicketsSource.INVENTORY:
+        inputs = CostInputs.model_validate(
+            {**inputs.model_dump(), "tickets_per_year": tickets.value})
+    return inputs
+
+
+def migration_share(project: Project, inputs: CostInputs,
+                    design: tuple[float | None, str]) -> MigrationShare:
+    """The share the cost model uses: the routing design's (`design_migration_share`) when
+    asked for and known, else the preset input."""
+    design_value, why = design
+    wanted = project.cost.migration_share_source
+    if wanted is MigrationShareSource.DESIGN and design_value is not None:
+        return MigrationShare(design_value, wanted, design_value, f"routing design: {why}")
+    explanation = "preset input" if wanted is MigrationShareSource.PRESET else (
+        f"preset input (routing design unavailable: {why})"
+    )
+    return MigrationShare(
+        inputs.migration_share, MigrationShareSource.PRESET, design_value, explanation
+    )
 
 
 def evaluate(project: Project, *, today: dt.date | None = None) -> Evaluation:
@@ -113,11 +143,8 @@ def evaluate(project: Project, *, today: dt.date | None = None) -> Evaluation:
         project: the document.
         today: the date the policy-review age is measured against (defaults to the clock).
     """
-    tickets = _ticket_count(project)
-    inputs = project.cost.inputs
-    if tickets.source is TicketsSource.INVENTORY:
-        inputs = CostInputs.model_validate(
-            {**inputs.model_dump(), "tickets_per_year": tickets.value})
+    tickets = ticket_count(project, inventory_tickets(project.types))
+    inputs = cost_inputs(project, tickets)
     context = RoutingContext(project.organisation.tolerance, ticket_hours(inputs))
     # INDUSTRY-RULES.md: each type against the public caps in force on the as-of date.
     limits = tuple(type_validity_limit(t, on=project.as_of) for t in project.types)
@@ -126,18 +153,8 @@ def evaluate(project: Project, *, today: dt.date | None = None) -> Evaluation:
     decisions = tuple(route(t, context, validity=c)
                       for t, c in zip(project.types, classes, strict=True))
     combined = sum(1 for d in decisions if d.workflow is Workflow.COMBINED)
-
-    design_value, why = design_migration_share(project.types, decisions)
-    wanted = project.cost.migration_share_source
-    if wanted is MigrationShareSource.DESIGN and design_value is not None:
-        migration = MigrationShare(design_value, wanted, design_value, f"routing design: {why}")
-    else:
-        explanation = "preset input" if wanted is MigrationShareSource.PRESET else (
-            f"preset input (routing design unavailable: {why})"
-        )
-        migration = MigrationShare(
-            inputs.migration_share, MigrationShareSource.PRESET, design_value, explanation
-        )
+    migration = migration_share(project, inputs,
+                                design_migration_share(project.types, decisions))
 
     cliff = compute_cliff(project.types, decisions, inputs, as_of=project.as_of)
     classified = bool(project.types)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from models.enums import CaKind, Purpose, Validity
 from models.key_rules import ExtendedKeyUsage
@@ -157,6 +158,8 @@ def class_min_days(validity: Validity) -> int:
             "long": Validity.MEDIUM.max_days + 1}[validity.value]
 
 
+# evaluate() asks for every type on every rule date: a few distinct answers, shared (frozen).
+@lru_cache(maxsize=4096)
 def validity_limit(validity: Validity, edit: int | None, scope: CapScope | None,
                    on: dt.date) -> ValidityLimit:
     """The smaller of the class maximum, the profile edit and the public cap on `on`.

@@ -180,13 +180,23 @@ def _derived_keys(purpose: Purpose) -> tuple[KeyRequirement, ...]:
     return tuple(keys)
 
 
+_NO_EDITS = IssuanceProfileSettings()  # frozen: one instance serves every unedited type
+
+
 def type_validity_limit(ctype: CertificateType, *, on: dt.date) -> ValidityLimit:
     """A type's effective maximum validity on a date and the rule that set it (the profile's
     maximum, without building the whole profile: evaluate() asks for every type and date)."""
-    edits = ctype.profile or IssuanceProfileSettings()
+    return type_validity_limits(ctype, (on,))[0]
+
+
+def type_validity_limits(ctype: CertificateType,
+                         dates: tuple[dt.date, ...]) -> tuple[ValidityLimit, ...]:
+    """`type_validity_limit` on each of `dates`, the type's profile edits read once."""
+    edits = ctype.profile or _NO_EDITS
     ekus = edits.ekus if edits.ekus is not None else _EKUS[ctype.purpose]
-    return validity_limit(ctype.validity, edits.max_validity_days,
-                          cap_scope(ctype.ca, ekus, ctype.purpose), on)
+    scope = cap_scope(ctype.ca, ekus, ctype.purpose)
+    return tuple(validity_limit(ctype.validity, edits.max_validity_days, scope, on)
+                 for on in dates)
 
 
 def profile_for(ctype: CertificateType, *, on: dt.date) -> IssuanceProfile:

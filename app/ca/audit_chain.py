@@ -48,10 +48,16 @@ class AuditReport:
         return set(self.problems) <= set(self.row_level)
 
 
-def walk_chain(rows: list[tuple[Any, ...]]) -> tuple[str, list[str]]:
-    """The head (`seq:hash`) the entries lead to, and every break in their chain."""
+def walk_chain(rows: list[tuple[Any, ...]], *, start: tuple[int, str] = (1, GENESIS)
+               ) -> tuple[str, list[str]]:
+    """The head (`seq:hash`) the entries lead to, and every break in their chain.
+
+    Args:
+        start: the sequence number the first row must have and the hash it must link to (a
+            walk that continues from a head already verified).
+    """
     problems: list[str] = []
-    prev, expected = GENESIS, 1
+    expected, prev = start
     for seq, at, actor, action, subject, detail, prev_hash, digest in rows:
         if seq != expected:
             problems.append(f"audit entries {expected}–{seq - 1} are missing (deleted)")
@@ -60,7 +66,7 @@ def walk_chain(rows: list[tuple[Any, ...]]) -> tuple[str, list[str]]:
         if entry_hash(seq, at, actor, action, subject, detail, prev_hash) != digest:
             problems.append(f"audit entry {seq} was edited: its hash does not match")
         prev, expected = digest, seq + 1
-    return (f"{expected - 1}:{prev}" if rows else f"0:{GENESIS}"), problems
+    return (f"{expected - 1}:{prev}" if rows or start[0] > 1 else f"0:{GENESIS}"), problems
 
 
 def head_problems(head: str, stored_head: str | None) -> list[str]:
@@ -117,10 +123,11 @@ def crl_subject(number: int, action: str = CRL_ACTION) -> str:
     return f"{action.replace('-', ' ')} {number}"
 
 
-def last_crl_number(entries: Iterable[tuple[str, str]], action: str = CRL_ACTION) -> int:
-    """The number of the newest CRL of `action` among (action, subject) audit pairs; 0 before
-    the first."""
-    last = 0
+def last_crl_number(entries: Iterable[tuple[str, str]], action: str = CRL_ACTION, *,
+                    start: int = 0) -> int:
+    """The number of the newest CRL of `action` among (action, subject) audit pairs; `start`
+    (0: before the first) when they hold none."""
+    last = start
     prefix = crl_subject(0, action).removesuffix("0")
     for entry_action, subject in entries:
         if entry_action == action:

@@ -7,8 +7,8 @@ in SQLite changes neither the CRL, the listing nor the calendar, and `verify` na
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from app.ca.audit_chain import BoundRows, row_problem
@@ -32,27 +32,23 @@ def revocations(bound: BoundRows) -> dict[str, Revocation]:
             for image in images_of(bound, "certificates") if image["revoked_at"]}
 
 
-def audited_certificates(records: Iterable[CertificateRecord], bound: BoundRows,
-                         current: dict[str, dict[str, Any]], *, ledger_verified: bool
-                         ) -> list[CertificateRecord]:
-    """The certificate rows with the audit log's revocations, each marked as `verify` sees it.
+def audited_certificate(record: CertificateRecord, latest: tuple[int, dict[str, Any] | None]
+                        | None, actual: dict[str, Any] | None, *, ledger_verified: bool
+                        ) -> CertificateRecord:
+    """The certificate row with the audit log's revocation, marked as `verify` sees it.
 
     Args:
-        records: the certificates table as it stands.
-        bound, current: each row's latest audit image and every row now (`Ledger.inspect`).
+        record: the row as it stands in the certificates table.
+        latest, actual: its latest audit image (`BoundRows` value) and its image now.
         ledger_verified: whether the whole ledger passes `verify`.
     """
-    revoked = revocations(bound)
-    listed = []
-    for record in records:
-        label = certificate_row(record.serial).label
-        revocation = revoked.get(record.serial)
-        listed.append(replace(
-            record, revoked_at=revocation.revoked_at if revocation else None,
-            revocation_reason=revocation.reason if revocation else None,
-            row_problem=row_problem(label, bound.get(label), current.get(label)) or "",
-            ledger_verified=ledger_verified))
-    return listed
+    label = certificate_row(record.serial).label
+    image = latest[1] if latest else None
+    revoked = bool(image and image["revoked_at"])
+    return replace(
+        record, revoked_at=image["revoked_at"] if image and revoked else None,
+        revocation_reason=image["revocation_reason"] if image and revoked else None,
+        row_problem=row_problem(label, latest, actual) or "", ledger_verified=ledger_verified)
 
 
 def renewal_calendar(bound: BoundRows, *, now: str, horizon: str | None = None
@@ -67,7 +63,7 @@ def renewal_calendar(bound: BoundRows, *, now: str, horizon: str | None = None
     certs = {image["serial"]: image for image in images_of(bound, "certificates")
              if not image["revoked_at"]}
     rows: list[tuple[str, str, int, str]] = [
-        (serial, cert["renew_at"], _days_between(cert["renew_at"], cert["not_after"]),
+        (serial, cert["renew_at"], days_between(cert["renew_at"], cert["not_after"]),
          "renewal") for serial, cert in certs.items() if cert["renew_at"]]
     rows += [(n["serial"], n["due_at"], n["days_before"], "notice")
              for n in sorted(images_of(bound, "renewal_notices"),
@@ -83,5 +79,7 @@ def renewal_calendar(bound: BoundRows, *, now: str, horizon: str | None = None
     return calendar
 
 
-def _days_between(start: str, end: str) -> int:
+@lru_cache(maxsize=1 << 16)  # asked again for every certificate on every refresh
+def days_between(start: str, end: str) -> int:
+    """Whole days from one ISO time to another."""
     return (parse_iso(end) - parse_iso(start)).days

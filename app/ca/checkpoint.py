@@ -47,32 +47,68 @@ def problems(path: Path, chain: dict[int, str], *, required: bool) -> list[str]:
     A head the chain no longer reaches means entries were deleted from its end; a head whose
     entry has another hash means the chain was rewritten from there on.
     """
-    if path.is_symlink():
-        return [f"the audit checkpoint {path.name} was replaced by a symbolic link"]
-    try:
-        text = path.read_bytes().decode("ascii", "replace")
-    except FileNotFoundError:
-        return [f"the audit checkpoint {path.name} is missing (deleted): entries removed from "
-                "the end of the chain could not be detected"] if required else []
-    except OSError as exc:
-        return [f"the audit checkpoint {path.name} cannot be read ({exc.strerror})"]
-    last = max(chain, default=0)
-    found: list[str] = []
-    ahead = 0
-    for number, line in enumerate(text.splitlines(), 1):
-        parts = line.split()
-        if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 64:
-            found.append(f"the audit checkpoint {path.name} line {number} is not a head "
-                         "(edited)")
-            continue
-        seq, digest = int(parts[0]), parts[1]
+    return Reader(path).problems(chain, required=required)
+
+
+class Reader:
+    """`problems`, reading only the lines appended since the last call: the Issue tab asks
+    after every action, and a 10,000-entry checkpoint is 700 kB. The chain it is held against
+    may only have grown meanwhile (`app.ca.audited_view` verifies in full otherwise); a file
+    that shrank or was replaced is read again from its start."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._restart()
+
+    def _restart(self) -> None:
+        self._offset = 0
+        self._lines = 0
+        self._inode: int | None = None
+        self._found: list[str] = []
+        self._ahead: dict[int, str] = {}  # seq -> hash of heads the chain had not reached
+
+    def problems(self, chain: dict[int, str], *, required: bool) -> list[str]:
+        path = self.path
+        if path.is_symlink():
+            return [f"the audit checkpoint {path.name} was replaced by a symbolic link"]
+        try:
+            with path.open("rb") as file:
+                status = os.fstat(file.fileno())
+                if status.st_ino != self._inode or status.st_size < self._offset:
+                    self._restart()
+                    self._inode = status.st_ino
+                file.seek(self._offset)
+                data = file.read()
+        except FileNotFoundError:
+            self._restart()
+            return [f"the audit checkpoint {path.name} is missing (deleted): entries removed "
+                    "from the end of the chain could not be detected"] if required else []
+        except OSError as exc:
+            return [f"the audit checkpoint {path.name} cannot be read ({exc.strerror})"]
+        complete = data.rfind(b"\n") + 1  # a line being appended is read next time
+        self._offset += complete
+        last = max(chain, default=0)
+        pending, self._ahead = self._ahead, {}
+        for seq, digest in pending.items():
+            self._check(seq, digest, chain, last)
+        for line in data[:complete].decode("ascii", "replace").splitlines():
+            self._lines += 1
+            parts = line.split()
+            if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 64:
+                self._found.append(f"the audit checkpoint {path.name} line {self._lines} is "
+                                   "not a head (edited)")
+                continue
+            self._check(int(parts[0]), parts[1], chain, last)
+        if not self._ahead:
+            return list(self._found)
+        ahead = max(self._ahead)
+        return [f"audit entries {last + 1}–{ahead} are missing: the checkpoint {path.name} "
+                f"recorded entry {ahead}, the chain ends at {last} (the newest entries were "
+                "deleted)", *self._found]
+
+    def _check(self, seq: int, digest: str, chain: dict[int, str], last: int) -> None:
         if seq > last:
-            ahead = max(ahead, seq)
+            self._ahead[seq] = digest
         elif seq in chain and chain[seq] != digest:
-            found.append(f"audit entry {seq} is not the one the checkpoint recorded: the "
-                         "chain was rewritten from there on (rolled back)")
-    if ahead:
-        found.insert(0, f"audit entries {last + 1}–{ahead} are missing: the checkpoint "
-                     f"{path.name} recorded entry {ahead}, the chain ends at {last} (the "
-                     "newest entries were deleted)")
-    return found
+            self._found.append(f"audit entry {seq} is not the one the checkpoint recorded: "
+                               "the chain was rewritten from there on (rolled back)")

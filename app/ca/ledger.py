@@ -14,13 +14,14 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.ca import audit_chain, bindings, checkpoint, row_index
 from app.ca.audit_chain import GENESIS, BoundRows, entry_hash
 from app.ca.audit_chain import AuditReport as AuditReport  # verify()'s result, re-exported
-from app.ca.audited_state import audited_certificates
+from app.ca.audited_view import AuditedView
 from app.ca.bindings import RowRef
 from app.ca.errors import CaError, Refused
 from app.ca.files import FILE_MODE
@@ -107,6 +108,20 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 TRIGGERS = ("audit_no_update", "audit_no_delete", *row_index.TRIGGERS)
 
 
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """A full verify and the parts of it an incremental refresh continues from."""
+
+    report: AuditReport
+    bound: BoundRows
+    current: dict[str, dict[str, Any]]
+    chain_problems: list[str]
+    hashes: dict[int, str]  # seq -> hash of every entry
+    recorded: set[tuple[str, int]]  # (row label, seq of an entry recording it)
+    index_problems: list[str]
+    last_crl: int
+
+
 class Ledger:
     """One SQLite connection to a CA folder's ledger; thread-safe through one lock."""
 
@@ -120,6 +135,8 @@ class Ledger:
         self.checkpoint_path = path.with_name(checkpoint.CHECKPOINT)
         self._lock = threading.RLock()
         self._head: str | None = None  # appended by this transaction, for the checkpoint
+        self.view = AuditedView(self)
+        self._entries: dict[tuple[Any, ...], AuditEntry] = {}  # `audit`'s parsed rows
         self.conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S,
                                     check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -289,7 +306,13 @@ class Ledger:
             rows = self.conn.execute(
                 "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq",
                 (-1 if limit is None else limit,)).fetchall()
-        return [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7])
+        if limit is None:
+            return [_audit_entry(r) for r in rows]
+        # The Issue tab lists the newest 200 after every action: an entry read again as it
+        # was (every column equal) is the entry parsed before, not its JSON parsed again.
+        if len(self._entries) > 4 * limit:
+            self._entries.clear()
+        return [self._entries.get(r) or self._entries.setdefault(r, _audit_entry(r))
                 for r in rows]
 
     def first_detail(self) -> dict[str, Any]:
@@ -323,6 +346,12 @@ class Ledger:
     def inspect(self, *, expect_head: str | None = None
                 ) -> tuple[AuditReport, BoundRows, dict[str, dict[str, Any]]]:
         """`verify`'s report, with what it compared: each row's latest image, every row now."""
+        found = self.inspection(expect_head=expect_head)
+        return found.report, found.bound, found.current
+
+    def inspection(self, *, expect_head: str | None = None) -> Inspection:
+        """`inspect`, with the parts of the report an incremental refresh continues from
+        (`app.ca.audited_view`)."""
         with self.snapshot():
             rows = self.conn.execute("SELECT * FROM audit ORDER BY seq").fetchall()
             triggers = {r[0] for r in self.conn.execute(
@@ -334,30 +363,34 @@ class Ledger:
                 "SELECT 'certificate ' || serial, audit_seq FROM certificates").fetchall()
             current = dict(bindings.all_row_images(self.conn))
             indexed = row_index.pairs(self.conn)
+            version = self.version(self.conn)
         problems = [f"the append-only trigger {t} was removed" for t in TRIGGERS
                     if t not in triggers]
         head, chain_problems = audit_chain.walk_chain(rows)
         problems += chain_problems
         problems += audit_chain.head_problems(head, stored_head)
-        problems += checkpoint.problems(
-            self.checkpoint_path, {r[0]: r[7] for r in rows},
-            required=self.version(self.conn) >= CHECKPOINT_VERSION)
+        hashes = {r[0]: r[7] for r in rows}
+        problems += checkpoint.problems(self.checkpoint_path, hashes,
+                                        required=version >= CHECKPOINT_VERSION)
         seqs = {r[0] for r in rows}
         # The CRL number in meta is a copy the next CRL rewrites (the number comes from the
         # chain), so an edited copy is reported but, like an edited row, cannot stop a CRL.
-        row_level = audit_chain.crl_number_problems(
-            stored_crl, audit_chain.last_crl_number((r[3], r[4]) for r in rows))
+        last_crl = audit_chain.last_crl_number((r[3], r[4]) for r in rows)
+        row_level = audit_chain.crl_number_problems(stored_crl, last_crl)
         row_level += [f"{what}: its audit entry {seq} is missing" for what, seq in references
                       if seq not in seqs]
         recorded = audit_chain.recorded_images([(r[0], r[5]) for r in rows])
         bound = audit_chain.latest_images(recorded)
         row_level += audit_chain.row_problems(bound, current)
-        row_level += row_index.index_problems({(label, seq) for seq, label, _ in recorded},
-                                              indexed)
+        pairs = {(label, seq) for seq, label, _ in recorded}
+        index_problems = row_index.index_problems(pairs, indexed)
+        row_level += index_problems
         problems += row_level
         if expect_head is not None and expect_head != head:
             problems.append(f"audit head is {head}, expected {expect_head}")
-        return AuditReport(len(rows), head, tuple(problems), tuple(row_level)), bound, current
+        report = AuditReport(len(rows), head, tuple(problems), tuple(row_level))
+        return Inspection(report, bound, current, chain_problems, hashes, pairs,
+                          index_problems, last_crl)
 
     def bound_rows(self, conn: sqlite3.Connection | None = None) -> BoundRows:
         """Each row's latest image in the audit log: label -> (entry seq, image)."""
@@ -422,17 +455,22 @@ class Ledger:
 
     def certificates(self) -> list[CertificateRecord]:
         """Every certificate to list, revoked as the audit log records it, marked with what
-        `verify` finds (`row_problem`, `ledger_verified`); one walk of the chain, like it."""
-        with self.snapshot():
-            report, bound, current = self.inspect()
-            return audited_certificates(self.certificate_rows(), bound, current,
-                                        ledger_verified=report.ok)
+        `verify` finds (`row_problem`, `ledger_verified`): verified in full on the first call
+        and after another connection wrote, else from the last verified head on
+        (`app.ca.audited_view`)."""
+        return self.view.certificates()
+
 
     def certificate_rows(self) -> list[CertificateRecord]:
         """The certificates table as it stands (its revocation columns are editable)."""
         with self._lock:
             rows = self.conn.execute("SELECT * FROM certificates ORDER BY issued_at, serial")
             return [_certificate(r) for r in rows.fetchall()]
+
+
+def _audit_entry(row: tuple[Any, ...]) -> AuditEntry:
+    return AuditEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6],
+                      row[7])
 
 
 def _approval(row: tuple[Any, ...]) -> Approval:

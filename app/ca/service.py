@@ -523,6 +523,8 @@ class CaService:
         """
         moment = utc_now(now)
         horizon = iso(moment + dt.timedelta(days=within_days)) if within_days else None
+        if horizon is None:  # the whole calendar, kept current (`Ledger.view`)
+            return self.ledger.view.renewals(iso(moment))
         return renewal_calendar(self.ledger.bound_rows(), now=iso(moment), horizon=horizon)
 
     def verify(self, *, expect_head: str | None = None) -> AuditReport:

@@ -20,6 +20,7 @@ from app.gui import settings as keys
 from app.gui.main_window import MainWindow
 from app.gui.store import ProjectStore
 from app.gui.style import apply_style
+from app.loading import loading
 from app.recovery import find_recoverable
 from models.file_write import write_file
 from models.project import Project
@@ -40,8 +41,9 @@ def _application() -> QApplication:
 def build_window(file: str | None) -> MainWindow:
     """A window on `file`, or on the built-in example; raises ProjectFileError."""
     path = Path(file) if file else None
-    project = load_project(path) if path else load_example()
-    return MainWindow(ProjectStore(project, path))
+    with loading():
+        project = load_project(path) if path else load_example()
+        return MainWindow(ProjectStore(project, path))
 
 
 def _read_or_report(file: str | None) -> Project | None:

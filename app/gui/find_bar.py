@@ -142,9 +142,18 @@ class FindBar(QWidget):
     def _refresh_chips(self, *_args) -> None:
         """Chips for the reasons the design uses, with how many types each has."""
         decisions = self._store.evaluation.decisions
-        workflows = Counter(d.workflow for d in decisions)
-        reasons = Counter(d.reason for d in decisions)
-        labels = {d.reason: d.label for d in decisions}
+        # Decisions are shared per rule (a few objects for 5,000 types): count objects by
+        # identity in C, then add up their workflows and reasons.
+        shared = Counter(map(id, decisions))
+        objects = dict(zip(map(id, decisions), decisions, strict=True))
+        workflows: Counter[Workflow] = Counter()
+        reasons: Counter[ReasonCode] = Counter()
+        labels = {}
+        for key, count in shared.items():
+            decision = objects[key]
+            workflows[decision.workflow] += count
+            reasons[decision.reason] += count
+            labels[decision.reason] = decision.label
         for workflow, chip in self.workflow_chips.items():
             chip.setText(f"{workflow.value} {workflows[workflow]:,}")
         for reason, chip in self.reason_chips.items():

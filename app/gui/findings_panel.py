@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
 from app.gui.labels import WrappedLabel
@@ -22,6 +23,11 @@ class FindingCard(QFrame):
 
     Cards are reused as findings come and go (`set_finding`): creating and styling widgets
     on every edit costs more than the rest of the edit together.
+
+    A card is measured by itself, not by the panel's layout: its content sits in a body
+    widget it places on resize, and it tells the panel one fixed height. At 5,000 types the
+    per-type findings make hundreds of cards, and a layout of height-for-width widgets asked
+    every card's wrapped labels their heights again whenever one card changed.
     """
 
     show_type = Signal(str)
@@ -30,7 +36,8 @@ class FindingCard(QFrame):
         super().__init__(parent)
         self.finding: Finding | None = None
         self.setObjectName("findingCard")
-        layout = QVBoxLayout(self)
+        self._body = QWidget(self)
+        layout = self._body_layout = QVBoxLayout(self._body)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)
         # Wrapped labels that remember their measurements: findings change on most edits.
@@ -47,6 +54,19 @@ class FindingCard(QFrame):
             layout.addWidget(widget)
         layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignLeft)
 
+    def _fit(self) -> None:
+        """Place the body at the card's width and take the height it needs there."""
+        width = self.width()
+        height = self._body_layout.totalHeightForWidth(width)
+        self._body.setGeometry(0, 0, width, height)
+        if self.minimumHeight() != height or self.maximumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
+
     def set_finding(self, finding: Finding) -> None:
         self.finding = finding
         kind = "Exception" if finding.severity is Severity.EXCEPTION else (
@@ -55,6 +75,7 @@ class FindingCard(QFrame):
         self.detail.setText(finding.detail)
         self.fix.setText(f"Fix: {finding.fix}")
         self.button.setVisible(bool(finding.type_ids))
+        self._fit()
 
     def _on_button_clicked(self) -> None:
         if self.finding is not None and self.finding.type_ids:
@@ -69,6 +90,7 @@ class FindingsPanel(QWidget):
     """
 
     show_type = Signal(str)
+    PAGE = 25  # cards shown at first, and added by each "Show more"
 
     def __init__(self, store: ProjectStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +104,11 @@ class FindingsPanel(QWidget):
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(0, 0, 0, 0)
         inner_layout.addLayout(self._card_layout)
+        # Hundreds of per-type findings at 5,000 types: cards are made a page at a time.
+        self._limit = self.PAGE
+        self.more_button = QPushButton()
+        self.more_button.clicked.connect(self._on_more_clicked)
+        inner_layout.addWidget(self.more_button, alignment=Qt.AlignmentFlag.AlignLeft)
         inner_layout.addStretch(1)
         self.scroll_area = scroll = SteadyScrollArea(inner)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -102,16 +129,31 @@ class FindingsPanel(QWidget):
         if findings == self._shown:
             return  # most edits leave the findings as they were
         self._shown = findings
-        while len(self._cards) < len(findings):
+        self._show(findings)
+
+    def _on_more_clicked(self) -> None:
+        self._limit += self.PAGE
+        if self._shown is not None:
+            self._show(self._shown)
+
+    def _show(self, findings: tuple[Finding, ...]) -> None:
+        shown = findings[:self._limit]
+        while len(self._cards) < len(shown):
             card = FindingCard()
             card.show_type.connect(self.show_type)
             self._card_layout.addWidget(card)
             self._cards.append(card)
-        for card, finding in zip(self._cards, findings, strict=False):
-            card.set_finding(finding)
-            card.show()
-        for card in self._cards[len(findings):]:
+        for card, finding in zip(self._cards, shown, strict=False):
+            # Only the cards that change are touched: the others keep their measured sizes.
+            if card.finding != finding:
+                card.set_finding(finding)
+            if card.isHidden():
+                card.show()
+        for card in self._cards[len(shown):]:
             card.finding = None
             card.hide()
+        hidden = len(findings) - len(shown)
+        self.more_button.setText(f"Show {min(hidden, self.PAGE)} more ({hidden:,} not shown)")
+        self.more_button.setVisible(hidden > 0)
         self._none.setVisible(not findings)
-        self._title.setText(f"Findings ({len(findings)})" if findings else "Findings")
+        self._title.setText(f"Findings ({len(findings):,})" if findings else "Findings")

@@ -262,14 +262,18 @@ class IssueTab(QWidget):
     # --- type and profile ----------------------------------------------------------------
 
     def _on_store_project_replaced(self) -> None:
-        self.profile.set_types(self._store.project.types)
+        self._offered_types = self._store.project.types
+        self.profile.set_types(self._offered_types)
         self._on_type_combo_changed()
 
     def _on_store_evaluation_changed(self) -> None:
-        if self.profile.offered() != [(t.id, t.name) for t in self._store.project.types]:
+        types = self._store.project.types
+        if types is not self._offered_types and self.profile.offered() != [
+                (t.id, t.name) for t in types]:
             self._on_store_project_replaced()
         else:
             self._on_type_combo_changed()
+        self._offered_types = types
 
     def select_type(self, type_id: str) -> None:
         combo = self.profile.type_combo

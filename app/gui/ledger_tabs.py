@@ -40,6 +40,7 @@ class LedgerTabs(QTabWidget):
         self.issued_table = records_view(self.issued_model)
         self.renewal_table = records_view(self.renewal_model)
         self.audit_table = records_view(self.audit_model)
+        self._unverified = False
         self.revoke_button = QPushButton("Revoke selected and publish a CRL")
         self.unverified = QLabel(UNVERIFIED)
         self.unverified.setWordWrap(True)
@@ -62,14 +63,13 @@ class LedgerTabs(QTabWidget):
         self.issued_model.set_records(certificates)
         self.renewal_model.set_records(renewals)
         self.audit_model.set_records(audit)
-        self.unverified.setVisible(self.ledger_unverified())
+        self._unverified = any(c.ledger_verified is False for c in certificates)
+        self.unverified.setVisible(self._unverified)
         self._update_titles()
 
     def ledger_unverified(self) -> bool:
         """Whether the listed certificates say the ledger fails verification."""
-        model = self.issued_model
-        return any(model.record(row).ledger_verified is False
-                   for row in range(model.rowCount()))
+        return self._unverified
 
     def selected_certificate(self) -> CertificateRecord | None:
         rows = self.issued_table.selectionModel().selectedRows()

@@ -26,6 +26,7 @@ from app.gui.style import apply_style
 from app.gui.tab_pages import LazyTabs
 from app.gui.transfer_actions import TransferActions
 from app.gui.widgets import leave_focused_field
+from app.loading import loading
 from app.recovery import Recoverable, RecoveryWriter
 from models.project import Project
 from models.project_file import SUFFIX, ProjectFileError, load_example, load_project, save_project
@@ -222,14 +223,15 @@ class MainWindow(QMainWindow):
         if not confirmed and not self.maybe_discard():
             return False
         try:
-            project = load_project(path)
+            with loading():
+                project = load_project(path)
+                self.store.replace_document(project, path)
         except ProjectFileError as exc:
             self.warn("Cannot open project", str(exc))
             self.show_error(f"Not opened: {exc}")
             if not path.exists():
                 keys.forget_file(self.settings, str(path))
             return False
-        self.store.replace_document(project, path)
         keys.remember_file(self.settings, path)
         self.show_message(f"Opened {path}")
         return True

@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from models.evaluation import Evaluation, evaluate
+from models.evaluation import Evaluation
+from models.incremental import IncrementalEvaluation
 from models.project import Project
 
 
@@ -72,7 +73,9 @@ class ProjectStore(QObject):
         super().__init__(parent)
         self._today = today
         self.project = project
-        self.evaluation: Evaluation = evaluate(project, today=today)
+        # Each edit re-evaluates only what it touched; equal to evaluate(project) throughout.
+        self._evaluator = IncrementalEvaluation(project, today=today)
+        self.evaluation: Evaluation = self._evaluator.evaluation
         self.path = path
         self.undo_stack = QUndoStack(self)
 
@@ -82,7 +85,8 @@ class ProjectStore(QObject):
         """New / open / revert: not undoable; the stack starts clean."""
         self.undo_stack.clear()
         self.project = project
-        self.evaluation = evaluate(project, today=self._today)
+        self._evaluator = IncrementalEvaluation(project, today=self._today)
+        self.evaluation = self._evaluator.evaluation
         self.set_path(path)
         self.project_replaced.emit()
         self.evaluation_changed.emit(self.evaluation)
@@ -108,7 +112,7 @@ class ProjectStore(QObject):
 
     def _apply(self, project: Project, rows: tuple[int, ...] | None) -> None:
         # Project and evaluation change together, before any signal: views read both.
-        evaluation = evaluate(project, today=self._today)
+        evaluation = self._evaluator.update(project)
         changed = evaluation != self.evaluation
         self.project, self.evaluation = project, evaluation
         self.types_changed.emit(None if rows is None else list(rows))

@@ -106,3 +106,25 @@ def test_the_project_currency_labels_the_cliffs_amounts(tab, store):
     assert "€" in tab.headline.text()
     assert "£" not in tab.headline.text()
     assert tab.cost_chart.labels["as_is"][0].textItem.toPlainText().startswith("€")
+
+
+def test_a_type_edit_announces_its_row_only(qtbot, store):
+    """A population edit changes one type's rows: only that row is announced (a whole-table
+    announcement re-measured every cell of 5,000 types); a tolerance edit announces all."""
+    from app.gui import commands
+    from models.enums import Tolerance
+
+    model = CliffTableModel(store)
+    announced: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: announced.append((top.row(), bottom.row())))
+    commands.edit_type(store, 0, "Population", live_certificates=1234)
+    assert announced == [(0, 0)]
+    assert model.data(model.index(0, POPULATION)) == "1,234"
+    announced.clear()
+    before = store.evaluation.cliff
+    commands.edit_organisation(store, "Tolerance", tolerance=Tolerance.LOW)
+    after = store.evaluation.cliff
+    expected = {r for b, a in zip(before.dates, after.dates, strict=True)
+                for r, (x, y) in enumerate(zip(b.types, a.types, strict=True)) if x != y}
+    assert expected  # customer TLS routes admin-mediated at low tolerance: its tickets move
+    assert {r for top, bottom in announced for r in range(top, bottom + 1)} == expected

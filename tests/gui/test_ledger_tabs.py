@@ -106,3 +106,28 @@ def test_the_issue_tab_lists_the_audited_state_after_an_edit(qtbot, ca, revoked,
     assert cell(tabs.issued_model, 0, REVOKED) == iso(NOW)[:10]
     assert cell(tabs.issued_model, 0, VERIFICATION) == "row edited"
     assert tabs.unverified.isVisibleTo(tab)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ((1, 2, 3), (1, 2, 3, 4)),  # a certificate issued: appended
+    ((1, 2, 3, 4), (1, 9, 3, 4)),  # one revoked: changed in place
+    ((1, 2, 4), (1, 2, 3, 4)),  # a renewal due between two others
+    ((3, 2, 1), (5, 4, 3, 2)),  # the audit log's newest 4: two on top, one left the end
+    ((1, 2, 3), (1, 3)),  # a row gone
+    ((), (1, 2)),
+    ((1, 2), ()),
+])
+def test_set_records_announces_only_the_rows_that_differ(qtmodeltester, before, after):
+    """Each change is a few inserted, removed or changed rows, not a reset (a reset of
+    10,000 rows cost the Issue tab more than its refresh budget)."""
+    from app.gui.ca_records_model import RecordColumn, RecordsTableModel
+
+    model = RecordsTableModel((RecordColumn("n", lambda n: n),))
+    model.set_records(before)
+    qtmodeltester.check(model)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.set_records(after)
+    assert [model.text(r, 0) for r in range(model.rowCount())] == [str(n) for n in after]
+    assert resets == ([True] if not before else [])
+    qtmodeltester.check(model)

@@ -189,3 +189,39 @@ def test_an_edit_announces_only_the_cells_that_changed(qtbot, store):
     changed.clear()
     store.undo_stack.undo()
     assert changed == [(MAINFRAME, COL["owner"])]
+
+
+def test_many_findings_show_a_page_at_a_time(qtbot, qapp):
+    """Hundreds of per-type findings: a page of cards, then 'Show more' adds the next page;
+    an edit that changes one finding re-sets that card only."""
+    from app.gui import commands
+    from app.gui.findings_panel import FindingsPanel
+    from app.gui.store import ProjectStore
+    from benchmarks.bench_evaluate import synthetic_project
+    from tests.gui.conftest import TODAY
+
+    store = ProjectStore(synthetic_project(1200).model_copy(update={"as_of": TODAY}),
+                         today=TODAY)
+    panel = FindingsPanel(store)
+    qtbot.addWidget(panel)
+    findings = store.evaluation.findings
+    assert len(findings) > 2 * FindingsPanel.PAGE
+    assert [c.finding for c in panel.cards()] == list(findings[:FindingsPanel.PAGE])
+    hidden = len(findings) - FindingsPanel.PAGE
+    assert panel.more_button.text() == f"Show {FindingsPanel.PAGE} more ({hidden:,} not shown)"
+    assert not panel.more_button.isHidden()
+    panel.more_button.click()
+    assert [c.finding for c in panel.cards()] == list(findings[:2 * FindingsPanel.PAGE])
+    assert panel._title.text() == f"Findings ({len(findings):,})"
+
+    before = {id(c): c.finding for c in panel.cards()}
+    set_again = []
+    for card in panel.cards():
+        card.set_finding = lambda f, card=card: (set_again.append(card), type(card).set_finding(
+            card, f))
+    named = store.project.index_of(findings[0].type_ids[0])  # in the first finding's text
+    commands.edit_type(store, named, "rename", name="Renamed type")
+    changed = [c for c in panel.cards() if c.finding != before[id(c)]]
+    assert changed
+    assert set_again == changed
+    store.undo_stack.setClean()

@@ -59,8 +59,15 @@ class CliffTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        # Columns fit their contents when the rows or the rule dates change, measured on the
+        # first rows (a few screenfuls): fitting on every edit (ResizeToContents) measured
+        # every cell of the table again, 5,000 types' worth.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(60)
+        self.model.modelReset.connect(self.table.resizeColumnsToContents)
+        self.model.headerDataChanged.connect(self.table.resizeColumnsToContents)
+        self.table.resizeColumnsToContents()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -82,6 +89,7 @@ class CliffTab(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit_heights()  # presentation type: the charts keep room to read
+            self.table.resizeColumnsToContents()
 
     def _fit_heights(self) -> None:
         """Minimums in lines of the current type: the charts stay readable on a 720-line

@@ -3,6 +3,7 @@ renewals per certificate and admin-mediated tickets as-is → designed (models.c
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -19,6 +20,9 @@ Role = Qt.ItemDataRole
 FIXED = ("Certificate type", "Live certs", "Annual volume")
 PER_DATE = ("max", "renewals/yr", "as-is → designed")
 POPULATION = 1
+_ROW_BY_ROW_LIMIT = 50  # more changed rows than this are announced as one range
+# What the table last showed: the types, the rule dates, per date the rows of every type.
+_Seen = tuple[tuple[CertificateType, ...], tuple[dt.date, ...], tuple[tuple[TypeOnDate, ...], ...]]
 
 
 def tickets_text(row: TypeOnDate) -> str:
@@ -34,6 +38,7 @@ class CliffTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._shape = self._current_shape()
+        self._seen = self._current_rows()
         store.project_replaced.connect(self._reset)
         store.types_changed.connect(self._on_store_changed)
         store.evaluation_changed.connect(self._on_store_changed)
@@ -44,16 +49,44 @@ class CliffTableModel(QAbstractTableModel):
     def _reset(self, *_args: object) -> None:
         self.beginResetModel()
         self._shape = self._current_shape()
+        self._seen = self._current_rows()
         self.endResetModel()
 
     def _on_store_changed(self, *_args: object) -> None:
         if self._current_shape() != self._shape:
             self._reset()  # rows added or removed, or the as-of date moved past a rule date
             return
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(self.rowCount() - 1, self.columnCount() - 1))
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if not self.rowCount():
+            return
+        seen, self._seen = self._seen, self._current_rows()
+        if seen[0] is self._seen[0] and all(
+                a is b for a, b in zip(seen[2], self._seen[2], strict=True)):
+            return  # the other of types_changed and evaluation_changed came first
+        rows = self._changed_rows(seen, self._seen)
+        last = self.columnCount() - 1
+        if len(rows) > _ROW_BY_ROW_LIMIT:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, last))
+        for row in rows if len(rows) <= _ROW_BY_ROW_LIMIT else ():
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+        if seen[1] != self._seen[1]:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
+
+    def _current_rows(self) -> _Seen:
+        cliff = self._store.evaluation.cliff
+        return self._store.project.types, tuple(d.date for d in cliff.dates), tuple(
+            d.types for d in cliff.dates)
+
+    @staticmethod
+    def _changed_rows(old: _Seen, new: _Seen) -> list[int]:
+        """Rows whose type or whose row on any rule date is a new object. The incremental
+        evaluation keeps every untouched row's objects, so this is mostly `is` checks; a
+        whole-table change at 5,000 types re-measured every cell (ResizeToContents)."""
+        changed = {r for r, (a, b) in enumerate(zip(old[0], new[0], strict=True)) if a is not b}
+        for before, after in zip(old[2], new[2], strict=True):
+            if before is not after:
+                changed.update(r for r, (a, b) in enumerate(zip(before, after, strict=True))
+                               if a is not b and a != b)
+        return sorted(changed)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._shape[0]
