@@ -18,7 +18,7 @@ from models.cost import CostInputs, compute_costs
 from models.currency import GBP, Currency
 from models.enums import Workflow
 from models.industry_rules import ValidityLimit, rule_dates
-from models.issuance_policy import type_validity_limit
+from models.issuance_policy import type_validity_limit, type_validity_limits
 from models.routing import Decision
 
 DAYS_PER_YEAR = 365
@@ -111,9 +111,14 @@ def type_on_date(ctype: CertificateType, decision: Decision, on: dt.date,
 def compute_cliff(types: tuple[CertificateType, ...], decisions: tuple[Decision, ...],
                   inputs: CostInputs, *, as_of: dt.date) -> Cliff:
     """Per rule date from `as_of` through 2029-03-15: caps, renewals, tickets and costs."""
+    on_dates = tuple(rule_dates(as_of))
+    # Each type's limits for every date at once: its profile edits and cap scope read once.
+    per_type = [tuple(type_on_date(t, d, on, limit) for on, limit in
+                      zip(on_dates, type_validity_limits(t, on_dates), strict=True))
+                for t, d in zip(types, decisions, strict=True)]
     dates = []
-    for on in rule_dates(as_of):
-        rows = tuple(type_on_date(t, d, on) for t, d in zip(types, decisions, strict=True))
+    for n, on in enumerate(on_dates):
+        rows = tuple(row[n] for row in per_type)
         as_is = sum(r.as_is_tickets for r in rows)
         designed = sum(r.designed_tickets for r in rows)
         dates.append(CliffDate(on, rows, as_is, designed, annual_cost(inputs, as_is),
