@@ -60,6 +60,18 @@ def _describe(name: x509.GeneralName) -> str:
     return f"{kinds.get(type(name), type(name).__name__)}:{name.value}"
 
 
+def split_sans(san: x509.SubjectAlternativeName, dns: list[str], emails: list[str],
+               other: list[str]) -> None:
+    """Append a SAN's DNS names, mailboxes and every other name ("IP:10.0.0.1") to the lists."""
+    for general in san:
+        if isinstance(general, x509.DNSName):
+            dns.append(general.value)
+        elif isinstance(general, x509.RFC822Name):
+            emails.append(general.value)
+        else:
+            other.append(_describe(general))
+
+
 def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
     """What the CSR asks for, as plain values for `models.issuance_policy.check`.
 
@@ -89,13 +101,7 @@ def facts_from_csr(csr: x509.CertificateSigningRequest) -> CsrFacts:
     for ext in extensions:
         value = ext.value
         if isinstance(value, x509.SubjectAlternativeName):
-            for general in value:
-                if isinstance(general, x509.DNSName):
-                    dns.append(general.value)
-                elif isinstance(general, x509.RFC822Name):
-                    emails.append(general.value)
-                else:
-                    other.append(_describe(general))
+            split_sans(value, dns, emails, other)
         elif isinstance(value, x509.BasicConstraints):
             requests_ca = value.ca
         elif isinstance(value, x509.ExtendedKeyUsage):

@@ -11,7 +11,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtensionOID, NameOID
 
-from app.ca.csr import key_facts
+from app.ca.csr import key_facts, split_sans
 from models.discovery import ObservedCertificate, Trust
 
 _KEY_USAGE_BITS = ("digital_signature", "content_commitment", "key_encipherment",
@@ -64,13 +64,7 @@ def observe(cert: x509.Certificate, source: str, *, judge: TrustJudge | None = N
         oid, value = ext.oid, ext.value
         if oid == ExtensionOID.SUBJECT_ALTERNATIVE_NAME:
             assert isinstance(value, x509.SubjectAlternativeName)
-            for general in value:
-                if isinstance(general, x509.DNSName):
-                    dns.append(general.value)
-                elif isinstance(general, x509.RFC822Name):
-                    emails.append(general.value)
-                else:
-                    other.append(f"{type(general).__name__}:{general.value}")
+            split_sans(value, dns, emails, other)
         elif oid == ExtensionOID.EXTENDED_KEY_USAGE:
             assert isinstance(value, x509.ExtendedKeyUsage)
             ekus = tuple(o.dotted_string for o in value)
