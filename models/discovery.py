@@ -27,6 +27,7 @@ from models.dns_names import normalise_pattern
 from models.email_names import normalise_email_pattern
 from models.enums import BlastRadius, CaKind, Identity, Purpose, Validity, Workflow
 from models.gc_pause import gc_paused
+from models.industry_rules import classify as validity_class  # a lifetime's class
 from models.issuance_policy import IssuanceProfileSettings
 from models.project import Project
 
@@ -139,19 +140,6 @@ class Classification:
     ca: CaKind
     validity: Validity
     level: str  # "EV", "OV", "DV", "IV", an S/MIME level, or "" (no CA/B Forum policy)
-
-
-@functools.cache
-def _by_maximum() -> tuple[tuple[int, Validity], ...]:
-    return tuple(sorted((v.max_days, v) for v in Validity))
-
-
-def validity_class(days: int) -> Validity:
-    """The shortest class whose maximum holds `days` (ROUTING-RULES.md; beyond: long)."""
-    for max_days, validity in _by_maximum():
-        if days <= max_days:
-            return validity
-    return Validity.LONG
 
 
 def validation_level(policy_oids: Sequence[str]) -> str:

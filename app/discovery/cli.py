@@ -127,22 +127,18 @@ def _cmd_discover(args: argparse.Namespace) -> int:
 
 def _print(result: ScanResult, proposals: Sequence[Proposal], replayed: str | None) -> None:
     from models.discovery import plural
+    from models.excerpt import printable
 
     print(f"{plural(len(result.certificates), 'certificate')} "
           f"({plural(result.duplicates, 'duplicate')} counted once), "
           f"{plural(len(result.problems), 'source')} not read")
     for problem in result.problems:
-        print(f"  not read: {_safe(str(problem))}")
+        print(f"  not read: {printable(str(problem))}")
     print(f"{plural(len(proposals), 'proposed certificate type')}:")
     for proposal in proposals:
-        print(f"  {_safe(proposal.name)}: {_safe(proposal.explanation)}")
+        print(f"  {printable(proposal.name)}: {printable(proposal.explanation)}")
     if replayed:
         print(f"Replay: {replayed}")
-
-
-def _safe(text: str) -> str:
-    """Printable text: control characters (terminal escapes, newlines) shown as escapes."""
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def _json(result: ScanResult, proposals: Sequence[Proposal], verdicts: Sequence[Verdict],
