@@ -8,6 +8,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
@@ -257,16 +258,19 @@ def _cmd_cost(args: argparse.Namespace) -> int:
 # --- gui -----------------------------------------------------------------------------------
 
 def _cmd_gui(args: argparse.Namespace) -> int:
+    from app.loading import loading
     from app.startup_check import problem
 
-    if args.file:
-        open_project(args.file)  # a bad file is its own one-line error, display or not
+    # Read once, before the display check (a bad file is its own one-line error, display or
+    # not), with the GC paused and the document frozen as every open does (app.loading).
+    with loading():
+        project = open_project(args.file)
     reason = problem()  # before Qt, which would abort with a message naming one library
     if reason:
         raise CliError(reason)
     from app.gui.application import run  # lazy: Qt only when a window is wanted
 
-    return run(args.file)
+    return run(project, Path(args.file) if args.file else None)
 
 
 def _cmd_screenshot(args: argparse.Namespace) -> int:

@@ -61,13 +61,12 @@ def _window_or_report(file: str | None) -> MainWindow | None:
     return MainWindow(ProjectStore(project, Path(file) if file else None)) if project else None
 
 
-def run(file: str | None = None) -> int:
-    # The file is read before Qt starts: a bad file is a one-line error even with no display.
-    project = _read_or_report(file)
-    if project is None:
-        return 2
+def run(project: Project, path: Path | None = None) -> int:
+    """Show `project` (read by the caller before Qt starts, so a bad file is a one-line error
+    even with no display) in the app's window and run the event loop."""
     app = _application()
-    window = MainWindow(ProjectStore(project, Path(file) if file else None))
+    with loading():  # the window's evaluation of the document, as build_window does
+        window = MainWindow(ProjectStore(project, path))
     window.show()
     offer_recovery(window)
     return app.exec()
