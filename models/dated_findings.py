@@ -107,8 +107,10 @@ def approval_finding(ctype: CertificateType, decision: Decision,
     if decision.workflow is not Workflow.ADMIN_MEDIATED:
         return None
     path = ctype.admin.approval_sla_days + ctype.admin.fulfilment_days
-    late = next((on for on in on_dates if path > on.lead_days), None)
-    if late is None:
+    for late in on_dates:
+        if path > late.lead_days:
+            break
+    else:
         return None
     return Finding(
         FindingCode.APPROVAL_OUTLASTS_LEAD, Severity.EXCEPTION,
@@ -130,13 +132,21 @@ def dated_findings(project: Project, decisions: tuple[Decision, ...],
         return ()
     types = project.types
     first, last = cliff.dates[0].types, cliff.dates[-1].types
+    # Candidates first, by what is cheap to read: an impossible class is evaluated as another
+    # one; the cliff and manual validation bind public TLS alone; approval paths are
+    # admin-mediated. Each predicate then decides, as IncrementalEvaluation's rows do.
     rows = range(len(types))
+    reclassed = [r for r in rows if classes[r] is not types[r].validity]
+    public_tls = [r for r in rows if _public_tls(last[r])]
+    admin = [r for r in rows if decisions[r].workflow is Workflow.ADMIN_MEDIATED]
+    on_dates = list(zip(*(d.types for d in cliff.dates), strict=True))  # per type
     found = (
-        *(impossible_finding(types[r], first[r].limit, classes[r]) for r in rows),
-        cliff_finding(project, [r for r in rows if meets_cliff(decisions[r], last[r])], cliff),
+        *(impossible_finding(types[r], first[r].limit, classes[r]) for r in reclassed),
+        cliff_finding(project, [r for r in public_tls if meets_cliff(decisions[r], last[r])],
+                      cliff),
         manual_validation_finding(project, [
-            r for r in rows if validated_by_person(types[r], decisions[r], last[r])], cliff),
-        *(approval_finding(types[r], decisions[r], tuple(d.types[r] for d in cliff.dates))
-          for r in rows),
+            r for r in public_tls if validated_by_person(types[r], decisions[r], last[r])],
+            cliff),
+        *(approval_finding(types[r], decisions[r], on_dates[r]) for r in admin),
     )
     return tuple(f for f in found if f is not None)

@@ -63,7 +63,10 @@ class Validity(StrEnum):
     @property
     def max_days(self) -> int:
         """Longest validity this class allows (ROUTING-RULES.md field table; 825 d private)."""
-        return {"short": 90, "medium": 397, "long": 825}[self.value]
+        return _VALIDITY_MAX_DAYS[self]
+
+
+_VALIDITY_MAX_DAYS = {Validity.SHORT: 90, Validity.MEDIUM: 397, Validity.LONG: 825}
 
 
 class Identity(StrEnum):

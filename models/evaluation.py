@@ -20,8 +20,8 @@ from models.dated_findings import dated_findings
 from models.enums import Validity, Workflow
 from models.findings import Finding, find_issues
 from models.gc_pause import gc_paused
-from models.industry_rules import ValidityLimit, evaluated_class
-from models.issuance_policy import type_validity_limit
+from models.industry_rules import ValidityLimit, evaluated_class, rule_dates
+from models.issuance_policy import type_validity_limits
 from models.project import Project
 from models.routing import Decision, RoutingContext, route
 
@@ -156,7 +156,10 @@ def _evaluate(project: Project, *, today: dt.date | None) -> Evaluation:
     inputs = cost_inputs(project, tickets)
     context = RoutingContext(project.organisation.tolerance, ticket_hours(inputs))
     # INDUSTRY-RULES.md: each type against the public caps in force on the as-of date.
-    limits = tuple(type_validity_limit(t, on=project.as_of) for t in project.types)
+    # Each type's limits on every rule date at once (the cliff's), the as-of date first.
+    dates = rule_dates(project.as_of)
+    dated_limits = [type_validity_limits(t, dates) for t in project.types]
+    limits = tuple(type_limits[0] for type_limits in dated_limits)
     classes = tuple(evaluated_class(t.validity, lim) for t, lim in zip(
         project.types, limits, strict=True))
     decisions = tuple(route(t, context, validity=c)
@@ -165,7 +168,8 @@ def _evaluate(project: Project, *, today: dt.date | None) -> Evaluation:
     migration = migration_share(project, inputs,
                                 design_migration_share(project.types, decisions))
 
-    cliff = compute_cliff(project.types, decisions, inputs, as_of=project.as_of)
+    cliff = compute_cliff(project.types, decisions, inputs, as_of=project.as_of,
+                          limits=dated_limits)
     classified = bool(project.types)
     rule_routed = not any(d.overridden for d in decisions)
     return Evaluation(

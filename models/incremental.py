@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from models.assessment import AssessmentResult, design_evidence_level, score_assessment
 from models.certificate import CertificateType
-from models.cliff import Cliff, CliffDate, TypeOnDate, annual_cost, type_on_date
+from models.cliff import Cliff, TypeOnDate, cliff_dates, type_on_dates
 from models.cost import CostInputs, compute_costs, ticket_hours
 from models.dated_findings import (
     approval_finding,
@@ -87,8 +87,7 @@ def _row(ctype: CertificateType, context: RoutingContext, dates: tuple[dt.date, 
     limit = limits[0]
     evaluated = evaluated_class(ctype.validity, limit)
     decision = route(ctype, context, validity=evaluated)
-    on_dates = tuple(type_on_date(ctype, decision, on, lim)
-                     for on, lim in zip(dates, limits, strict=True))
+    on_dates = type_on_dates(ctype, decision, limits)
     inventory = _inventory(ctype)
     combined = decision.workflow is Workflow.COMBINED
     impossible = impossible_finding(ctype, on_dates[0].limit, evaluated)
@@ -166,8 +165,6 @@ class IncrementalEvaluation:
         self._limits = [r.limit for r in rows]
         self._classes = [r.validity_class for r in rows]
         self._on = [[r.on_dates[i] for r in rows] for i in range(len(self._dates))]
-        self._as_is = [[on.as_is_tickets for on in column] for column in self._on]
-        self._designed = [[on.designed_tickets for on in column] for column in self._on]
         self._combined = sum(r.combined for r in rows)
         self._moving = sum(r.moving for r in rows)
         self._members = [[i for i, r in enumerate(rows) if r.members[k]]
@@ -183,8 +180,6 @@ class IncrementalEvaluation:
             self._classes[r] = new.validity_class
             for i, on in enumerate(new.on_dates):
                 self._on[i][r] = on
-                self._as_is[i][r] = on.as_is_tickets
-                self._designed[i][r] = on.designed_tickets
             self._combined += new.combined - old.combined
             self._moving += new.moving - old.moving
             for k, (was, now) in enumerate(zip(old.members, new.members, strict=True)):
@@ -200,12 +195,7 @@ class IncrementalEvaluation:
     def _assemble(self, project: Project, inputs: CostInputs,
                   tickets: TicketCount) -> Evaluation:
         n = len(self._rows)
-        cliff = Cliff(tuple(
-            CliffDate(on, tuple(column), as_is, designed,
-                      annual_cost(inputs, as_is), annual_cost(inputs, designed))
-            for on, column, as_is, designed in zip(
-                self._dates, self._on, map(sum, self._as_is), map(sum, self._designed),
-                strict=True)))
+        cliff = cliff_dates(self._dates, [tuple(column) for column in self._on], inputs)
         found = self._findings(project, cliff)
         only = None if n < 2 else (Workflow.COMBINED if self._combined == n else
                                    Workflow.ADMIN_MEDIATED if self._combined == 0 else None)

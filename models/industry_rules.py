@@ -154,8 +154,11 @@ def classify(days: int) -> Validity:
 
 def class_min_days(validity: Validity) -> int:
     """The shortest validity a class holds: a class exists only if its cap reaches this."""
-    return {"short": 1, "medium": Validity.SHORT.max_days + 1,
-            "long": Validity.MEDIUM.max_days + 1}[validity.value]
+    return _CLASS_MIN_DAYS[validity]
+
+
+_CLASS_MIN_DAYS = {Validity.SHORT: 1, Validity.MEDIUM: Validity.SHORT.max_days + 1,
+                   Validity.LONG: Validity.MEDIUM.max_days + 1}
 
 
 # evaluate() asks for every type on every rule date: a few distinct answers, shared (frozen).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -194,9 +195,18 @@ def type_validity_limits(ctype: CertificateType,
     """`type_validity_limit` on each of `dates`, the type's profile edits read once."""
     edits = ctype.profile or _NO_EDITS
     ekus = edits.ekus if edits.ekus is not None else _EKUS[ctype.purpose]
-    scope = cap_scope(ctype.ca, ekus, ctype.purpose)
-    return tuple(validity_limit(ctype.validity, edits.max_validity_days, scope, on)
-                 for on in dates)
+    return _validity_limits(ctype.validity, edits.max_validity_days, ctype.ca, ekus,
+                            ctype.purpose, dates)
+
+
+# A few distinct answers shared by every type (evaluate() asks for each type on each rule
+# date): one lookup per type instead of a cap scope and a limit per date.
+@lru_cache(maxsize=4096)
+def _validity_limits(validity: Validity, edit: int | None, ca: CaKind,
+                     ekus: tuple[ExtendedKeyUsage, ...], purpose: Purpose,
+                     dates: tuple[dt.date, ...]) -> tuple[ValidityLimit, ...]:
+    scope = cap_scope(ca, ekus, purpose)
+    return tuple(validity_limit(validity, edit, scope, on) for on in dates)
 
 
 def profile_for(ctype: CertificateType, *, on: dt.date) -> IssuanceProfile:

@@ -62,7 +62,8 @@ class Project(BaseModel):
 
     model_config = _FROZEN
 
-    schema_version: int = SCHEMA_VERSION
+    # Strict: a file's version is a JSON integer (models.migrations), never 2.0 or true.
+    schema_version: int = Field(default=SCHEMA_VERSION, strict=True)
     organisation: Organisation = Field(default_factory=Organisation)
     types: tuple[CertificateType, ...] = ()
     assessment: AssessmentScores = Field(default_factory=AssessmentScores)

@@ -55,6 +55,9 @@ def parse_project(text: str | bytes, *, source: str = "project") -> Project:
     Raises:
         ProjectFileError: with a message naming the source, the field and the problem.
     """
+    current = _current_document(text)
+    if current is not None:
+        return current
     try:
         raw = json.loads(text)
     except RecursionError:
@@ -74,6 +77,21 @@ def parse_project(text: str | bytes, *, source: str = "project") -> Project:
         raise ProjectFileError(f"{source}: a value is nested too deeply") from None
     except ValidationError as exc:
         raise ProjectFileError(f"{source}: {describe_validation_error(exc)}") from None
+
+
+def _current_document(text: str | bytes) -> Project | None:
+    """A valid document of the current schema version, read and validated in one pass by
+    pydantic's own JSON reader (a third faster than `json.loads` and validating the objects:
+    opening 5,000 types, docs/performance.md); None for anything else, which `parse_project`
+    then reads the careful way: migrating an older version, or explaining the mistake."""
+    try:
+        project = Project.model_validate_json(text)
+    except (ValidationError, ValueError, RecursionError):
+        return None
+    if "schema_version" not in project.model_fields_set or \
+            project.schema_version != SCHEMA_VERSION:
+        return None  # no version (an error) or another one (migrated, or an error)
+    return project
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:

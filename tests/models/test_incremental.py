@@ -39,7 +39,7 @@ TYPE_EDITS = st.one_of(
         lambda w: {"workflow": w, "justification": "Agreed at the policy review."},
         st.sampled_from(Workflow))),
     st.tuples(st.just("profile"), st.none() | st.builds(
-        lambda days: {"max_validity_days": days}, st.integers(1, 900))),
+        lambda days: {"max_validity_days": days}, st.integers(1, 825))),
     st.tuples(st.just("admin.approval_criteria"), st.sampled_from(((), ("Named domain",)))),
     st.tuples(st.just("admin.approval_sla_days"), st.sampled_from((0.5, 3.0, 40.0))),
     st.tuples(st.just("admin.notice_days"), st.sampled_from(((90, 30, 7), (14,), (60, 5)))),
