@@ -13,6 +13,7 @@ from typing import Any
 
 from exporters.routing_table import HEADERS, text_rows
 from models import display
+from models.cliff import CliffDate
 from models.evaluation import Evaluation
 from models.excerpt import printable
 from models.file_write import write_text as write_file_text
@@ -65,7 +66,12 @@ def routing_markdown(project: Project, evaluation: Evaluation) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """Dataclasses, enums and tuples of the evaluation as JSON-ready values."""
+    """Dataclasses, named tuples, enums and tuples of the evaluation as JSON-ready values."""
+    if isinstance(value, CliffDate):  # its rows by name, not the columns they are kept in
+        return {"date": _plain(value.date), "types": _plain(value.types),
+                **{name: getattr(value, name) for name in _CLIFF_TOTALS}}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # TypeOnDate
+        return {name: _plain(v) for name, v in value._asdict().items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
@@ -77,6 +83,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+_CLIFF_TOTALS = ("as_is_tickets", "designed_tickets", "as_is_cost", "designed_cost")
 
 
 def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:

@@ -8,10 +8,11 @@ admin-mediated workflow each renewal is a ticket priced by the article's cost mo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from math import fsum
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -83,16 +84,60 @@ class TypeOnDate(NamedTuple):
         return self.limit.days
 
 
+class TypeColumns:
+    """Every type's rows on every rule date (one column per date), built when first read.
+
+    evaluate() needs only the totals and the findings; building 300,000 rows at 100,000 types
+    was most of its time, so its columns wait for a reader (the Cliff tab, the timeline, the
+    report). IncrementalEvaluation hands over the columns it keeps. Compared by content.
+    """
+
+    __slots__ = ("_build", "_columns")
+
+    def __init__(self, columns: tuple[tuple[TypeOnDate, ...], ...] | None = None, *,
+                 build: Callable[[], tuple[tuple[TypeOnDate, ...], ...]] | None = None
+                 ) -> None:
+        self._columns = columns
+        self._build = build
+
+    def __getitem__(self, date: int) -> tuple[TypeOnDate, ...]:
+        if self._columns is None:
+            assert self._build is not None
+            self._columns, self._build = self._build(), None  # the same if two threads race
+        return self._columns[date]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TypeColumns):
+            return NotImplemented
+        return self is other or self._all() == other._all()
+
+    __hash__ = None  # type: ignore[assignment]  # compared by content, like a list
+
+    def _all(self) -> tuple[tuple[TypeOnDate, ...], ...]:
+        self[0]
+        assert self._columns is not None
+        return self._columns
+
+    def __repr__(self) -> str:
+        return "TypeColumns(built)" if self._columns is not None else "TypeColumns(unbuilt)"
+
+
 @dataclass(frozen=True, slots=True)
 class CliffDate:
     """Every type and the totals on one rule date."""
 
     date: dt.date
-    types: tuple[TypeOnDate, ...]
+    columns: TypeColumns  # this date is column `index`
+    index: int
     as_is_tickets: float
     designed_tickets: float
     as_is_cost: float
     designed_cost: float
+
+    @property
+    def types(self) -> tuple[TypeOnDate, ...]:
+        """Every type on this date, in project order."""
+        return self.columns[self.index]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,42 +159,77 @@ def type_on_dates(ctype: CertificateType, decision: Decision,
     rows = []
     for limit in limits:
         lead, renewals = renewal_cadence(notice_days, limit.days)
-        volume = annual if population is None else population * renewals
+        volume = annual if population is None else population * renewals  # as in `_totals`
         rows.append(TypeOnDate(ctype.id, limit, lead, renewals, volume, population is not None,
                                volume if as_is else 0.0, volume if designed else 0.0))
     return tuple(rows)
 
 
-def cliff_dates(on_dates: tuple[dt.date, ...], columns: Sequence[tuple[TypeOnDate, ...]],
+def cliff_dates(on_dates: tuple[dt.date, ...], columns: tuple[tuple[TypeOnDate, ...], ...],
                 inputs: CostInputs) -> Cliff:
-    """The cliff from each rule date's column of type rows (in type order): totals summed in
-    that order, so every way of building the columns gives the same floats."""
-    dates = []
-    for on, rows in zip(on_dates, columns, strict=True):
-        as_is = sum(map(_AS_IS, rows))
-        designed = sum(map(_DESIGNED, rows))
-        dates.append(CliffDate(on, rows, as_is, designed, annual_cost(inputs, as_is),
-                               annual_cost(inputs, designed)))
-    return Cliff(tuple(dates))
+    """The cliff from each rule date's column of type rows (in type order)."""
+    totals = [(fsum(map(_AS_IS, rows)), fsum(map(_DESIGNED, rows))) for rows in columns]
+    return _cliff(on_dates, TypeColumns(columns), totals, inputs)
+
+
+def _cliff(on_dates: tuple[dt.date, ...], columns: TypeColumns,
+           totals: list[tuple[float, float]], inputs: CostInputs) -> Cliff:
+    # Sums by math.fsum, exactly rounded whatever the order and the zero terms: both ways of
+    # building a cliff (its rows, or `_totals` without them) give the same floats.
+    return Cliff(tuple(
+        CliffDate(on, columns, n, as_is, designed, annual_cost(inputs, as_is),
+                  annual_cost(inputs, designed))
+        for n, (on, (as_is, designed)) in enumerate(zip(on_dates, totals, strict=True))))
 
 
 _AS_IS = attrgetter("as_is_tickets")
 _DESIGNED = attrgetter("designed_tickets")
 
 
+def _totals(types: tuple[CertificateType, ...], decisions: tuple[Decision, ...],
+            limits: Sequence[tuple[ValidityLimit, ...]],
+            n_dates: int) -> list[tuple[float, float]]:
+    """Per rule date the as-is and designed tickets, without building a row: only types
+    admin-mediated as-is or as designed have any."""
+    as_is: list[list[float]] = [[] for _ in range(n_dates)]
+    designed: list[list[float]] = [[] for _ in range(n_dates)]
+    admin = Workflow.ADMIN_MEDIATED
+    for ctype, decision, type_limits in zip(types, decisions, limits, strict=True):
+        now, then = ctype.as_is_workflow is admin, decision.workflow is admin
+        if not (now or then):
+            continue
+        notice_days = ctype.admin.notice_days
+        population = ctype.live_certificates
+        annual = float(ctype.annual_volume or 0)
+        for n, limit in enumerate(type_limits):
+            volume = annual if population is None else \
+                population * renewal_cadence(notice_days, limit.days)[1]
+            if now:
+                as_is[n].append(volume)
+            if then:
+                designed[n].append(volume)
+    return [(fsum(a), fsum(d)) for a, d in zip(as_is, designed, strict=True)]
+
+
 def compute_cliff(types: tuple[CertificateType, ...], decisions: tuple[Decision, ...],
                   inputs: CostInputs, *, as_of: dt.date,
                   limits: Sequence[tuple[ValidityLimit, ...]] | None = None) -> Cliff:
-    """Per rule date from `as_of` through 2029-03-15: caps, renewals, tickets and costs.
+    """Per rule date from `as_of` through 2029-03-15: caps, renewals, tickets and costs; the
+    per-type rows are built when first read (`TypeColumns`).
 
     `limits`: each type's `type_validity_limits` on the rule dates, if the caller has them.
     """
     on_dates = rule_dates(as_of)
     if limits is None:
         limits = [type_validity_limits(t, on_dates) for t in types]
-    per_type = map(type_on_dates, types, decisions, limits)
-    columns = tuple(zip(*per_type, strict=True)) if types else ((),) * len(on_dates)
-    return cliff_dates(on_dates, columns, inputs)
+    type_limits = limits
+
+    def build() -> tuple[tuple[TypeOnDate, ...], ...]:
+        per_type = map(type_on_dates, types, decisions, type_limits)
+        return tuple(zip(*per_type, strict=True)) if types else ((),) * len(on_dates)
+
+    return _cliff(on_dates, TypeColumns(build=build),
+                  _totals(types, decisions, limits, len(on_dates)), inputs)
 
 
 def cliff_json(cliff: Cliff) -> dict[str, object]:

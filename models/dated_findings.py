@@ -3,8 +3,10 @@ domain validation and approval paths longer than the renewal lead (INDUSTRY-RULE
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from models.certificate import CertificateType
-from models.cliff import Cliff, TypeOnDate
+from models.cliff import renewal_cadence
 from models.enums import Validity, Workflow
 from models.findings import Finding, FindingCode, Severity, type_names
 from models.industry_rules import CapScope, ValidityLimit, class_impossible, domain_reuse
@@ -25,9 +27,15 @@ def needs_person(ctype: CertificateType, decision: Decision) -> bool:
     return any(word in method for word in _MANUAL_WORDS)
 
 
-def _public_tls(on: TypeOnDate) -> bool:
+# Each per-type predicate reads the type's validity limits (`type_validity_limits` on the
+# rule dates, the as-of date first), not the cliff's rows, which evaluate() builds only when
+# they are read (models.cliff.TypeColumns).
+DatedLimits = tuple[ValidityLimit, ...]
+
+
+def _public_tls(limit: ValidityLimit) -> bool:
     """Bound by the TLS baseline requirements' schedule (a public serverAuth profile)."""
-    return on.limit.cap is not None and on.limit.cap.scope is CapScope.TLS
+    return limit.cap is not None and limit.cap.scope is CapScope.TLS
 
 
 def impossible_finding(ctype: CertificateType, limit: ValidityLimit,
@@ -46,25 +54,29 @@ def impossible_finding(ctype: CertificateType, limit: ValidityLimit,
         (ctype.id,))
 
 
-def meets_cliff(decision: Decision, last: TypeOnDate) -> bool:
-    """An admin-mediated public TLS type (`last`: the type on the last rule date)."""
+def meets_cliff(decision: Decision, last: ValidityLimit) -> bool:
+    """An admin-mediated public TLS type (`last`: its limit on the last rule date)."""
     return decision.workflow is Workflow.ADMIN_MEDIATED and _public_tls(last)
 
 
-def cliff_finding(project: Project, rows: list[int], cliff: Cliff) -> Finding | None:
-    """The rows `meets_cliff` holds for: their tickets per certificate at the cliff."""
+def cliff_finding(project: Project, rows: list[int],
+                  limits: Sequence[DatedLimits]) -> Finding | None:
+    """The rows `meets_cliff` holds for: their tickets per certificate at the cliff
+    (`limits`: every type's on the rule dates)."""
     if not rows:
         return None
-    first, last = cliff.dates[0], cliff.dates[-1]
 
-    def now(r: int) -> str:
-        return "" if first is last else (
-            f" (on {first.date.isoformat()}: {first.types[r].renewals_per_certificate:.1f})")
+    def renewals(r: int, limit: ValidityLimit) -> str:
+        notice_days = project.types[r].admin.notice_days
+        return f"{renewal_cadence(notice_days, limit.days)[1]:.1f}"
 
-    detail = "; ".join(
-        f"{project.types[r].name}: {last.types[r].renewals_per_certificate:.1f} tickets per "
-        f"certificate a year at {last.types[r].max_validity_days} days from "
-        f"{last.date.isoformat()}{now(r)}" for r in rows[:5])
+    def line(r: int) -> str:
+        first, last = limits[r][0], limits[r][-1]
+        now = "" if first is last else f" (on {first.on.isoformat()}: {renewals(r, first)})"
+        return (f"{project.types[r].name}: {renewals(r, last)} tickets per certificate a "
+                f"year at {last.days} days from {last.on.isoformat()}{now}")
+
+    detail = "; ".join(line(r) for r in rows[:5])
     return Finding(
         FindingCode.TICKET_CLIFF, Severity.WARNING, "Admin-mediated public TLS meets the cliff",
         f"Every renewal of an admin-mediated certificate is a ticket. {detail}.",
@@ -74,18 +86,21 @@ def cliff_finding(project: Project, rows: list[int], cliff: Cliff) -> Finding | 
         tuple(project.types[r].id for r in rows))
 
 
-def validated_by_person(ctype: CertificateType, decision: Decision, last: TypeOnDate) -> bool:
+def validated_by_person(ctype: CertificateType, decision: Decision,
+                        last: ValidityLimit) -> bool:
     """A public TLS type whose domain validation needs a person (`last`: on the last date)."""
     return _public_tls(last) and needs_person(ctype, decision)
 
 
 def manual_validation_finding(project: Project, rows: list[int],
-                              cliff: Cliff) -> Finding | None:
+                              limits: Sequence[DatedLimits]) -> Finding | None:
     """The rows `validated_by_person` holds for, once validations are reused for less than
     their certificates live."""
-    last = cliff.dates[-1]
-    reuse = domain_reuse(last.date)
-    if not rows or reuse.days > last.types[rows[0]].max_validity_days:
+    if not rows:
+        return None
+    last = limits[rows[0]][-1]
+    reuse = domain_reuse(last.on)
+    if reuse.days > last.days:
         return None
     return Finding(
         FindingCode.MANUAL_DOMAIN_VALIDATION, Severity.WARNING,
@@ -101,22 +116,23 @@ def manual_validation_finding(project: Project, rows: list[int],
 
 
 def approval_finding(ctype: CertificateType, decision: Decision,
-                     on_dates: tuple[TypeOnDate, ...]) -> Finding | None:
+                     limits: DatedLimits) -> Finding | None:
     """An admin-mediated type whose approval path outlasts its renewal lead on a rule date
-    (`on_dates`: the type on each rule date, as-of date first)."""
+    (`limits`: the type's on each rule date, as-of date first)."""
     if decision.workflow is not Workflow.ADMIN_MEDIATED:
         return None
     path = ctype.admin.approval_sla_days + ctype.admin.fulfilment_days
-    for late in on_dates:
-        if path > late.lead_days:
+    for late in limits:
+        lead = renewal_cadence(ctype.admin.notice_days, late.days)[0]
+        if path > lead:
             break
     else:
         return None
     return Finding(
         FindingCode.APPROVAL_OUTLASTS_LEAD, Severity.EXCEPTION,
         "Approval path longer than the renewal lead",
-        f"{ctype.name}: on {late.limit.on.isoformat()} a {late.max_validity_days}-day "
-        f"certificate is renewed {late.lead_days:g} days before expiry, but approval "
+        f"{ctype.name}: on {late.on.isoformat()} a {late.days}-day "
+        f"certificate is renewed {lead:g} days before expiry, but approval "
         f"({ctype.admin.approval_sla_days:g} d) and fulfilment "
         f"({ctype.admin.fulfilment_days:g} d) take {path:g} days: the certificate expires "
         "while the ticket waits.",
@@ -126,27 +142,27 @@ def approval_finding(ctype: CertificateType, decision: Decision,
 
 
 def dated_findings(project: Project, decisions: tuple[Decision, ...],
-                   classes: tuple[Validity, ...], cliff: Cliff) -> tuple[Finding, ...]:
-    """The industry-rule findings, in the order a workshop meets them."""
+                   classes: tuple[Validity, ...],
+                   limits: Sequence[DatedLimits]) -> tuple[Finding, ...]:
+    """The industry-rule findings, in the order a workshop meets them (`limits`: every type's
+    on the rule dates, the as-of date first)."""
     if not project.types:
         return ()
     types = project.types
-    first, last = cliff.dates[0].types, cliff.dates[-1].types
     # Candidates first, by what is cheap to read: an impossible class is evaluated as another
     # one; the cliff and manual validation bind public TLS alone; approval paths are
     # admin-mediated. Each predicate then decides, as IncrementalEvaluation's rows do.
     rows = range(len(types))
     reclassed = [r for r in rows if classes[r] is not types[r].validity]
-    public_tls = [r for r in rows if _public_tls(last[r])]
+    public_tls = [r for r in rows if _public_tls(limits[r][-1])]
     admin = [r for r in rows if decisions[r].workflow is Workflow.ADMIN_MEDIATED]
-    on_dates = list(zip(*(d.types for d in cliff.dates), strict=True))  # per type
     found = (
-        *(impossible_finding(types[r], first[r].limit, classes[r]) for r in reclassed),
-        cliff_finding(project, [r for r in public_tls if meets_cliff(decisions[r], last[r])],
-                      cliff),
+        *(impossible_finding(types[r], limits[r][0], classes[r]) for r in reclassed),
+        cliff_finding(project, [
+            r for r in public_tls if meets_cliff(decisions[r], limits[r][-1])], limits),
         manual_validation_finding(project, [
-            r for r in public_tls if validated_by_person(types[r], decisions[r], last[r])],
-            cliff),
-        *(approval_finding(types[r], decisions[r], on_dates[r]) for r in admin),
+            r for r in public_tls if validated_by_person(types[r], decisions[r], limits[r][-1])],
+            limits),
+        *(approval_finding(types[r], decisions[r], limits[r]) for r in admin),
     )
     return tuple(f for f in found if f is not None)

@@ -177,7 +177,7 @@ def _evaluate(project: Project, *, today: dt.date | None) -> Evaluation:
         combined_count=combined,
         admin_count=len(decisions) - combined,
         findings=find_issues(project, decisions, today=today or dt.date.today())
-        + dated_findings(project, decisions, classes, cliff),
+        + dated_findings(project, decisions, classes, dated_limits),
         migration=migration,
         costs=compute_costs(inputs, migration_share=migration.value),
         assessment=score_assessment(project.assessment),

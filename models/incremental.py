@@ -70,7 +70,7 @@ class _Row:
     """Everything evaluate() derives from one type under one context and set of rule dates."""
 
     ctype: CertificateType
-    limit: ValidityLimit
+    limits: tuple[ValidityLimit, ...]  # on each rule date, the as-of date first
     validity_class: Validity
     decision: Decision
     on_dates: tuple[TypeOnDate, ...]  # one per rule date, the as-of date first
@@ -90,15 +90,15 @@ def _row(ctype: CertificateType, context: RoutingContext, dates: tuple[dt.date, 
     on_dates = type_on_dates(ctype, decision, limits)
     inventory = _inventory(ctype)
     combined = decision.workflow is Workflow.COMBINED
-    impossible = impossible_finding(ctype, on_dates[0].limit, evaluated)
-    approval = approval_finding(ctype, decision, on_dates)
+    impossible = impossible_finding(ctype, limit, evaluated)
+    approval = approval_finding(ctype, decision, limits)
     members = (decision.overridden, rubber_stamped(ctype, decision),
                identity_too_weak(ctype, decision), bool(decision.exceptions),
                CAPPED_SHORT_EXCEPTION in decision.exceptions,
-               meets_cliff(decision, on_dates[-1]),
-               validated_by_person(ctype, decision, on_dates[-1]),
+               meets_cliff(decision, limits[-1]),
+               validated_by_person(ctype, decision, limits[-1]),
                impossible is not None, approval is not None)
-    return _Row(ctype, limit, evaluated, decision, on_dates, inventory,
+    return _Row(ctype, limits, evaluated, decision, on_dates, inventory,
                 inventory if combined else 0, combined, members, impossible, approval)
 
 
@@ -162,7 +162,7 @@ class IncrementalEvaluation:
                         else _row(ctype, self._context, self._dates))
         self._rows = rows
         self._decisions = [r.decision for r in rows]
-        self._limits = [r.limit for r in rows]
+        self._limits = [r.limits for r in rows]
         self._classes = [r.validity_class for r in rows]
         self._on = [[r.on_dates[i] for r in rows] for i in range(len(self._dates))]
         self._combined = sum(r.combined for r in rows)
@@ -176,7 +176,7 @@ class IncrementalEvaluation:
         for r in changed:
             old, new = self._rows[r], _row(project.types[r], self._context, self._dates)
             self._rows[r] = new
-            self._decisions[r], self._limits[r] = new.decision, new.limit
+            self._decisions[r], self._limits[r] = new.decision, new.limits
             self._classes[r] = new.validity_class
             for i, on in enumerate(new.on_dates):
                 self._on[i][r] = on
@@ -195,7 +195,7 @@ class IncrementalEvaluation:
     def _assemble(self, project: Project, inputs: CostInputs,
                   tickets: TicketCount) -> Evaluation:
         n = len(self._rows)
-        cliff = cliff_dates(self._dates, [tuple(column) for column in self._on], inputs)
+        cliff = cliff_dates(self._dates, tuple(tuple(column) for column in self._on), inputs)
         found = self._findings(project, cliff)
         only = None if n < 2 else (Workflow.COMBINED if self._combined == n else
                                    Workflow.ADMIN_MEDIATED if self._combined == 0 else None)
@@ -217,7 +217,7 @@ class IncrementalEvaluation:
             design_level=design_evidence_level(classified=bool(n),
                                                rule_routed=not self._members[OVERRIDDEN]),
             as_of=project.as_of,
-            limits=tuple(self._limits),
+            limits=tuple(limits[0] for limits in self._limits),
             validity_classes=tuple(self._classes),
             tickets=tickets,
             cliff=cliff,
@@ -232,8 +232,9 @@ class IncrementalEvaluation:
             WEAK: lambda: (weak_identity(project, members[WEAK]),),
             SHORT: lambda: (short_lived_admin(project, members[SHORT],
                                               capped=bool(members[CAPPED])),),
-            CLIFF: lambda: (cliff_finding(project, members[CLIFF], cliff),),
-            MANUAL: lambda: (manual_validation_finding(project, members[MANUAL], cliff),),
+            CLIFF: lambda: (cliff_finding(project, members[CLIFF], self._limits),),
+            MANUAL: lambda: (manual_validation_finding(project, members[MANUAL],
+                                                       self._limits),),
             IMPOSSIBLE: lambda: tuple(rows[r].impossible for r in members[IMPOSSIBLE]),
             APPROVAL: lambda: tuple(rows[r].approval for r in members[APPROVAL]),
         }

@@ -42,3 +42,9 @@ def test_json_holds_the_project_and_its_evaluation(example, example_evaluation):
     assert [d["workflow"] for d in data["evaluation"]["decisions"]] == [
         "combined", "admin-mediated", "combined", "combined", "admin-mediated",
         "admin-mediated"]
+    # The cliff's rows by name, each type on each rule date, whichever way they are kept.
+    first = data["evaluation"]["cliff"]["dates"][0]
+    assert first["date"] == example.as_of.isoformat()
+    assert [row["type_id"] for row in first["types"]] == [t.id for t in example.types]
+    assert first["as_is_tickets"] == example_evaluation.cliff.dates[0].as_is_tickets
+    assert first["types"][0]["limit"]["days"] == example_evaluation.limits[0].days
