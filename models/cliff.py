@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from math import fsum
-from operator import attrgetter
 from typing import NamedTuple
 
 from models import display
@@ -100,23 +99,22 @@ class TypeColumns:
         self._columns = columns
         self._build = build
 
-    def __getitem__(self, date: int) -> tuple[TypeOnDate, ...]:
+    def all(self) -> tuple[tuple[TypeOnDate, ...], ...]:
+        """Every column, built now if not yet."""
         if self._columns is None:
             assert self._build is not None
             self._columns, self._build = self._build(), None  # the same if two threads race
-        return self._columns[date]
+        return self._columns
+
+    def __getitem__(self, date: int) -> tuple[TypeOnDate, ...]:
+        return self.all()[date]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TypeColumns):
             return NotImplemented
-        return self is other or self._all() == other._all()
+        return self is other or self.all() == other.all()
 
     __hash__ = None  # type: ignore[assignment]  # compared by content, like a list
-
-    def _all(self) -> tuple[tuple[TypeOnDate, ...], ...]:
-        self[0]
-        assert self._columns is not None
-        return self._columns
 
     def __repr__(self) -> str:
         return "TypeColumns(built)" if self._columns is not None else "TypeColumns(unbuilt)"
@@ -147,6 +145,11 @@ class Cliff:
     dates: tuple[CliffDate, ...]
 
 
+def yearly_issuances(population: int | None, annual: float, renewals: float) -> float:
+    """Issuances a year: the live certificates × renewals each, or the annual volume."""
+    return annual if population is None else population * renewals
+
+
 def type_on_dates(ctype: CertificateType, decision: Decision,
                   limits: tuple[ValidityLimit, ...]) -> tuple[TypeOnDate, ...]:
     """Renewals and tickets of one type on each rule date, as-is and as designed (`limits`:
@@ -159,31 +162,24 @@ def type_on_dates(ctype: CertificateType, decision: Decision,
     rows = []
     for limit in limits:
         lead, renewals = renewal_cadence(notice_days, limit.days)
-        volume = annual if population is None else population * renewals  # as in `_totals`
+        volume = yearly_issuances(population, annual, renewals)
         rows.append(TypeOnDate(ctype.id, limit, lead, renewals, volume, population is not None,
                                volume if as_is else 0.0, volume if designed else 0.0))
     return tuple(rows)
 
 
-def cliff_dates(on_dates: tuple[dt.date, ...], columns: tuple[tuple[TypeOnDate, ...], ...],
-                inputs: CostInputs) -> Cliff:
-    """The cliff from each rule date's column of type rows (in type order)."""
-    totals = [(fsum(map(_AS_IS, rows)), fsum(map(_DESIGNED, rows))) for rows in columns]
-    return _cliff(on_dates, TypeColumns(columns), totals, inputs)
+def assemble_cliff(on_dates: tuple[dt.date, ...], columns: TypeColumns,
+                   totals: list[tuple[float, float]], inputs: CostInputs) -> Cliff:
+    """The cliff from its rows and each date's ticket totals, priced with `inputs`.
 
-
-def _cliff(on_dates: tuple[dt.date, ...], columns: TypeColumns,
-           totals: list[tuple[float, float]], inputs: CostInputs) -> Cliff:
-    # Sums by math.fsum, exactly rounded whatever the order and the zero terms: both ways of
-    # building a cliff (its rows, or `_totals` without them) give the same floats.
+    Totals are sums by math.fsum, exactly rounded whatever the order and the zero terms:
+    the incremental evaluation's sums of its rows' terms and `_totals` (no rows) give the
+    same floats.
+    """
     return Cliff(tuple(
         CliffDate(on, columns, n, as_is, designed, annual_cost(inputs, as_is),
                   annual_cost(inputs, designed))
         for n, (on, (as_is, designed)) in enumerate(zip(on_dates, totals, strict=True))))
-
-
-_AS_IS = attrgetter("as_is_tickets")
-_DESIGNED = attrgetter("designed_tickets")
 
 
 def _totals(types: tuple[CertificateType, ...], decisions: tuple[Decision, ...],
@@ -202,8 +198,8 @@ def _totals(types: tuple[CertificateType, ...], decisions: tuple[Decision, ...],
         population = ctype.live_certificates
         annual = float(ctype.annual_volume or 0)
         for n, limit in enumerate(type_limits):
-            volume = annual if population is None else \
-                population * renewal_cadence(notice_days, limit.days)[1]
+            volume = yearly_issuances(population, annual,
+                                      renewal_cadence(notice_days, limit.days)[1])
             if now:
                 as_is[n].append(volume)
             if then:
@@ -220,16 +216,15 @@ def compute_cliff(types: tuple[CertificateType, ...], decisions: tuple[Decision,
     `limits`: each type's `type_validity_limits` on the rule dates, if the caller has them.
     """
     on_dates = rule_dates(as_of)
-    if limits is None:
-        limits = [type_validity_limits(t, on_dates) for t in types]
-    type_limits = limits
+    dated = limits if limits is not None else [type_validity_limits(t, on_dates)
+                                               for t in types]
 
     def build() -> tuple[tuple[TypeOnDate, ...], ...]:
-        per_type = map(type_on_dates, types, decisions, type_limits)
+        per_type = map(type_on_dates, types, decisions, dated)
         return tuple(zip(*per_type, strict=True)) if types else ((),) * len(on_dates)
 
-    return _cliff(on_dates, TypeColumns(build=build),
-                  _totals(types, decisions, limits, len(on_dates)), inputs)
+    return assemble_cliff(on_dates, TypeColumns(build=build),
+                          _totals(types, decisions, dated, len(on_dates)), inputs)
 
 
 def cliff_json(cliff: Cliff) -> dict[str, object]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from models.certificate import CertificateType
 from models.cliff import renewal_cadence
 from models.enums import Validity, Workflow
-from models.findings import Finding, FindingCode, Severity, type_names
+from models.findings import Finding, FindingCode, Severity, type_ids, type_names
 from models.industry_rules import CapScope, ValidityLimit, class_impossible, domain_reuse
 from models.project import Project
 from models.routing import Decision
@@ -83,7 +83,7 @@ def cliff_finding(project: Project, rows: list[int],
         "Keep the human approval where it is a control (EV vetting is reusable for 398 days) "
         "and automate the renewal itself — ACME with the approval bound to the account — or "
         "route the type combined with documented controls.",
-        tuple(project.types[r].id for r in rows))
+        type_ids(project, rows))
 
 
 def validated_by_person(ctype: CertificateType, decision: Decision,
@@ -112,7 +112,7 @@ def manual_validation_finding(project: Project, rows: list[int],
         "Move domain validation to an automated method: ACME DNS-01 (a delegated "
         "_acme-challenge CNAME keeps DNS credentials narrow) or HTTP-01; keep e-mail DCV for "
         "break-glass only.",
-        tuple(project.types[r].id for r in rows))
+        type_ids(project, rows))
 
 
 def approval_finding(ctype: CertificateType, decision: Decision,

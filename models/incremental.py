@@ -14,10 +14,16 @@ import bisect
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import fsum
 
 from models.assessment import AssessmentResult, design_evidence_level, score_assessment
 from models.certificate import CertificateType
-from models.cliff import Cliff, TypeOnDate, cliff_dates, type_on_dates
+from models.cliff import (
+    TypeColumns,
+    TypeOnDate,
+    assemble_cliff,
+    type_on_dates,
+)
 from models.cost import CostInputs, compute_costs, ticket_hours
 from models.dated_findings import (
     approval_finding,
@@ -48,6 +54,7 @@ from models.findings import (
     weak_identity,
     workflow_drift,
 )
+from models.identity_diff import replaced
 from models.industry_rules import ValidityLimit, evaluated_class, rule_dates
 from models.issuance_policy import type_validity_limits
 from models.project import Project
@@ -102,6 +109,18 @@ def _row(ctype: CertificateType, context: RoutingContext, dates: tuple[dt.date, 
                 inventory if combined else 0, combined, members, impossible, approval)
 
 
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """The per-type tuples of the last evaluation, handed out again while no row changes (a
+    cost or assessment edit): the views compare them by identity and skip their scans."""
+
+    decisions: tuple[Decision, ...]
+    limits: tuple[ValidityLimit, ...]
+    classes: tuple[Validity, ...]
+    columns: TypeColumns
+    totals: list[tuple[float, float]]
+
+
 class IncrementalEvaluation:
     """The evaluation of the latest project given to `update`, equal to `evaluate(project)`."""
 
@@ -115,6 +134,7 @@ class IncrementalEvaluation:
         self._assessment: tuple[object, AssessmentResult] | None = None
         self._stale: set[int] = set()
         self._found: dict[int, tuple[Finding | None, ...]] = {}
+        self._shown: _Shown | None = None
         self.evaluation = self._evaluate(project, None)
 
     def update(self, project: Project) -> Evaluation:
@@ -122,9 +142,10 @@ class IncrementalEvaluation:
         if project is not self._project:
             old_types = self._project.types
             changed = None
-            if len(project.types) == len(old_types):
-                changed = [r for r, (a, b) in enumerate(zip(old_types, project.types,
-                                                            strict=True)) if a is not b]
+            if project.types is old_types:
+                changed = []
+            elif len(project.types) == len(old_types):
+                changed = replaced(old_types, project.types)
             self._project = project
             self.evaluation = self._evaluate(project, changed)
         return self.evaluation
@@ -164,22 +185,32 @@ class IncrementalEvaluation:
         self._decisions = [r.decision for r in rows]
         self._limits = [r.limits for r in rows]
         self._classes = [r.validity_class for r in rows]
+        self._as_of_limits = [r.limits[0] for r in rows]
         self._on = [[r.on_dates[i] for r in rows] for i in range(len(self._dates))]
+        # Each date's ticket terms as floats: summed again after every edit that moves a row.
+        self._as_is = [[on.as_is_tickets for on in column] for column in self._on]
+        self._designed = [[on.designed_tickets for on in column] for column in self._on]
         self._combined = sum(r.combined for r in rows)
         self._moving = sum(r.moving for r in rows)
         self._members = [[i for i, r in enumerate(rows) if r.members[k]]
                          for k in range(_DETECTORS)]
         self._stale = set(range(_DETECTORS))
+        self._shown = None
 
     def _patch(self, project: Project, changed: list[int]) -> None:
         assert self._context is not None
+        if changed:
+            self._shown = None
         for r in changed:
             old, new = self._rows[r], _row(project.types[r], self._context, self._dates)
             self._rows[r] = new
             self._decisions[r], self._limits[r] = new.decision, new.limits
+            self._as_of_limits[r] = new.limits[0]
             self._classes[r] = new.validity_class
             for i, on in enumerate(new.on_dates):
                 self._on[i][r] = on
+                self._as_is[i][r] = on.as_is_tickets
+                self._designed[i][r] = on.designed_tickets
             self._combined += new.combined - old.combined
             self._moving += new.moving - old.moving
             for k, (was, now) in enumerate(zip(old.members, new.members, strict=True)):
@@ -195,8 +226,14 @@ class IncrementalEvaluation:
     def _assemble(self, project: Project, inputs: CostInputs,
                   tickets: TicketCount) -> Evaluation:
         n = len(self._rows)
-        cliff = cliff_dates(self._dates, tuple(tuple(column) for column in self._on), inputs)
-        found = self._findings(project, cliff)
+        if self._shown is None:  # the rows changed: new tuples (else the same objects again)
+            self._shown = _Shown(
+                tuple(self._decisions), tuple(self._as_of_limits), tuple(self._classes),
+                TypeColumns(tuple(map(tuple, self._on))),
+                [(fsum(a), fsum(d)) for a, d in zip(self._as_is, self._designed, strict=True)])
+        shown = self._shown
+        cliff = assemble_cliff(self._dates, shown.columns, shown.totals, inputs)
+        found = self._findings(project)
         only = None if n < 2 else (Workflow.COMBINED if self._combined == n else
                                    Workflow.ADMIN_MEDIATED if self._combined == 0 else None)
         today = self._today or dt.date.today()
@@ -207,7 +244,7 @@ class IncrementalEvaluation:
             else ()
         migration = migration_share(project, inputs, design_share(self._moving, self._inventory))
         return Evaluation(
-            decisions=tuple(self._decisions),
+            decisions=shown.decisions,
             combined_count=self._combined,
             admin_count=n - self._combined,
             findings=tuple(f for f in (*findings, *dated) if f is not None),
@@ -217,13 +254,13 @@ class IncrementalEvaluation:
             design_level=design_evidence_level(classified=bool(n),
                                                rule_routed=not self._members[OVERRIDDEN]),
             as_of=project.as_of,
-            limits=tuple(limits[0] for limits in self._limits),
-            validity_classes=tuple(self._classes),
+            limits=shown.limits,
+            validity_classes=shown.classes,
             tickets=tickets,
             cliff=cliff,
         )
 
-    def _findings(self, project: Project, cliff: Cliff) -> dict[int, tuple[Finding | None, ...]]:
+    def _findings(self, project: Project) -> dict[int, tuple[Finding | None, ...]]:
         """Per detector its finding(s) in row order, rebuilt for the stale detectors only."""
         members, rows = self._members, self._rows
         builders: dict[int, Callable[[], tuple[Finding | None, ...]]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,19 +164,22 @@ class MoneyPlot(pg.PlotWidget):
         if hasattr(self, "_shown_title") and self._short_title:
             self._shown_title = _title(self, self._title_text, self._short_title)
 
-    def show_y(self, low: float, high: float) -> None:
+    def show_y(self, low: float, high: float,
+               label: Callable[[float], str] | None = None) -> None:
         """Show `low`–`high` on a sticky round scale, and settle the view before the paint.
 
         pyqtgraph applies a range change while painting, which paints the chart a second
-        time; settling it here makes one edit one paint.
+        time; settling it here makes one edit one paint. `label`: a tick's text (money in
+        the project's currency by default).
         """
         wanted = sticky_scale(low, high, self.scale)
         if wanted != self.scale:
             self.scale = wanted
             self.setYRange(wanted.low, wanted.high, padding=0)
             ticks = wanted.ticks
-            self.getPlotItem().getAxis("left").setTicks(
-                [[(value, tick_label(value, self.currency)) for value in ticks]])
+            text = label or (lambda value: tick_label(value, self.currency))
+            self.getPlotItem().getAxis("left").setTicks([[(value, text(value))
+                                                          for value in ticks]])
             self._place_grid(ticks)
         self.getViewBox().updateMatrix()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -18,6 +19,8 @@ from app.gui.flow_layout import FlowLayout
 from app.gui.store import ProjectStore
 from app.gui.type_filter import SAVED_ORDER, TypeFilterProxy
 from models.enums import ReasonCode, Workflow
+from models.identity_diff import replaced
+from models.routing import Decision
 
 # Typing in a 5,000-type inventory re-filters once the typing pauses this long.
 FILTER_DELAY_MS = 120
@@ -79,6 +82,10 @@ class FindBar(QWidget):
         for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset,
                        proxy.layoutChanged):
             signal.connect(self._refresh_count)
+        self._counted: object = None  # the decisions the chips count
+        self._workflows: Counter[Workflow] = Counter()
+        self._reasons: Counter[ReasonCode] = Counter()
+        self._labels: dict[ReasonCode, str] = {}
         store.evaluation_changed.connect(self._refresh_chips)
         store.project_replaced.connect(self._refresh_chips)
         self._refresh_chips()
@@ -139,21 +146,32 @@ class FindBar(QWidget):
         self.count.setText(self._proxy.count_text())
         self.saved_order.setEnabled(self._proxy.sorted_view)
 
+    def _tally(self, decisions: Iterable[Decision], count: int) -> None:
+        for decision in decisions:
+            self._workflows[decision.workflow] += count
+            self._reasons[decision.reason] += count
+            self._labels[decision.reason] = decision.label
+
     def _refresh_chips(self, *_args) -> None:
         """Chips for the reasons the design uses, with how many types each has."""
-        decisions = self._store.evaluation.decisions
-        # Decisions are shared per rule (a few objects for 5,000 types): count objects by
-        # identity in C, then add up their workflows and reasons.
-        shared = Counter(map(id, decisions))
-        objects = dict(zip(map(id, decisions), decisions, strict=True))
-        workflows: Counter[Workflow] = Counter()
-        reasons: Counter[ReasonCode] = Counter()
-        labels = {}
-        for key, count in shared.items():
-            decision = objects[key]
-            workflows[decision.workflow] += count
-            reasons[decision.reason] += count
-            labels[decision.reason] = decision.label
+        decisions, counted = self._store.evaluation.decisions, self._counted
+        if decisions is counted:
+            return  # the same decisions object: no type re-routed (a cost or score edit)
+        self._counted = decisions
+        if isinstance(counted, tuple) and len(counted) == len(decisions):
+            # An edit re-routes a few types: move their counts (the rest are the same objects).
+            moved = replaced(counted, decisions)
+            self._tally((counted[r] for r in moved), -1)
+            self._tally((decisions[r] for r in moved), +1)
+        else:
+            self._workflows.clear()
+            self._reasons.clear()
+            # Decisions are shared per rule (a few objects for 5,000 types): count objects
+            # by identity in C, then add up their workflows and reasons.
+            objects = dict(zip(map(id, decisions), decisions, strict=True))
+            for key, count in Counter(map(id, decisions)).items():
+                self._tally((objects[key],), count)
+        workflows, reasons, labels = self._workflows, self._reasons, self._labels
         for workflow, chip in self.workflow_chips.items():
             chip.setText(f"{workflow.value} {workflows[workflow]:,}")
         for reason, chip in self.reason_chips.items():

@@ -22,6 +22,7 @@ from app.gui.palette import OVERRIDE_TONE, WORKFLOW_TINT, WORKFLOW_TONE
 from app.gui.store import ProjectStore
 from models.certificate import CertificateType
 from models.columns import COLUMNS, DERIVED_COLUMNS, ROUTING_COLUMNS, Column
+from models.identity_diff import replaced
 from models.routing import Decision
 
 Index = QModelIndex | QPersistentModelIndex
@@ -295,8 +296,7 @@ class CertTypeTableModel(QAbstractTableModel):
         if len(old) != len(new):
             rows: Sequence[int] = range(len(new))
         else:
-            rows = [r for r, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b
-                    and a != b]
+            rows = [] if old is new else [r for r in replaced(old, new) if old[r] != new[r]]
         if self._order is not None:
             rows = [self._position[r] for r in rows]
         self._cells_changed(rows, DERIVED)

@@ -221,3 +221,36 @@ def test_delete_message_reaches_the_windows_status_bar(window):
                                      "brings it back")
     window.undo_action.trigger()
     assert window.store.project.types[0].name == "Customer-facing TLS"
+
+
+def _recount(store):
+    workflows = {w: 0 for w in Workflow}
+    reasons: dict[ReasonCode, int] = {}
+    for decision in store.evaluation.decisions:
+        workflows[decision.workflow] += 1
+        reasons[decision.reason] = reasons.get(decision.reason, 0) + 1
+    return workflows, reasons
+
+
+def test_chip_counts_follow_edits_undo_and_a_new_document(tab, store):
+    """The chips move the counts of the types an edit re-routed; they must equal a recount."""
+    def check():
+        workflows, reasons = _recount(store)
+        for workflow, chip in tab.find_bar.workflow_chips.items():
+            assert chip.text() == f"{workflow.value} {workflows[workflow]:,}"
+        for reason, chip in tab.find_bar.reason_chips.items():
+            assert chip.isVisibleTo(tab.find_bar) == (reason in reasons)
+            if reason in reasons:
+                assert chip.text().endswith(f" {reasons[reason]:,}")
+
+    check()
+    assert tab.model.setData(tab.model.index(5, COL["identity"]), "strong")  # → combined
+    check()
+    assert tab.model.setData(tab.model.index(0, COL["identity"]), "weak")  # → admin-mediated
+    check()
+    store.undo_stack.undo()
+    store.undo_stack.undo()
+    check()
+    store.replace_document(store.project.model_copy(update={"types": store.project.types[:2]}),
+                           None)
+    check()

@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
-from app.gui.cost_charts import BAR_HEADROOM, MoneyPlot, nice_step, sized_font, text_scale
+from app.gui.cost_charts import BAR_HEADROOM, MoneyPlot, sized_font, text_scale
 from app.gui.palette import CHART_TEXT, SAVING_TONE, WORKFLOW_TONE
 from models.enums import Workflow
 
@@ -16,6 +16,10 @@ BAR_WIDTH = 0.36
 # As-is admin-mediated load in the admin-mediated tone; the design's in the combined tone.
 SERIES = (("as_is", "As-is workflows", WORKFLOW_TONE[Workflow.ADMIN_MEDIATED], -0.2),
           ("designed", "Designed routing", SAVING_TONE, 0.2))
+
+
+def _count_label(value: float) -> str:
+    return f"{value:,.0f}"
 
 
 class CliffChart(MoneyPlot):
@@ -40,6 +44,7 @@ class CliffChart(MoneyPlot):
             legend.addItem(bar, label)
             self.bars[key] = bar
         self._font = sized_font(self, 9.5, bold=True)
+        self._dates: tuple[str, ...] = ()
         self._labels_style()
 
     def restyle(self) -> None:
@@ -80,23 +85,12 @@ class CliffChart(MoneyPlot):
                 item = self._label(key, n)
                 item.setText(self._format(float(value)))
                 item.setPos(x[n] + offset, value)
-        self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(dates))])
-        self.setXRange(-0.6, len(dates) - 0.4, padding=0)
+        if tuple(dates) != self._dates:  # the axes repaint only when they change
+            self._dates = tuple(dates)
+            self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(dates))])
+            self.setXRange(-0.6, len(dates) - 0.4, padding=0)
         top = max([*values["as_is"], *values["designed"], 1.0]) * BAR_HEADROOM
-        if self._money:
-            self.show_y(0.0, top)
-        else:
-            self._show_count(top)
-
-    def _show_count(self, top: float) -> None:
-        step = nice_step(top)
-        high = float(np.ceil(top / step) * step)
-        self.scale = None
-        self.setYRange(0, high, padding=0)
-        ticks = [k * step for k in range(round(high / step) + 1)]
-        self.getPlotItem().getAxis("left").setTicks([[(t, f"{t:,.0f}") for t in ticks]])
-        self._place_grid(ticks)
-        self.getViewBox().updateMatrix()
+        self.show_y(0.0, top, None if self._money else _count_label)
 
     def heights(self, key: str) -> list[float]:
         """The bar heights shown for a series (for tests: charts are checked by their data)."""

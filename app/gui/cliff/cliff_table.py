@@ -14,6 +14,7 @@ from app.gui.palette import MUTED_TEXT, WARNING_TONE
 from app.gui.store import ProjectStore
 from models.certificate import CertificateType
 from models.cliff import TypeOnDate
+from models.identity_diff import replaced
 
 Index = QModelIndex | QPersistentModelIndex
 Role = Qt.ItemDataRole
@@ -81,11 +82,10 @@ class CliffTableModel(QAbstractTableModel):
         """Rows whose type or whose row on any rule date is a new object. The incremental
         evaluation keeps every untouched row's objects, so this is mostly `is` checks; a
         whole-table change at 5,000 types re-measured every cell (ResizeToContents)."""
-        changed = {r for r, (a, b) in enumerate(zip(old[0], new[0], strict=True)) if a is not b}
+        changed = set(replaced(old[0], new[0]))
         for before, after in zip(old[2], new[2], strict=True):
             if before is not after:
-                changed.update(r for r, (a, b) in enumerate(zip(before, after, strict=True))
-                               if a is not b and a != b)
+                changed.update(r for r in replaced(before, after) if before[r] != after[r])
         return sorted(changed)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
