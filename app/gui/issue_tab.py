@@ -31,6 +31,8 @@ from app.gui.revoke_dialog import RevokeDialog
 from app.gui.store import ProjectStore
 from app.gui.tab_pages import RefreshWhenShown
 from app.gui.widgets import narrower_than, wrapped_label
+from models.certificate import CertificateType
+from models.identity_diff import replaced
 from models.issuance_policy import profile_for, with_organisation
 
 
@@ -267,13 +269,12 @@ class IssueTab(QWidget):
         self._on_type_combo_changed()
 
     def _on_store_evaluation_changed(self) -> None:
-        types = self._store.project.types
-        if types is not self._offered_types and self.profile.offered() != [
-                (t.id, t.name) for t in types]:
+        types, offered = self._store.project.types, self._offered_types
+        if types is not offered and _renamed(offered, types):
             self._on_store_project_replaced()
         else:
             self._on_type_combo_changed()
-        self._offered_types = types
+        self._offered_types = types  # offered under the same ids and names
 
     def select_type(self, type_id: str) -> None:
         combo = self.profile.type_combo
@@ -479,3 +480,10 @@ class IssueTab(QWidget):
                                      renewals=self.service.renewals(),
                                      audit=list(reversed(ledger.audit(limit=200))))
         self.refresh_acme()
+
+
+def _renamed(old: tuple[CertificateType, ...], new: tuple[CertificateType, ...]) -> bool:
+    """Whether the type chooser must be offered again: a type added, removed, moved or renamed
+    (only the types an edit replaced are compared, in C first: 5,000 types per edit)."""
+    return len(old) != len(new) or any(
+        (old[r].id, old[r].name) != (new[r].id, new[r].name) for r in replaced(old, new))
