@@ -20,6 +20,7 @@ from models.certificate import CertificateType, TypeId
 from models.cost import CostInputs, compute_costs
 from models.currency import GBP, Currency
 from models.enums import Workflow
+from models.gc_pause import gc_paused
 from models.industry_rules import ValidityLimit, rule_dates
 from models.issuance_policy import type_validity_limits
 from models.routing import Decision
@@ -103,7 +104,8 @@ class TypeColumns:
         """Every column, built now if not yet."""
         if self._columns is None:
             assert self._build is not None
-            self._columns, self._build = self._build(), None  # the same if two threads race
+            with gc_paused():  # hundreds of thousands of acyclic rows (models.gc_pause)
+                self._columns, self._build = self._build(), None  # the same if two race
         return self._columns
 
     def __getitem__(self, date: int) -> tuple[TypeOnDate, ...]:
