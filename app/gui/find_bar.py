@@ -59,7 +59,7 @@ class FindBar(QWidget):
         self.reason_chips: dict[ReasonCode, QToolButton] = {}
         chips = QWidget()
         self._chip_row = FlowLayout(chips)
-        show = QLabel("Show")
+        self._show_label = show = QLabel("Show")
         show.setProperty("role", "muted")
         self._chip_row.addWidget(show)
         for workflow in Workflow:
@@ -100,6 +100,15 @@ class FindBar(QWidget):
         chip.toggled.connect(self._apply_chips)
         self._chip_row.addWidget(chip)
         return chip
+
+    def set_compact(self, compact: bool) -> None:
+        """Narrow (presentation type on a projector): tighter chips without the "Show" label,
+        so a workshop's chips stay on one line above the table."""
+        self._show_label.setVisible(not compact)
+        for chip in (*self.workflow_chips.values(), *self.reason_chips.values()):
+            chip.setProperty("compact", compact)
+            chip.style().unpolish(chip)
+            chip.style().polish(chip)
 
     # --- user actions ------------------------------------------------------------------
 

@@ -49,6 +49,10 @@ from models.enums import Tolerance
 # Layout requests climb one widget per event-loop pass (label → card → scroll area → …):
 # enough passes to finish the deepest chain in this tab before the window paints.
 LAYOUT_DEPTH = 8
+# Stacked: the table's share of the height, enough for this many rows, at most TABLE_SHARE.
+STACKED_ROWS = 6
+TABLE_SHARE = 0.66
+CARD_MARGIN = 24  # pixels under the card's controls list: its frame and a breath
 COMPACT_CHARS = 190  # narrower than this many characters: a one-line header does not fit
 STACKED_CHARS = 190  # narrower: the decision card goes under the table, which needs
 # the width for the name, workflow and reason at presentation size
@@ -149,6 +153,12 @@ class RouteTab(QWidget):
         store.project_replaced.connect(self._on_store_project_replaced)
         store.evaluation_changed.connect(self._refresh_header)
         store.types_changed.connect(self._refresh_header)
+        self._split_by_hand = False
+        self._share_timer = QTimer(self)
+        self._share_timer.setSingleShot(True)
+        self._share_timer.setInterval(0)
+        self._share_timer.timeout.connect(self._share_stacked_height)
+        body.splitterMoved.connect(self._on_body_split_moved)
         self._refit_timer = QTimer(self)
         self._refit_timer.setSingleShot(True)
         self._refit_timer.setInterval(0)
@@ -256,6 +266,7 @@ class RouteTab(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._adapt()
+        self._share_timer.start()
 
     def _adapt(self) -> None:
         """Narrow: the summary moves beside the buttons (the hint goes); very narrow: the
@@ -267,6 +278,7 @@ class RouteTab(QWidget):
             target.addWidget(self.summary)
             self.hint.setVisible(not compact)
             self.org_label.setVisible(not compact)
+            self.find_bar.set_compact(compact)
         stacked = narrower_than(self, STACKED_CHARS)
         orientation = Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal
         if self.body.orientation() != orientation and not self._restack_pending:
@@ -297,6 +309,35 @@ class RouteTab(QWidget):
         body.setStretchFactor(1, 1 if stacked else 2)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
+        self._split_by_hand = False
+        self._share_timer.start()
+
+    def _on_body_split_moved(self) -> None:
+        self._split_by_hand = True  # kept until the layout changes between stacked and not
+
+    def _share_stacked_height(self) -> None:
+        """Stacked on a short screen: the table gets the height of its first few rows (the
+        room sees every type of a workshop's inventory), up to TABLE_SHARE of the body; the
+        card and findings keep the rest. Run once the layout settled (`_share_timer`) after a
+        restack, a resize or a new type size, unless the splitter was dragged."""
+        body = self.body
+        total = sum(body.sizes())
+        if (body.orientation() != Qt.Orientation.Vertical or total <= 0
+                or self._split_by_hand):
+            return
+        table = self.table
+        rows = min(self.proxy.rowCount(), STACKED_ROWS)
+        controls = table.y()  # the toolbar and the find bar above it, as laid out
+        wanted = (controls + table.horizontalHeader().height() + 2 * table.frameWidth()
+                  + rows * table.verticalHeader().defaultSectionSize()
+                  + table.horizontalScrollBar().sizeHint().height())
+        # The card keeps room for its essentials: the type, workflow, reason, rationale and
+        # the controls to document (tests/gui/test_presentation.py holds them whole).
+        card, last = self.card, self.card.controls
+        essentials = last.mapTo(card, last.rect().bottomLeft()).y() + CARD_MARGIN
+        top = min(wanted, int(total * TABLE_SHARE), total - essentials)
+        top = max(top, total // 2)
+        body.setSizes([top, total - top])
 
     compact = False
 
@@ -327,6 +368,7 @@ class RouteTab(QWidget):
             max(34, self.fontMetrics().height() + 14))
         self._fit_columns()
         self._adapt()  # the same width holds fewer characters of a larger type
+        self._share_timer.start()
 
     # --- selection -----------------------------------------------------------------------
 

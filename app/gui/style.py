@@ -36,6 +36,8 @@ def stylesheet(point_size: float) -> str:
                           border-left: 4px solid {WARNING_TONE.name()}; border-radius: 4px; }}
     QToolButton[role="chip"] {{ border: 1px solid #d5dae0; border-radius: 10px;
                                 padding: 2px 10px; background: white; }}
+    QToolButton[role="chip"][compact="true"] {{ padding: 1px 6px;
+                                                font-size: {point_size * 0.85:.1f}pt; }}
     QToolButton[role="chip"]:checked {{ background: {ACCENT.name()}; color: white;
                                         border-color: {ACCENT.name()}; }}
     QTabBar::tab {{ padding: 8px 22px; }}

@@ -118,6 +118,14 @@ MEASURE = textwrap.dedent("""
                 columns[key] = 0 <= left and left + table.columnWidth(col) <= view
             shown["columns"] = columns
         if name == "route":
+            view_height = table.viewport().height()
+            shown.update(rows=tab.proxy.rowCount(), whole_rows=sum(
+                1 for r in range(tab.proxy.rowCount())
+                if 0 <= table.rowViewportPosition(r)
+                and table.rowViewportPosition(r) + table.rowHeight(r) <= view_height))
+            chip = tab.find_bar.workflow_chips[next(iter(tab.find_bar.workflow_chips))]
+            shown["chip_lines"] = round(tab.find_bar._chip_row.geometry().height()
+                                        / max(1, chip.height()))
             shown.update(stacked=tab.body.orientation().name == "Vertical",
                          card_wide_enough=tab._card_scroll.viewport().width()
                          >= tab.card.minimumSizeHint().width())
@@ -177,6 +185,17 @@ def test_route_shows_name_workflow_reason_and_the_card(shown):
     route = report["route"]
     assert route["columns"] == {"name": True, "workflow": True, "reason": True}
     assert route["card_wide_enough"]
+
+
+def test_route_table_gets_the_height_the_card_can_spare(shown):
+    # Stacked on a projector, the table takes the height of a workshop's first rows, leaving
+    # the card its essentials (held whole above): every type of the example from 1080
+    # lines, four at 720 (two and a half before, with the chips on two lines).
+    size, report = shown
+    route = report["route"]
+    assert route["rows"] == 6
+    assert route["whole_rows"] >= (6 if size[1] >= 1080 else 4)
+    assert route["chip_lines"] == 1
 
 
 def test_cost_summary_and_both_charts_are_whole_and_chart_text_scaled(shown):
