@@ -29,6 +29,7 @@ from models.currency import GBP, Currency
 
 BAR_WIDTH = 0.56
 BAR_HEADROOM = 1.18  # room above the taller bar for its total
+LABEL_LIFT = 1.3  # a bar's label stands this many of its heights above the bar (anchor + gap)
 # An axis keeps its range while the data still fills this much of it: an edit then shows as
 # the bars and the curve moving against a still scale, not as relabelled axes (and the axes,
 # the costliest part of a chart to paint, are not redrawn).
@@ -164,6 +165,21 @@ class MoneyPlot(pg.PlotWidget):
         if hasattr(self, "_shown_title") and self._short_title:
             self._shown_title = _title(self, self._title_text, self._short_title)
 
+    def label_top(self, top: float, labels: Sequence[pg.TextItem]) -> float:
+        """The top of a range from 0 that shows bars up to `top` with `labels` standing on
+        them, clear of the plot's top edge (and the title above it).
+
+        BAR_HEADROOM alone left too little on a short chart: at 720 lines in presentation
+        mode the taller bar's total touched the title. The label's height is in pixels, so
+        the room it needs in data units grows as the plot gets shorter.
+        """
+        plot_px = self.getViewBox().height()
+        label_px = max((item.textItem.boundingRect().height() for item in labels),
+                       default=0.0) * LABEL_LIFT
+        if plot_px <= 2 * label_px:  # not laid out yet, or too small to matter
+            return top * BAR_HEADROOM
+        return max(top * BAR_HEADROOM, top * plot_px / (plot_px - label_px))
+
     def show_y(self, low: float, high: float,
                label: Callable[[float], str] | None = None) -> None:
         """Show `low`–`high` on a sticky round scale, and settle the view before the paint.
@@ -216,6 +232,7 @@ class CostBarChart(MoneyPlot):
             legend.addItem(bar, label)
             self.bars[key] = bar
         self.totals = [pg.TextItem(color=CHART_TEXT, anchor=(0.5, 1.15)) for _ in range(2)]
+        self._top = 1.0  # the taller bar's total
         for x, label in enumerate(self.totals):
             label.setPos(x, 0)
             self.addItem(label)
@@ -251,7 +268,11 @@ class CostBarChart(MoneyPlot):
         super().resizeEvent(event)
         if hasattr(self, "totals"):
             # After pyqtgraph has laid out the view box for the new size.
-            QTimer.singleShot(0, lambda: self._fit_x(text_scale(self)))
+            QTimer.singleShot(0, self._fit_to_size)
+
+    def _fit_to_size(self) -> None:
+        self._fit_x(text_scale(self))
+        self.show_y(0.0, self.label_top(self._top, self.totals))
 
     def set_components(self, components: Sequence[CostComponent], *, today_total: float,
                        projected_total: float) -> None:
@@ -266,7 +287,8 @@ class CostBarChart(MoneyPlot):
                                                strict=True)):
             label.setText(display.money(total, self.currency))
             label.setPos(x, total)
-        self.show_y(0.0, top * BAR_HEADROOM)
+        self._top = top
+        self.show_y(0.0, self.label_top(top, self.totals))
 
 
 class PaybackChart(MoneyPlot):

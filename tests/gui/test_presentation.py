@@ -135,10 +135,22 @@ MEASURE = textwrap.dedent("""
             charts = [c.width() >= 300 and c.height() >= 150
                       for c in (tab.bar_chart, tab.payback_chart)]
             tick = tab.bar_chart.getPlotItem().getAxis("left").style["tickFont"].pointSizeF()
-            shown.update(tiles=tiles, charts=charts, tick_point_size=tick)
+            chart = tab.bar_chart
+            box = chart.getViewBox().sceneBoundingRect()
+            shown.update(tiles=tiles, charts=charts, tick_point_size=tick, totals_clear=[
+                box.contains(label.sceneBoundingRect()) for label in chart.totals])
         elif name == "cliff":
             shown["charts"] = [c.width() >= 300 and c.height() >= 150
                                for c in (tab.tickets_chart, tab.cost_chart)]
+            clear = []
+            for chart in (tab.tickets_chart, tab.cost_chart):
+                box = chart.getViewBox().sceneBoundingRect()
+                legend = chart.legend.sceneBoundingRect()
+                clear += [box.contains(item.sceneBoundingRect())
+                          and not legend.intersects(item.sceneBoundingRect())
+                          for items in chart.labels.values() for item in items
+                          if item.isVisible()]
+            shown["labels_clear"] = clear
         report[name] = shown
     print(json.dumps(report))
 """)
@@ -209,6 +221,10 @@ def test_cost_summary_and_both_charts_are_whole_and_chart_text_scaled(shown):
 def test_cliff_charts_have_room_and_the_type_names_show(shown):
     _size, report = shown
     assert report["cliff"]["charts"] == [True, True]
+    # Every bar's value label inside its plot and clear of the legend (at 720 lines the
+    # legend covered the first date's labels, and the Cost chart's total touched its title).
+    assert report["cliff"]["labels_clear"] == [True] * 12
+    assert report["cost"]["totals_clear"] == [True, True]
     assert report["cliff"]["columns"] == {"name": True}
 
 

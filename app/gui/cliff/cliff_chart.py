@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
-from app.gui.cost_charts import BAR_HEADROOM, MoneyPlot, sized_font, text_scale
+from app.gui.cost_charts import MoneyPlot, sized_font, text_scale
 from app.gui.palette import CHART_TEXT, SAVING_TONE, WORKFLOW_TONE
 from models.enums import Workflow
 
@@ -33,8 +35,11 @@ class CliffChart(MoneyPlot):
         super().__init__(parent, title)
         self._format = formatter
         self._money = money
+        # At the top right, beside the last date's bars: the x range leaves it its own room
+        # (`_fit`), as the Cost tab's chart does. Over the bars at the left it covered the
+        # first date's labels on a projector.
         self.legend = legend = self.getPlotItem().addLegend(
-            offset=(8, 8), labelTextColor=CHART_TEXT, brush=pg.mkBrush(255, 255, 255, 230))
+            offset=(-8, 8), labelTextColor=CHART_TEXT, brush=pg.mkBrush(255, 255, 255, 230))
         self.bars: dict[str, pg.BarGraphItem] = {}
         self.labels: dict[str, list[pg.TextItem]] = {key: [] for key, *_ in SERIES}
         for key, label, tone, _offset in SERIES:
@@ -45,6 +50,8 @@ class CliffChart(MoneyPlot):
             self.bars[key] = bar
         self._font = sized_font(self, 9.5, bold=True)
         self._dates: tuple[str, ...] = ()
+        self._top = 1.0  # the tallest bar
+        self._x_range = (0.0, 0.0)
         self._labels_style()
 
     def restyle(self) -> None:
@@ -88,9 +95,27 @@ class CliffChart(MoneyPlot):
         if tuple(dates) != self._dates:  # the axes repaint only when they change
             self._dates = tuple(dates)
             self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(dates))])
-            self.setXRange(-0.6, len(dates) - 0.4, padding=0)
-        top = max([*values["as_is"], *values["designed"], 1.0]) * BAR_HEADROOM
-        self.show_y(0.0, top, None if self._money else _count_label)
+        self._top = max([*values["as_is"], *values["designed"], 1.0])
+        self._fit()
+
+    def _fit(self) -> None:
+        """The x range with room for the legend right of the bars, and the y range with room
+        for the labels on them (both in pixels, so they depend on the chart's size)."""
+        groups = max(1, len(self._dates))
+        plot_px = self.getViewBox().width()
+        room = plot_px - self.legend.boundingRect().width() - 16
+        span = groups * plot_px / room if plot_px > 0 and room > plot_px / 3 else groups
+        if (-0.6, span) != self._x_range:
+            self._x_range = (-0.6, span)
+            self.setXRange(-0.6, -0.6 + span, padding=0)
+        labels = [item for items in self.labels.values() for item in items if item.isVisible()]
+        self.show_y(0.0, self.label_top(self._top, labels),
+                    None if self._money else _count_label)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "labels"):  # after pyqtgraph laid out the view box for the size
+            QTimer.singleShot(0, self._fit)
 
     def heights(self, key: str) -> list[float]:
         """The bar heights shown for a series (for tests: charts are checked by their data)."""
