@@ -64,6 +64,7 @@ class Book:
         self.hours = add({"num_format": "0.0##", "valign": "top"})
         self.share = add({"num_format": "0.0%", "valign": "top"})
         self.months = add({"num_format": "0.0", "valign": "top"})
+        self.score = add({"num_format": "0.0", "valign": "top"})  # the app's "2.1 / 5"
         self.number = add({"num_format": "#,##0"})
         self.combined = add({"bg_color": COMBINED_FILL})
         self.admin = add({"bg_color": ADMIN_FILL})

@@ -139,7 +139,8 @@ def write_radar(book: Book, project: Project) -> None:
     ws.write(n + 1, 0, "Overall (mean)", book.bold)
     for col, series in ((1, scores.current), (2, scores.target)):
         letter = "BC"[col - 1]
-        ws.write_formula(n + 1, col, f"=AVERAGE({letter}2:{letter}{n + 1})", book.hours,
+        # Shown to one decimal, as the Assess tab and the report show it (2.125 is "2.1").
+        ws.write_formula(n + 1, col, f"=AVERAGE({letter}2:{letter}{n + 1})", book.score,
                          sum(series) / n)
     chart = book.wb.add_chart({"type": "radar", "subtype": "marker"})
     # The app's colours: current in the accent blue, target in grey (app/gui/palette.py).

@@ -63,3 +63,12 @@ def test_routing_prints_one_page_wide_and_readable(pdf, example: Project):
 def test_checks_print_pass_not_a_bare_number(pdf):
     checks = next(text for text in page_texts(pdf) if "What it verifies" in text)
     assert checks.count("✔ pass") == 9
+
+
+def test_radar_means_print_as_the_app_shows_them(pdf, example: Project, example_evaluation):
+    # The Assess tab and the report say "2.1 / 5"; the workbook printed 2.125 beside them.
+    radar = next(text for text in page_texts(pdf) if "Overall (mean)" in text)
+    line = next(line for line in radar.splitlines() if "Overall (mean)" in line)
+    result = example_evaluation.assessment
+    assert line.split()[-2:] == [f"{result.current_overall:.1f}",
+                                 f"{result.target_overall:.1f}"]
