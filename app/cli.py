@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -384,9 +386,20 @@ def with_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[s
     first = argv[0]
     commands = next((a.choices for a in parser._actions
                      if isinstance(a, argparse._SubParsersAction)), None) or {}
-    if first not in commands and not first.startswith("-"):
+    if first in commands or first.startswith("-"):
+        return argv
+    if _names_a_file(first):
         return ["gui", *argv]
-    return argv
+    close = difflib.get_close_matches(first, list(commands), n=1)
+    parser.error(f"{first!r} is neither a command nor a file"
+                 + (f": did you mean {close[0]!r}?" if close else
+                    f" (commands: {', '.join(commands)})"))
+
+
+def _names_a_file(word: str) -> bool:
+    """A word that is a file, or reads as one (a folder in it, a suffix): a mistyped command
+    is told so, not reported as a file that cannot be read."""
+    return os.path.lexists(word) or os.sep in word or "." in Path(word).name
 
 
 def main(argv: Sequence[str] | None = None) -> int:

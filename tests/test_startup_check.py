@@ -158,6 +158,23 @@ def test_certroute_file_opens_the_file_like_gui_file():
     assert (args.command, args.file) == ("gui", "project.certroute.json")
 
 
+def test_a_mistyped_command_is_not_taken_for_a_missing_file(tmp_path, capsys, monkeypatch):
+    parser = build_parser()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        with_command(parser, ["rout"])
+    assert info.value.code == 2
+    assert "'rout' is neither a command nor a file: did you mean 'route'?" in \
+        capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        with_command(parser, ["bogus"])
+    assert "(commands: gui, route," in capsys.readouterr().err
+    # What reads as a file stays a file, there or not: a folder in it, a suffix, or it exists.
+    (tmp_path / "Makefile").write_text("")
+    for word in ("Makefile", "project.certroute.json", "notes/plan", "./plan"):
+        assert with_command(parser, [word]) == ["gui", word]
+
+
 def test_certroute_file_reports_a_bad_file_in_one_line(tmp_path):
     missing = tmp_path / "absent.certroute.json"
     result = run_app(str(missing), env_changes={"QT_QPA_PLATFORM": "offscreen"})
