@@ -9,6 +9,7 @@ from typing import Any
 from models.certificate import CertificateType
 from models.columns import COLUMNS, INPUT_COLUMNS, Column
 from models.evaluation import Evaluation
+from models.industry_rules import LimitKind, ValidityLimit
 from models.project import Project
 from models.routing import Decision
 
@@ -87,5 +88,26 @@ def raw_rows(project: Project, evaluation: Evaluation) -> list[list[Any]]:
 
 
 def text_rows(project: Project, evaluation: Evaluation) -> list[list[str]]:
-    """Text rows, header excluded."""
-    return [[c.text(t, d) for c in MATRIX_COLUMNS] for t, d in pairs(project, evaluation)]
+    """Text rows of the matrix and its validity columns (`TEXT_HEADERS`), header excluded."""
+    return [[*(c.text(t, d) for c in MATRIX_COLUMNS), *map(str, validity)]
+            for (t, d), validity in zip(pairs(project, evaluation),
+                                        validity_cells(evaluation), strict=True)]
+
+
+# The effective maximum validity on the project's as-of date and the rule that set it
+# (INDUSTRY-RULES.md): derived like Workflow and Reason, so ignored on import. Without them
+# an export showed EV TLS as "long" beside a finding that no long certificate can be issued.
+VALIDITY_HEADERS = ("Max validity (days)", "Validity capped by")
+TEXT_HEADERS: tuple[str, ...] = (*HEADERS, *VALIDITY_HEADERS)  # CSV and Markdown
+
+
+def capped_by(limit: ValidityLimit) -> str:
+    """"public cap from 2026-03-15", "validity class", "profile edit"."""
+    if limit.kind is LimitKind.PUBLIC_CAP and limit.cap is not None:
+        return f"{limit.kind.value} {limit.cap.since}"
+    return limit.kind.value
+
+
+def validity_cells(evaluation: Evaluation) -> list[list[Any]]:
+    """Per type its `VALIDITY_HEADERS` cells: the days (a number) and the rule."""
+    return [[limit.days, capped_by(limit)] for limit in evaluation.limits]

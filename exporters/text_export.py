@@ -11,7 +11,7 @@ import os
 from enum import Enum
 from typing import Any
 
-from exporters.routing_table import HEADERS, text_rows
+from exporters.routing_table import TEXT_HEADERS, text_rows
 from models import display
 from models.cliff import CliffDate
 from models.evaluation import Evaluation
@@ -37,7 +37,7 @@ def routing_csv(project: Project, evaluation: Evaluation) -> str:
     """The matrix as CSV (RFC 4180, CRLF line ends, as Excel writes it), headers from columns."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
+    writer.writerow(TEXT_HEADERS)
     writer.writerows([neutralise(printable(cell)) for cell in row]
                      for row in text_rows(project, evaluation))
     return buffer.getvalue()
@@ -57,8 +57,8 @@ def routing_markdown(project: Project, evaluation: Evaluation) -> str:
         f"Tolerance: {project.organisation.tolerance.value} · {evaluation.summary} · "
         f"annual cost today {display.money(evaluation.costs.total_cost, project.currency)}",
         "",
-        "| " + " | ".join(HEADERS) + " |",
-        "|" + "|".join("---" for _ in HEADERS) + "|",
+        "| " + " | ".join(TEXT_HEADERS) + " |",
+        "|" + "|".join("---" for _ in TEXT_HEADERS) + "|",
     ]
     lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |"
               for row in text_rows(project, evaluation)]

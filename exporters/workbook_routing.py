@@ -7,33 +7,29 @@ from typing import cast
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from exporters.routing_table import HEADERS, INDEX, MATRIX_COLUMNS, raw_rows
+from exporters.routing_table import (
+    HEADERS,
+    INDEX,
+    MATRIX_COLUMNS,
+    VALIDITY_HEADERS,
+    raw_rows,
+    validity_cells,
+)
 from exporters.workbook_book import Book, fit_widths, wrapped_height
 from exporters.workbook_layout import LIST_FOR_KEY, ROUTING_TABLE
 from exporters.workbook_rows import BlockSheet, Cell, Formula
 from models.enums import Workflow
 from models.evaluation import Evaluation
-from models.industry_rules import LimitKind, ValidityLimit
 from models.project import Project
 
 SHEET = "Routing"
 # Per-type cost as live formulas beside the matrix (WORKBOOK.md Cost: per-type manual cost and
 # break-even); the importer ignores them.
 COST_HEADERS = ("Manual cost / yr", "Break-even (years)")
-# The effective maximum validity on the project's as-of date and the rule that set it
-# (INDUSTRY-RULES.md); values as exported, like Workflow and Reason, ignored on import.
-VALIDITY_HEADERS = ("Max validity (days)", "Validity capped by")
 SHEET_HEADERS = (*HEADERS, *COST_HEADERS, *VALIDITY_HEADERS)
 PRINT_CAP = 11  # characters: enumerations and numbers, headers wrap onto two lines
 PROSE_WIDTHS = {"name": 20, "reason": 14, "owner": 12, "rationale": 30}
 CAPPED_BY_WIDTH = 11  # "public cap from 2026-03-15" on two lines
-
-
-def capped_by(limit: ValidityLimit) -> str:
-    """"public cap from 2026-03-15", "validity class", "profile edit"."""
-    if limit.kind is LimitKind.PUBLIC_CAP and limit.cap is not None:
-        return f"{limit.kind.value} {limit.cap.since}"
-    return limit.kind.value
 
 
 def column_letter(key: str) -> str:
@@ -50,7 +46,7 @@ def write_routing(book: Book, project: Project, evaluation: Evaluation) -> int:
     costs = _cost_cells(book, project, evaluation)
     # The rule in a few words (the full reason is on the decision card and in the report):
     # short enough that the sheet still prints one page wide at a readable size.
-    limits: list[list[Cell]] = [[limit.days, capped_by(limit)] for limit in evaluation.limits]
+    limits: list[list[Cell]] = validity_cells(evaluation)
     cells = [row + cost + limit for row, cost, limit in zip(rows, costs, limits, strict=True)]
     # Printable widths: short codes stay narrow, prose wraps (top-aligned) in a capped column,
     # so the columns fit one landscape page wide at a readable size. Column formats are set
