@@ -10,6 +10,7 @@ from importlib import metadata
 from xlsxwriter.utility import xl_col_to_name
 
 from exporters.workbook_book import Book, fit_widths, wrapped_height
+from exporters.workbook_cliff import write_cliff
 from exporters.workbook_cost import write_cost
 from exporters.workbook_inputs import write_inputs, write_maturity, write_radar
 from exporters.workbook_layout import LISTS, SHEETS, WORKBOOK_VERSION
@@ -36,6 +37,7 @@ SHEET_MAP = {
     "Maturity": "The derived maturity level with its gate checks, as formulas.",
     "Routing": "The routing matrix: edit the inputs, then import the workbook to re-route.",
     "Cost": "The cost model as live formulas on the named inputs; per-type cost and chart.",
+    "Cliff": "Tickets and their cost on each public-rule date to the 47-day cliff, per type.",
     "Findings": "Failure modes and exceptions Certroute found at export.",
     "Lists": "The allowed values behind every drop-down.",
     "Checks": "Master check: every row routed, totals reconcile, no error values.",
@@ -83,6 +85,7 @@ def write_workbook(project: Project, evaluation: Evaluation, path: str | os.Path
     write_maturity(book, project, evaluation)
     write_routing(book, project, evaluation)
     cost_lines = write_cost(book, project, evaluation)
+    write_cliff(book, project, evaluation)
     _findings(book, evaluation)
     _lists(book)
     _checks(book, cost_lines)

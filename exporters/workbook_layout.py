@@ -10,8 +10,8 @@ from models.legal_identity import LegalIdentity
 WORKBOOK_VERSION = "1"
 
 # WORKBOOK.md C.2, in tab order.
-SHEETS = ("README", "Inputs", "Radar", "Maturity", "Routing", "Cost", "Findings", "Lists",
-          "Checks", "Sources", "Change log")
+SHEETS = ("README", "Inputs", "Radar", "Maturity", "Routing", "Cost", "Cliff", "Findings",
+          "Lists", "Checks", "Sources", "Change log")
 ROUTING_TABLE = "RoutingTable"
 
 

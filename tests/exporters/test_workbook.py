@@ -241,3 +241,30 @@ def test_tickets_from_the_inventory_are_the_workbooks_ticket_input(tmp_path, exa
     row = next(r for r in openpyxl.load_workbook(path)["Inputs"].iter_rows(min_row=2)
                if r[3].value == "tickets_per_year")
     assert (row[1].value, row[6].value) == (3000, "from the inventory")
+
+
+def test_cliff_sheet_holds_the_apps_cliff(book, example, example_evaluation):
+    """Totals by rule date as the Cliff tab shows them, a chart of the tickets, and every
+    type on every rule date."""
+    ws = book["Cliff"]
+    cliff = example_evaluation.cliff
+    totals = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=1 + len(
+        cliff.dates), max_col=5)]
+    # Numbers as the file keeps them (xlsxwriter writes 16 significant digits).
+    assert totals == [[d.date.isoformat(), *map(_stored, (
+        d.as_is_tickets, d.designed_tickets, d.as_is_cost, d.designed_cost))]
+        for d in cliff.dates]
+    assert len(ws._charts) == 1
+    header = next(r for r in range(1, ws.max_row + 1)
+                  if ws.cell(r, 1).value == "Certificate type")
+    for n, ctype in enumerate(example.types):
+        row = [c.value for c in ws[header + 1 + n]]
+        assert row[0] == ctype.name
+        for d, date in enumerate(cliff.dates):
+            on = date.types[n]
+            assert row[3 + 4 * d: 7 + 4 * d] == [on.max_validity_days, *map(_stored, (
+                on.renewals_per_certificate, on.as_is_tickets, on.designed_tickets))]
+
+
+def _stored(value: float) -> float:
+    return float(f"{value:.16g}")

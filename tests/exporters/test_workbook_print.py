@@ -72,3 +72,11 @@ def test_radar_means_print_as_the_app_shows_them(pdf, example: Project, example_
     result = example_evaluation.assessment
     assert line.split()[-2:] == [f"{result.current_overall:.1f}",
                                  f"{result.target_overall:.1f}"]
+
+
+def test_cliff_prints_the_tickets_by_rule_date(pdf, example_evaluation):
+    cliff = next(text for text in page_texts(pdf) if "Rule date" in text)
+    for date in example_evaluation.cliff.dates:
+        line = next(line for line in cliff.splitlines() if line.startswith(date.date.isoformat()))
+        assert f"{date.as_is_tickets:,.0f}" in line
+        assert f"{date.designed_tickets:,.0f}" in line
