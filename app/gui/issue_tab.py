@@ -26,6 +26,7 @@ from app.gui.ca_folder_bar import CaFolderBar
 from app.gui.ca_session import CaSession
 from app.gui.issue_forms import CsrForm, DeliveryForm, PathForms, wrap_long_rows
 from app.gui.ledger_tabs import LedgerTabs
+from app.gui.profile_dialog import ProfileDialog
 from app.gui.profile_panel import ProfilePanel
 from app.gui.revoke_dialog import RevokeDialog
 from app.gui.store import ProjectStore
@@ -74,6 +75,7 @@ class IssueTab(QWidget):
             lambda title, confirm=False: self._ask_passphrase(title, confirm=confirm)
         self.folder_bar = CaFolderBar()
         self.profile = ProfilePanel()
+        self.profile.edit_button.clicked.connect(self.edit_profile)
         self.csr = CsrForm()
         self.pages = PathForms()
         self.delivery = DeliveryForm()
@@ -275,6 +277,12 @@ class IssueTab(QWidget):
         else:
             self._on_type_combo_changed()
         self._offered_types = types  # offered under the same ids and names
+
+    def edit_profile(self) -> None:
+        """The chosen type's issuance profile, in a dialog (one undo step)."""
+        chosen = self.current_type()
+        if chosen is not None:
+            ProfileDialog(self._store, self._store.project.index_of(chosen[0].id), self).exec()
 
     def select_type(self, type_id: str) -> None:
         combo = self.profile.type_combo

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.gui import file_dialogs
 from app.gui import settings as keys
 from app.gui.organisation_dialog import OrganisationDialog
+from app.gui.profile_dialog import ProfileDialog
 from app.gui.report.actions import ReportActions
 from app.gui.route_tab import RouteTab
 from app.gui.store import ProjectStore
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.organisation_action = self._action(self.edit_menu, "&Organisation details…",
                                                 self.edit_organisation_details)
+        self.profile_action = self._action(self.edit_menu, "Issuance &profile of the type…",
+                                           self.edit_issuance_profile, "Ctrl+Shift+P")
 
         self.view_menu = bar.addMenu("&View")
         self.presentation_action = self._action(
@@ -145,6 +148,18 @@ class MainWindow(QMainWindow):
     def edit_organisation_details(self) -> None:
         """The organisation's legal identity, for OV and EV subjects (one undo step)."""
         OrganisationDialog(self.store, self).exec()
+
+    def edit_issuance_profile(self, row: int | None = None) -> None:
+        """The issuance profile of a type (one undo step): `row`, else the Route tab's
+        current type, else the first."""
+        if not self.store.project.types:
+            self.show_error("No certificate types: add one first (Ctrl+Shift+N)")
+            return
+        if row is None:
+            route = self.tab_widgets.get("route")
+            current = route.current_row() if isinstance(route, RouteTab) else None
+            row = current if current is not None else 0
+        ProfileDialog(self.store, row, self).exec()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.gui.palette import WORKFLOW_TONE
 from app.gui.widgets import heading, set_badge, wrapped_label
 from models.certificate import CertificateType
+from models.enums import Workflow
 from models.industry_rules import LimitKind
 from models.issuance_policy import IssuanceProfile
 from models.legal_identity import SHORT_NAMES, missing_identity, subject_attributes
@@ -18,8 +27,10 @@ from models.routing import Decision
 from models.validation_types import IdentityNeed
 
 
-def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
-    """The profile and the type's approval routing in plain lines (SPEC.md §3)."""
+def describe_profile(ctype: CertificateType, profile: IssuanceProfile,
+                     workflow: Workflow | None = None) -> str:
+    """The profile and how the type's certificates are approved and renewed on `workflow` (the
+    route its decision takes; None: the admin-mediated design, which an override can use)."""
     keys = ", ".join(f"{k.kind.value.upper()} ≥ {k.min_size}" for k in profile.key_types)
     if profile.issues_ca:
         lines = describe_subordinate_ca(profile)
@@ -43,6 +54,12 @@ def describe_profile(ctype: CertificateType, profile: IssuanceProfile) -> str:
     lines += describe_validation(profile)
     if not profile.issuable:
         lines.append("Not issuable by the local test CA (it would create a new issuer).")
+    if workflow is Workflow.COMBINED:  # no person approves: the profile is the control
+        combined = ctype.combined
+        lines.append(f"Approval: none: issued at once against this profile "
+                     f"({combined.identity_method} proves the requester)")
+        lines.append(f"Renewal: automated ({combined.renewal})")
+        return "\n".join(lines)
     admin = ctype.admin
     lines.append(f"Approval: {admin.approvals_required} of "
                  f"{', '.join(admin.approver_roles)}; criteria: "
@@ -131,10 +148,17 @@ class ProfilePanel(QGroupBox):
         self.badge.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.decision_label = wrapped_label()
         self.profile_text = wrapped_label(muted=True)
+        self.edit_button = QPushButton("Edit profile…")
+        self.edit_button.setToolTip("Names, keys, validity, usages and validation type of this "
+                                    "type (Edit ▸ Issuance profile of the type…)")
+        title = QHBoxLayout()
+        title.addWidget(heading("Issuance profile", level=2))
+        title.addStretch(1)
+        title.addWidget(self.edit_button)
         layout.addWidget(self.type_combo)
         layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.decision_label)
-        layout.addWidget(heading("Issuance profile", level=2))
+        layout.addLayout(title)
         layout.addWidget(self.profile_text)
         layout.addStretch(1)
 
@@ -158,10 +182,12 @@ class ProfilePanel(QGroupBox):
                   profile: IssuanceProfile) -> None:
         set_badge(self.badge, decision.workflow.value.upper(), WORKFLOW_TONE[decision.workflow])
         self.badge.show()
+        self.edit_button.setEnabled(True)
         self.decision_label.setText(f"{decision.label}: {decision.rationale}")
-        self.profile_text.setText(describe_profile(ctype, profile))
+        self.profile_text.setText(describe_profile(ctype, profile, decision.workflow))
 
     def show_no_type(self) -> None:
+        self.edit_button.setEnabled(False)
         self.badge.hide()
         self.decision_label.setText("No certificate types in the project.")
         self.profile_text.clear()
