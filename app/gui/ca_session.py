@@ -28,8 +28,9 @@ class CaSession(QObject):
     Inputs arrive as values (the tab reads its forms); outcomes leave as signals, so the
     session touches no widget. Checks, issuance, the approval workflow and the ledger live in
     `app.ca` (imported on first use); key generation and CA creation run on a `CaWorker`.
-    Folders and passphrases come from `ask_folder(title)` and
-    `ask_passphrase(title, confirm=False)`, which the tab points at its dialogs.
+    Folders, passphrases and a new CA's publication URL come from `ask_folder(title)`,
+    `ask_passphrase(title, confirm=False)` and `ask_base_url(default)`, which the tab points
+    at its dialogs.
 
     Signals:
         message(text): an outcome, one line.
@@ -59,6 +60,7 @@ class CaSession(QObject):
         self.keys: dict[int, Any] = {}  # request id -> key generated here, for delivery
         self.ask_folder: Callable[[str], str] = lambda _title: ""
         self.ask_passphrase: Callable[..., str] = lambda _title, confirm=False: ""
+        self.ask_base_url: Callable[[str], str] = lambda _default: ""
         self._last = ""
 
     # --- outcomes and background work ------------------------------------------------------
@@ -133,6 +135,8 @@ class CaSession(QObject):
 
     def new_ca(self, folder: str | None = None) -> None:
         """Create a two-tier CA (P-384 root, P-256 issuing) in a new or empty folder."""
+        from app.ca.errors import CaError
+        from app.ca.publication import DEFAULT_BASE_URL, checked_base_url
         from app.ca.service import CaService
 
         folder = folder or self.ask_folder("Folder for a new CA (new or empty)")
@@ -144,8 +148,19 @@ class CaSession(QObject):
         root = self.ask_passphrase(ROOT_PROMPT_NEW, confirm=True)
         if not root:
             return
+        # Where its certificates and CRLs are published: every certificate names it in its
+        # AIA and CRL distribution point (TLS BR 7.1.2.7.7), as `ca init --base-url` does.
+        answer = self.ask_base_url(DEFAULT_BASE_URL)
+        if not answer:
+            return
+        try:
+            base_url = checked_base_url(answer)
+        except CaError as exc:
+            self._fail(str(exc))
+            return
         self._run(lambda: CaService.init(Path(folder), passphrase.encode("utf-8"),
-                                         root_passphrase=root.encode("utf-8")),
+                                         root_passphrase=root.encode("utf-8"),
+                                         base_url=base_url),
                   self._on_worker_ca_created, "Creating the CA…")
 
     def _on_worker_ca_created(self, service: Any) -> None:

@@ -73,6 +73,7 @@ class IssueTab(QWidget):
         self.session.ask_folder = lambda title: self._ask_folder(title)
         self.session.ask_passphrase = \
             lambda title, confirm=False: self._ask_passphrase(title, confirm=confirm)
+        self.session.ask_base_url = lambda default: self._ask_base_url(default)
         self.folder_bar = CaFolderBar()
         self.profile = ProfilePanel()
         self.profile.edit_button.clicked.connect(self.edit_profile)
@@ -226,6 +227,14 @@ class IssueTab(QWidget):
                 self.show_error("The passphrases do not match")
                 return ""
         return first
+
+    def _ask_base_url(self, default: str) -> str:
+        text, ok = QInputDialog.getText(
+            self, "New CA: publication URL",
+            "Where this CA's certificates and CRLs will be served (plain http://). Every "
+            "certificate names it in its AIA and CRL distribution point;\n`certroute ca "
+            "serve-files` serves them on this machine at the default:", text=default)
+        return text.strip() if ok else ""
 
     def show_message(self, text: str) -> None:
         self.message.setStyleSheet("")

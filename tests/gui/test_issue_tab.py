@@ -45,6 +45,7 @@ def tab(qtbot, store, tmp_path: Path):
     qtbot.addWidget(widget)
     widget._ask_folder = lambda title: str(tmp_path / "ca")
     widget._ask_passphrase = passphrases
+    widget._ask_base_url = lambda default: default
     widget.revocations_asked = []
     widget._ask_revocation = lambda serial, subject: (
         widget.revocations_asked.append((serial, subject)) or ("key-compromise", "ops-carol"))
@@ -621,3 +622,28 @@ def test_a_root_left_locked_at_unlock_is_asked_for_when_a_subordinate_ca_needs_i
     other.approvals.fulfil_button.click()
     assert [t for t in asked if "root" in t.lower()] == [ROOT_PROMPT]
     assert cell(other.approvals.queue_model, 0, 3) == "fulfilled"
+
+
+def test_new_ca_publishes_at_the_url_given(qtbot, tab, tmp_path):
+    """New CA asks where the certificates and CRLs will be served; the issuing CA's
+    certificate names it (AIA caIssuers of the root), as `ca init --base-url` does."""
+    from cryptography import x509
+
+    asked = []
+    tab._ask_base_url = lambda default: asked.append(default) or "http://pki.example.com/ca"
+    with qtbot.waitSignal(tab.task_finished, timeout=10_000):
+        tab.new_ca()
+    assert asked == ["http://127.0.0.1:8480/"]
+    assert tab.service.publication.base_url == "http://pki.example.com/ca/"
+    issuing = x509.load_pem_x509_certificate((tab.service.folder / "issuing.crt").read_bytes())
+    urls = [d.access_location.value for d in issuing.extensions.get_extension_for_class(
+        x509.AuthorityInformationAccess).value]
+    assert urls == ["http://pki.example.com/ca/root.crt"]
+
+
+def test_new_ca_refuses_a_url_certificates_cannot_name(tab, tmp_path):
+    tab._ask_base_url = lambda default: "https://pki.example.com/"  # CRL URLs are plain HTTP
+    tab.new_ca()
+    assert tab.service is None
+    assert "is not an http:// URL" in tab.message.text()
+    assert not (tmp_path / "ca").exists()
