@@ -69,7 +69,7 @@ def _mapping(items: Sequence[str]) -> dict[str, str]:
 
 
 def _cmd_discover(args: argparse.Namespace) -> int:
-    from app.cli import CliError, open_project
+    from app.cli import CliError, one_line, open_project
     from app.discovery.scan import Sources, scan
     from exporters.text_export import write_text
     from models import discovery
@@ -94,6 +94,10 @@ def _cmd_discover(args: argparse.Namespace) -> int:
         endpoints=Path(args.endpoints) if args.endpoints else None, timeout=args.timeout)
     result = scan(sources, password=_password)
     certs = result.certificates
+    if not certs and result.problems:  # a mistyped path: an error, not an empty proposal
+        more = len(result.problems) - 1
+        raise CliError("discover: no certificate read: " + one_line(str(result.problems[0]))
+                       + (f" (and {more} more source(s) not read)" if more else ""))
     proposals = discovery.propose(certs, today=today)
     base = open_project(args.into) if args.into else load_example().model_copy(
         update={"types": ()})

@@ -39,6 +39,18 @@ def small_estate(tmp_path: Path) -> Path:
     return folder
 
 
+def test_a_source_that_reads_nothing_is_an_error_and_writes_nothing(tmp_path: Path, capsys):
+    out = tmp_path / "proposed.certroute.json"
+    assert main(["discover", str(tmp_path / "certz"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"certroute: error: discover: no certificate read: {tmp_path / 'certz'}: "
+                   "no such file or folder\n")
+    assert not out.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()  # nothing to read is not a mistake: zero certificates, exit 0
+    assert main(["discover", str(empty)]) == 0
+
+
 def test_discover_prints_proposals_and_problems(small_estate: Path, capsys):
     assert main(["discover", str(small_estate), "--as-of", NOW.date().isoformat()]) == 0
     out = capsys.readouterr().out.splitlines()
