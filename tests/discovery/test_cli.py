@@ -40,8 +40,9 @@ def small_estate(tmp_path: Path) -> Path:
 
 
 def test_a_source_that_reads_nothing_is_an_error_and_writes_nothing(tmp_path: Path, capsys):
-    out = tmp_path / "proposed.certroute.json"
-    assert main(["discover", str(tmp_path / "certz"), "-o", str(out)]) == 2
+    base, out = tmp_path / "base.certroute.json", tmp_path / "proposed.certroute.json"
+    save_project(load_example(), base)
+    assert main(["discover", str(tmp_path / "certz"), "--into", str(base), "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err == (f"certroute: error: discover: no certificate read: {tmp_path / 'certz'}: "
                    "no such file or folder\n")
@@ -126,8 +127,9 @@ def test_bad_arguments_are_one_line_errors(argv, message, capsys):
 def test_a_bad_mapping_is_reported_as_the_csv_problem(tmp_path: Path, capsys):
     csv_file = tmp_path / "clm.csv"
     csv_file.write_text(CLM_CSV)
-    assert main(["discover", "--csv", str(csv_file), "--map", "Nope=common_name"]) == 0
-    assert "no column 'Nope' in the CSV" in capsys.readouterr().out
+    # Nothing else to read, so nothing was read: an error naming the CSV's problem.
+    assert main(["discover", "--csv", str(csv_file), "--map", "Nope=common_name"]) == 2
+    assert "no column 'Nope' in the CSV" in capsys.readouterr().err
 
 
 @pytest.fixture
