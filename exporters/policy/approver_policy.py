@@ -19,6 +19,7 @@ from exporters.policy.common import (
     ADJUSTS,
     CN_AMONG_DNS,
     DURATION_REQUIRED,
+    IDNA_A_LABELS,
     KEY_USAGES_EXACT,
     MORE_PERMISSIVE,
     MORE_RESTRICTIVE,
@@ -163,7 +164,7 @@ def _allowed(p: IssuanceProfile, translation: Translation, ctype: CertificateTyp
         allowed["commonName"] = common_name
     names = patterns(p.san_patterns)
     if names:
-        translation.lose(ctype, "IDNA A-labels",
+        translation.lose(ctype, IDNA_A_LABELS,
                          "the CEL regex holds each label to lower-case LDH syntax, but an "
                          "`xn--` label's Punycode cannot be checked by a regex: a bogus A-label "
                          "such as `xn--abc` passes where the profile refuses it. Refuse `xn--` "

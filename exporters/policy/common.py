@@ -30,6 +30,7 @@ SECURITY_AREAS = ("names", "keys", "validity", "usages")
 MIXED_CASE = "mixed-case names"
 PARTIAL_WILDCARD = "partial wildcard labels"
 LABEL_SYNTAX = "DNS label syntax"
+IDNA_A_LABELS = "IDNA A-labels"
 WILDCARD_DEPTH = "wildcard depth"
 OTHER_TYPES_NAMES = "names of other exported types"
 CN_AMONG_DNS = "common name among the DNS names"

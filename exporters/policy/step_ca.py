@@ -19,6 +19,7 @@ from typing import Any
 from exporters.policy.apply_guides import step_ca_readme as readme
 from exporters.policy.common import (
     ADJUSTS,
+    IDNA_A_LABELS,
     KEY_TYPES,
     MORE_PERMISSIVE,
     MORE_RESTRICTIVE,
@@ -81,6 +82,12 @@ def _dns(p: IssuanceProfile, out: Translation, ctype: CertificateType) -> list[s
     if p.san_patterns:
         mixed_case_loss(out, ctype, why="step-ca maps a requested name to lower case before "
                         "matching (IDNA lookup)", before="step-ca")
+        out.lose(ctype, IDNA_A_LABELS,
+                 "step-ca's IDNA lookup (UTS #46) accepts an A-label of a code point IDNA2008 "
+                 "disallows, such as an emoji (`xn--ls8h`), which the profile refuses; "
+                 "Punycode that decodes to nothing valid is refused by both. Refuse such names "
+                 "before step-ca if your relying parties follow IDNA2008.",
+                 effect=MORE_PERMISSIVE, area="names")
     return list(dict.fromkeys(names))
 
 

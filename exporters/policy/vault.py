@@ -18,6 +18,7 @@ from exporters.policy.apply_guides import VAULT_NOT_AFTER_FIX
 from exporters.policy.apply_guides import vault_readme as readme
 from exporters.policy.common import (
     ADJUSTS,
+    IDNA_A_LABELS,
     LABEL_SYNTAX,
     MORE_PERMISSIVE,
     MORE_RESTRICTIVE,
@@ -107,6 +108,13 @@ def _label_losses(p: IssuanceProfile, out: Translation, ctype: CertificateType,
                  "that is not an `xn--` A-label (`ab--cd.example.com`); the profile refuses it. "
                  "Refuse such names before pki/sign.",
                  effect=MORE_PERMISSIVE, area="names")
+    out.lose(ctype, IDNA_A_LABELS,
+             "an `xn--` label is Punycode-decoded but not validated (Vault's IDNA profile "
+             "sets no ValidateLabels): an A-label of control characters (`xn--abc`) or of a "
+             "code point IDNA2008 disallows (an emoji, `xn--ls8h`) is signed where the profile "
+             "refuses it. Refuse `xn--` names that do not round-trip through IDNA2008 before "
+             "pki/sign.",
+             effect=MORE_PERMISSIVE, area="names")
     if p.allow_wildcards:
         out.lose(ctype, PARTIAL_WILDCARD,
                  "allow_wildcard_certificates also admits RFC 6125 partial wildcards "

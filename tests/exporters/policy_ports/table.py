@@ -20,6 +20,7 @@ from exporters.policy.common import (
     ADJUSTS,
     CN_AMONG_DNS,
     DURATION_REQUIRED,
+    IDNA_A_LABELS,
     KEY_TYPES,
     KEY_USAGES_EXACT,
     LABEL_SYNTAX,
@@ -115,6 +116,12 @@ def rows() -> list[Request]:
         Request("upper case", c, ("WWW.example.com",), topic=MIXED_CASE),
         Request("hyphens in the 3rd and 4th place", c, ("ab--cd.example.com",),
                 topic=LABEL_SYNTAX),
+        # Internationalised names (RFC 5890): a valid A-label, Punycode that decodes to
+        # nothing valid, and valid Punycode of a code point IDNA2008 disallows (U+1F4A9).
+        Request("an IDN A-label (bücher)", c, ("xn--bcher-kva.example.com",)),
+        Request("a bogus A-label", c, ("xn--abc.example.com",), topic=IDNA_A_LABELS),
+        Request("an A-label IDNA2008 disallows", c, ("xn--ls8h.example.com",),
+                topic=IDNA_A_LABELS),
         Request("RSA-1024", c, www, key=RSA_1024),
         Request("P-224", c, www, key=P_224, topic=KEY_TYPES),
         Request("Ed25519 where the profile has none", c, www, key=ED25519, topic=KEY_TYPES),

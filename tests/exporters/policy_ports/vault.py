@@ -17,7 +17,11 @@ Ported from hashicorp/vault:
 
 Go's `idna.New(StrictDomainName(true), VerifyDNSLength(true)).ToASCII` leaves an ASCII name
 as it is (StrictDomainName acts only with ValidateLabels, as the hostnameRegex comment in
-issue_common.go says) and checks label and name lengths; that is what `_to_ascii` does.
+issue_common.go says) and checks label and name lengths; that is what `_to_ascii` does. An
+`xn--` label is Punycode-decoded, and a label that does not decode is an error; without
+ValidateLabels the decoded label is not validated (golang.org/x/net idna/idna.go @
+0ca694d2a5adcce7f36d4d65e5f8d72390d94051: `process` decodes ACE labels, L393-415; `fromPuny`
+is set only by ValidateLabels, L87-98; `validateLabel` checks hyphens only with CheckHyphens).
 """
 
 from __future__ import annotations
@@ -45,7 +49,18 @@ def _to_ascii(name: str) -> str:
     labels = name.removesuffix(".").split(".")
     if len(name) > 253 or any(not label or len(label) > 63 for label in labels):
         raise IdnaError(name)
+    for label in labels:
+        if label.lower().startswith("xn--"):
+            punycode_decode(label[4:])  # decoded, never validated (no ValidateLabels)
     return name
+
+
+def punycode_decode(encoded: str) -> str:
+    """RFC 3492 decoding, as x/net/idna's `decode` (punycode.go); IdnaError if it fails."""
+    try:
+        return encoded.encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        raise IdnaError(encoded) from None
 
 
 def _validate_wildcard_domain(name: str) -> tuple[str, str]:
