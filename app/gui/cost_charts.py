@@ -38,13 +38,15 @@ NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 MIN_SPAN = 10.0  # pounds: below it every tick would read "£0"
 
 
-def _translucent(color: QColor, alpha: int) -> QColor:
-    color = QColor(color)
-    color.setAlpha(alpha)
-    return color
+def _over_white(color: QColor, opacity: float) -> QColor:
+    """`color` at `opacity` as it shows on the charts' white background, as an opaque colour:
+    the same pixels, without the blending that made each grid line 0.3 ms to paint in software
+    (a sixth of an edit with the Cliff tab in front)."""
+    return QColor(*(round(c * opacity + 255 * (1 - opacity))
+                    for c in (color.red(), color.green(), color.blue())))
 
 
-GRID_LINE = _translucent(CHART_GRID.darker(130), 64)  # the axis pen at a quarter opacity
+GRID_LINE = _over_white(CHART_GRID.darker(130), 0.25)  # the axis pen at a quarter opacity
 
 
 def nice_step(span: float, ticks: int = 5) -> float:
