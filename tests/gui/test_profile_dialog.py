@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from app.ca.csr import build_csr, generate_key
 from app.ca.service import CaService
+from app.gui import commands
 from app.gui.profile_dialog import ProfileDialog, parse_keys
+from models.enums import CaKind, Purpose
 from models.issuance_policy import profile_for
 from models.key_rules import KeyKind
 from models.violations import ViolationCode
@@ -135,3 +139,20 @@ def test_the_profile_names_approvers_only_where_a_person_approves(window):
     assert "Team lead" not in text
     tab.select_type("ev-tls")  # admin-mediated
     assert "Approval: 2 of " in tab.profile.profile_text.text()
+
+
+@pytest.mark.parametrize("purpose", list(Purpose))
+@pytest.mark.parametrize("ca", list(CaKind))
+def test_ticking_every_setting_keeps_the_derived_profile(qtbot, window, purpose, ca):
+    """For every purpose and CA: the derived values, made explicit, are a valid edit that gives
+    the same profile (what the dialog shows is what the type has)."""
+    store = window.store
+    commands.edit_type(store, 0, "Purpose", purpose=purpose, ca=ca)
+    before = profile_for(store.project.types[0], on=store.project.as_of)
+    dialog = dialog_for(qtbot, window, store.project.types[0].id)
+    for box in dialog.set.values():
+        box.setChecked(True)
+    dialog.apply()
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.problem.text()
+    after = profile_for(store.project.types[0], on=store.project.as_of)
+    assert after == before
