@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -72,6 +73,21 @@ def test_approver_policies_validate_against_the_crd_schema(exported):
         crd.validate(policy)
     names = [p["metadata"]["name"] for p in policies]
     assert len(set(names)) == len(names)
+
+
+def test_rbac_is_what_a_kubernetes_api_server_accepts(exported):
+    """Every ClusterRole and ClusterRoleBinding validates strictly (no unknown field) against
+    Kubernetes' own schema for the latest release kubernetes-validate bundles."""
+    docs = [d for d in yaml.safe_load_all((exported / approver_policy.RBAC_FILE).read_text())
+            if d is not None]
+    assert {d["kind"] for d in docs} == {"ClusterRole", "ClusterRoleBinding"}
+    version = kubernetes_validate.latest_version()
+    for doc in docs:
+        kubernetes_validate.validate(doc, version, strict=True)
+    rule = docs[0]["rules"][0]
+    typo = {**docs[0], "rules": [{**rule, "verb": rule["verbs"]}]}  # the judge can say no
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(typo, version, strict=True)
 
 
 def test_approver_policy_only_for_combined_types(exported):
