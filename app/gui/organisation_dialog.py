@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.gui import commands
 from app.gui.store import ProjectStore
-from app.gui.widgets import wrapped_label
+from app.gui.widgets import problem_label, wrapped_label
 from models.legal_identity import BusinessCategory, LegalIdentity
 from models.project_file import describe_validation_error
 
@@ -69,9 +69,7 @@ class OrganisationDialog(QDialog):
                 self.category.setCurrentIndex(self.category.findData(current))
                 self.category.setToolTip("businessCategory (EV Guidelines 7.1.4.2.3)")
                 form.addRow("Business category", self.category)
-        self.problem = wrapped_label()
-        self.problem.setProperty("role", "error")
-        self.problem.hide()
+        self.problem = problem_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.apply)

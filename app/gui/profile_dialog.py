@@ -23,7 +23,7 @@ from app.gui import commands
 from app.gui.flow_layout import FlowLayout
 from app.gui.profile_panel import describe_profile
 from app.gui.store import ProjectStore
-from app.gui.widgets import heading, wrapped_label
+from app.gui.widgets import heading, problem_label, wrapped_label
 from models.certificate import CertificateType
 from models.issuance_policy import (
     ExtendedKeyUsage,
@@ -115,9 +115,7 @@ class ProfileDialog(QDialog):
             editor.setEnabled(value is not None)
             box.toggled.connect(lambda on, name=name: self._toggled(name, on))
         self.preview = wrapped_label(muted=True)
-        self.problem = wrapped_label()
-        self.problem.setProperty("role", "error")
-        self.problem.hide()
+        self.problem = problem_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.apply)

@@ -26,6 +26,14 @@ def wrapped_label(text: str = "", *, muted: bool = False, selectable: bool = Tru
     return label
 
 
+def problem_label() -> QLabel:
+    """A dialog's one-line reason for refusing its input, hidden until there is one."""
+    label = wrapped_label()
+    label.setProperty("role", "error")
+    label.hide()
+    return label
+
+
 def heading(text: str = "", *, level: int = 1, cls: type[QLabel] = QLabel) -> QLabel:
     label = cls(text)
     label.setWordWrap(True)
