@@ -73,6 +73,10 @@ class AcmePanel(QWidget):
         self.resolve_edit.setPlaceholderText("system DNS")
         self.resolve_edit.setToolTip("http-01 validation connects to this address for every "
                                      "name (e.g. 127.0.0.1 for clients on this machine)")
+        self.dns_edit = QLineEdit()
+        self.dns_edit.setPlaceholderText("system resolver")
+        self.dns_edit.setToolTip("dns-01 validation asks this DNS server (HOST:PORT) for the "
+                                 "_acme-challenge TXT records, as `ca serve --dns-resolver`")
         self.start_button = QPushButton("Start ACME server")
         self.stop_button = QPushButton("Stop")
         self.url_label = QLabel("Not serving")
@@ -93,6 +97,7 @@ class AcmePanel(QWidget):
         ports.addRow("HTTPS port", self.port_spin)
         ports.addRow("http-01 port", self.http_port_spin)
         ports.addRow("Names resolve to", self.resolve_edit)
+        ports.addRow("dns-01 resolver", self.dns_edit)
         buttons = QHBoxLayout()
         buttons.addLayout(ports)
         buttons.addWidget(self.start_button)
@@ -119,6 +124,7 @@ class AcmePanel(QWidget):
         self.port_spin.setEnabled(running is None)
         self.http_port_spin.setEnabled(running is None)
         self.resolve_edit.setEnabled(running is None)
+        self.dns_edit.setEnabled(running is None)
         self.url_label.setText(f"Serving {running.directory_url}" if running
                                else "Not serving")
 

@@ -423,17 +423,26 @@ class IssueTab(QWidget):
 
     def start_acme(self) -> None:
         """Serve ACME on the open CA (unlocked first) for the project open in the app."""
-        from app.ca.acme.front import ServeOptions, serve
+        from app.ca.acme.front import ServeOptions, parse_host_port, serve
         from app.ca.errors import CaError
 
-        if self.service is None or self.acme.running is not None or not self.unlock():
+        if self.service is None or self.acme.running is not None:
+            return
+        address = self.acme.resolve_edit.text().strip()
+        resolver = self.acme.dns_edit.text().strip()
+        try:  # before the passphrase is asked: a typo is said at once
+            dns_resolver = parse_host_port(resolver) if resolver else None
+        except CaError as exc:
+            self.show_error(f"dns-01 resolver: {exc}")
+            return
+        if not self.unlock():
             return
         project = self._store.project
         source = self.service.project_source(project, None)
-        address = self.acme.resolve_edit.text().strip()
         options = ServeOptions(port=self.acme.port_spin.value(),
                                http_01_port=self.acme.http_port_spin.value(),
-                               resolve={"*": address} if address else {})
+                               resolve={"*": address} if address else {},
+                               dns_resolver=dns_resolver)
         try:
             running = serve(self.service, project, source, options)
         except CaError as exc:

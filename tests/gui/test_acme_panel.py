@@ -109,3 +109,19 @@ def test_admin_mediated_acme_order_is_in_the_approval_queue(qtbot, ca_tab: Issue
         assert panel.orders_model.text(0, 4) == "request 1"
     finally:
         responder.close()
+
+
+def test_the_dns_01_resolver_is_set_in_the_panel(qtbot, ca_tab: IssueTab):
+    """As `ca serve --dns-resolver`: dns-01 asks the server given; a typo is said before the
+    passphrase is asked, and nothing starts."""
+    panel = ca_tab.acme
+    panel.port_spin.setValue(0)
+    panel.dns_edit.setText("127.0.0.1:domain")
+    panel.start_button.click()
+    assert panel.running is None
+    assert "dns-01 resolver: '127.0.0.1:domain' is not HOST:PORT" in ca_tab.message.text()
+    panel.dns_edit.setText("127.0.0.1:5353")
+    panel.start_button.click()
+    assert panel.running is not None
+    assert panel.running.acme.validator.dns_server == ("127.0.0.1", 5353)
+    assert not panel.dns_edit.isEnabled()
