@@ -22,20 +22,15 @@ Ported from smallstep/certificates at commit 1c44aeca5f67f6d28dc7450a4fc82218885
 `idna.Lookup.ToASCII` (golang.org/x/net/idna: UTS #46 mapping, STD3 rules, CheckHyphens) is
 ported for ASCII names: lower-cased, letters/digits/hyphens only, no hyphen at either end of a
 label nor in its 3rd and 4th characters (labels longer than 4). An `xn--` label is decoded and
-the decoded label judged instead (golang/net idna/idna.go @
-0ca694d2a5adcce7f36d4d65e5f8d72390d94051: `process` L393-415; `validateFromPunycode`
-L686-704: NFC, and every code point valid or a deviation under UTS #46, where `simplify`,
-L661-681, counts IDNA2008's NV8 and XV8 code points as valid). The `idna` package's UTS #46
-table stands in for x/net/idna's trie.
+the decoded label judged instead (`go_idna`: the Lookup profile sets `validateFromPunycode`).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import unicodedata
 from typing import Any
 
-import idna
+from tests.exporters.policy_ports.go_idna import decode, validate_from_punycode
 
 ISSUED, REFUSED = "issued", "refused"
 # JSON fields of the provisioners the export writes (acme.go ACME, jwk.go JWK structs).
@@ -80,19 +75,9 @@ def _lookup_to_ascii(name: str) -> str:
 
 
 def _from_punycode(encoded: str) -> str:
-    """`decode`, then `validateFromPunycode`: the U-label, or ValueError."""
-    try:
-        label = encoded.encode("ascii").decode("punycode")
-    except UnicodeError:
-        raise ValueError(f"xn--{encoded}: not Punycode") from None
-    if unicodedata.normalize("NFC", label) != label:
-        raise ValueError(f"xn--{encoded}: not NFC (V1)")
-    try:  # valid or deviation: a code point UTS #46 maps or disallows changes or fails here
-        kept = idna.uts46_remap(label, std3_rules=True)
-    except idna.IDNAError:
-        raise ValueError(f"xn--{encoded}: a code point UTS #46 disallows (V6)") from None
-    if kept != label:
-        raise ValueError(f"xn--{encoded}: a code point UTS #46 maps (V6)")
+    """`decode`, then `validateFromPunycode`: the U-label, or IdnaError (a ValueError)."""
+    label = decode(encoded)
+    validate_from_punycode(label)
     return label
 
 

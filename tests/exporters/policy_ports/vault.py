@@ -19,9 +19,8 @@ Go's `idna.New(StrictDomainName(true), VerifyDNSLength(true)).ToASCII` leaves an
 as it is (StrictDomainName acts only with ValidateLabels, as the hostnameRegex comment in
 issue_common.go says) and checks label and name lengths; that is what `_to_ascii` does. An
 `xn--` label is Punycode-decoded, and a label that does not decode is an error; without
-ValidateLabels the decoded label is not validated (golang.org/x/net idna/idna.go @
-0ca694d2a5adcce7f36d4d65e5f8d72390d94051: `process` decodes ACE labels, L393-415; `fromPuny`
-is set only by ValidateLabels, L87-98; `validateLabel` checks hyphens only with CheckHyphens).
+ValidateLabels the decoded label is not validated (`go_idna`; `validateLabel` checks hyphens
+only with CheckHyphens).
 """
 
 from __future__ import annotations
@@ -31,16 +30,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tests.exporters.policy_ports.go_idna import IdnaError, decode
+
 LABEL = r"([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])"
 HOSTNAME = re.compile(r"^(\*\.)?(" + LABEL + r"\.)*" + LABEL + r"\.?$")
 LEFT_WILD_LABEL = re.compile(
     r"^(\*|\*" + LABEL + "|" + LABEL + r"\*|" + LABEL + r"\*" + LABEL + ")$")
 
 ISSUED, REFUSED = "issued", "refused"
-
-
-class IdnaError(ValueError):
-    pass
 
 
 def _to_ascii(name: str) -> str:
@@ -51,16 +48,8 @@ def _to_ascii(name: str) -> str:
         raise IdnaError(name)
     for label in labels:
         if label.lower().startswith("xn--"):
-            punycode_decode(label[4:])  # decoded, never validated (no ValidateLabels)
+            decode(label[4:])  # decoded, never validated (no ValidateLabels)
     return name
-
-
-def punycode_decode(encoded: str) -> str:
-    """RFC 3492 decoding, as x/net/idna's `decode` (punycode.go); IdnaError if it fails."""
-    try:
-        return encoded.encode("ascii").decode("punycode")
-    except (UnicodeError, ValueError):
-        raise IdnaError(encoded) from None
 
 
 def _validate_wildcard_domain(name: str) -> tuple[str, str]:
