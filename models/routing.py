@@ -200,15 +200,16 @@ SHORT_LIVED_EXCEPTION = (
 
 
 @cache
-def _rule_decision(number: int, purpose: Purpose, exception: str | None = None) -> Decision:
-    """The decision a rule makes, with the exception raised beside it if any; shared by every
-    type it matches (no per-type allocation: evaluate() routes 100,000 types)."""
+def _rule_decision(number: int, purpose: Purpose,
+                   exceptions: tuple[str, ...] = ()) -> Decision:
+    """The decision a rule makes, with the exceptions raised beside it; shared by every type
+    it matches (no per-type allocation: evaluate() routes 100,000 types)."""
     rule = RULES[number - 1]
     rationale = rule.rationale if isinstance(rule.rationale, str) else rule.rationale[purpose]
     return Decision(
         workflow=rule.workflow, reason=rule.reason, label=rule.label, rationale=rationale,
         note=rule.note, controls=rule.controls, rule=rule.number, rule_workflow=rule.workflow,
-        exceptions=() if exception is None else (exception,),
+        exceptions=exceptions,
     )
 
 
@@ -234,7 +235,7 @@ def route(ctype: CertificateType, context: RoutingContext, *,
     override = ctype.override
     if override is None or override.workflow is rule.workflow:
         return _rule_decision(rule.number, ctype.purpose,
-                              _exception(rule.workflow, evaluated, capped=capped))
+                              _exceptions(rule.workflow, evaluated, capped=capped))
     decision = _rule_decision(rule.number, ctype.purpose)
     return replace(
         decision,
@@ -250,14 +251,9 @@ def route(ctype: CertificateType, context: RoutingContext, *,
     )
 
 
-def _exception(workflow: Workflow, evaluated: Validity, *, capped: bool) -> str | None:
+def _exceptions(workflow: Workflow, evaluated: Validity, *, capped: bool) -> tuple[str, ...]:
     """ROUTING-RULES.md "Exceptions", surfaced beside the decision, never silently:
     short-lived on admin-mediated (`capped`: a public cap, not the type, made it short)."""
     if workflow is not Workflow.ADMIN_MEDIATED or evaluated is not Validity.SHORT:
-        return None
-    return CAPPED_SHORT_EXCEPTION if capped else SHORT_LIVED_EXCEPTION
-
-
-def _exceptions(workflow: Workflow, evaluated: Validity, *, capped: bool) -> tuple[str, ...]:
-    exception = _exception(workflow, evaluated, capped=capped)
-    return () if exception is None else (exception,)
+        return ()
+    return (CAPPED_SHORT_EXCEPTION if capped else SHORT_LIVED_EXCEPTION,)
