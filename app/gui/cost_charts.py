@@ -167,6 +167,14 @@ class MoneyPlot(pg.PlotWidget):
         if hasattr(self, "_shown_title") and self._short_title:
             self._shown_title = _title(self, self._title_text, self._short_title)
 
+    def span_beside_legend(self, content: float, clear_px: float) -> float | None:
+        """The x span that shows `content` data units left of the chart's legend (`legend`, at
+        the top right), with `clear_px` pixels between them; None before the plot is laid out
+        or when the legend leaves no room."""
+        plot_px = self.getViewBox().width()
+        room = plot_px - self.legend.boundingRect().width() - clear_px
+        return content * plot_px / room if plot_px > 0 and room > 0 else None
+
     def label_top(self, top: float, labels: Sequence[pg.TextItem]) -> float:
         """The top of a range from 0 that shows bars up to `top` with `labels` standing on
         them, clear of the plot's top edge (and the title above it).
@@ -257,13 +265,11 @@ class CostBarChart(MoneyPlot):
         """The legend keeps the right of the plot: the x range leaves the bars (and their
         totals, to x = 1.55) left of it, however wide the legend's text is for the chart."""
         span = 3.05 + 0.6 * (scale - 1)
-        plot_px = self.getViewBox().width()
-        legend_px = self.legend.boundingRect().width()
         # The second bar's total is centred on x = 1: half its text must clear the legend too.
         total_px = max((t.textItem.boundingRect().width() for t in self.totals), default=0.0)
-        room = plot_px - legend_px - 24 - total_px / 2
-        if plot_px > 0 and room > 0:
-            span = max(span, (1 + 0.55) * plot_px / room)
+        beside = self.span_beside_legend(1 + 0.55, 24 + total_px / 2)
+        if beside is not None:
+            span = max(span, beside)
         self.setXRange(-0.55, -0.55 + span, padding=0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

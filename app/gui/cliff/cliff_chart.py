@@ -102,9 +102,9 @@ class CliffChart(MoneyPlot):
         """The x range with room for the legend right of the bars, and the y range with room
         for the labels on them (both in pixels, so they depend on the chart's size)."""
         groups = max(1, len(self._dates))
-        plot_px = self.getViewBox().width()
-        room = plot_px - self.legend.boundingRect().width() - 16
-        span = groups * plot_px / room if plot_px > 0 and room > plot_px / 3 else groups
+        beside = self.span_beside_legend(groups, 16)
+        # A legend wider than two thirds of the plot would squeeze the bars to nothing.
+        span = beside if beside is not None and beside < 3 * groups else groups
         if (-0.6, span) != self._x_range:
             self._x_range = (-0.6, span)
             self.setXRange(-0.6, -0.6 + span, padding=0)
