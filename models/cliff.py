@@ -21,8 +21,7 @@ from models.cost import CostInputs, compute_costs
 from models.currency import GBP, Currency
 from models.enums import Workflow
 from models.gc_pause import gc_paused
-from models.industry_rules import ValidityLimit, rule_dates
-from models.issuance_policy import type_validity_limits
+from models.industry_rules import ValidityLimit
 from models.routing import Decision
 
 DAYS_PER_YEAR = 365
@@ -210,23 +209,19 @@ def _totals(types: tuple[CertificateType, ...], decisions: tuple[Decision, ...],
 
 
 def compute_cliff(types: tuple[CertificateType, ...], decisions: tuple[Decision, ...],
-                  inputs: CostInputs, *, as_of: dt.date,
-                  limits: Sequence[tuple[ValidityLimit, ...]] | None = None) -> Cliff:
-    """Per rule date from `as_of` through 2029-03-15: caps, renewals, tickets and costs; the
+                  inputs: CostInputs, *, dates: tuple[dt.date, ...],
+                  limits: Sequence[tuple[ValidityLimit, ...]]) -> Cliff:
+    """Per rule date (`rule_dates` of the as-of date): caps, renewals, tickets and costs; the
     per-type rows are built when first read (`TypeColumns`).
 
-    `limits`: each type's `type_validity_limits` on the rule dates, if the caller has them.
+    `limits`: each type's `type_validity_limits` on `dates`.
     """
-    on_dates = rule_dates(as_of)
-    dated = limits if limits is not None else [type_validity_limits(t, on_dates)
-                                               for t in types]
-
     def build() -> tuple[tuple[TypeOnDate, ...], ...]:
-        per_type = map(type_on_dates, types, decisions, dated)
-        return tuple(zip(*per_type, strict=True)) if types else ((),) * len(on_dates)
+        per_type = map(type_on_dates, types, decisions, limits)
+        return tuple(zip(*per_type, strict=True)) if types else ((),) * len(dates)
 
-    return assemble_cliff(on_dates, TypeColumns(build=build),
-                          _totals(types, decisions, dated, len(on_dates)), inputs)
+    return assemble_cliff(dates, TypeColumns(build=build),
+                          _totals(types, decisions, limits, len(dates)), inputs)
 
 
 def cliff_json(cliff: Cliff) -> dict[str, object]:

@@ -168,8 +168,7 @@ def _evaluate(project: Project, *, today: dt.date | None) -> Evaluation:
     migration = migration_share(project, inputs,
                                 design_migration_share(project.types, decisions))
 
-    cliff = compute_cliff(project.types, decisions, inputs, as_of=project.as_of,
-                          limits=dated_limits)
+    cliff = compute_cliff(project.types, decisions, inputs, dates=dates, limits=dated_limits)
     classified = bool(project.types)
     rule_routed = not any(d.overridden for d in decisions)
     return Evaluation(
